@@ -1,0 +1,35 @@
+# Two commands matter: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test seed lint clean
+
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV) || { echo "Kan geen virtuele omgeving maken: installeer python3-venv (apt-get install python3-venv)."; exit 1; }
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.lock
+	@touch $@
+
+$(VENV)/.dev: requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	@touch $@ $(VENV)/.runtime
+
+seed: $(VENV)/.runtime
+	$(BIN)/python -m data_loaders.seed
+
+run: seed
+	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT)
+
+test: $(VENV)/.dev
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/bandit -q -r dashboard data_loaders geo pages streamlit_app.py -ll
+
+clean:
+	rm -rf $(VENV) .pytest_cache

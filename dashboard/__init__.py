@@ -1,0 +1,1 @@
+"""Domain logic, data access, formatting, roles and UI helpers of the dashboard."""

@@ -1,0 +1,216 @@
+"""The data-access layer: every read the pages make, as plain functions of (engine, role).
+
+Each function checks the role itself (``require``) before touching the database, so a
+page that is merely hidden is never the only barrier. Results are pandas DataFrames
+with English column names; pages translate headers for display. No Streamlit here:
+caching sits in ``dashboard.ui``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, Select, and_, func, select
+
+from dashboard.roles import Permission, Role, require
+from data_loaders.models import (
+    Area,
+    AreaPart,
+    Case,
+    Coach,
+    CoachMonth,
+    Decision,
+    Indicator,
+    IndicatorValue,
+    Kernteam,
+    KernteamQuarter,
+    Programme,
+    Project,
+    Setting,
+)
+
+
+def _frame(engine: Engine, stmt: Select[Any]) -> pd.DataFrame:
+    with engine.connect() as conn:
+        result = conn.execute(stmt)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def settings(engine: Engine) -> dict[str, Any]:
+    """Application settings (not secret): demo flag, caseload norm. Readable by every role."""
+    with engine.connect() as conn:
+        return {k: v for k, v in conn.execute(select(Setting.key, Setting.value))}
+
+
+def is_demo(engine: Engine) -> bool:
+    return bool(settings(engine).get("demo_data", False))
+
+
+# ---------------------------------------------------------------- public
+
+
+def programmes(engine: Engine, role: Role) -> pd.DataFrame:
+    """Programmes with their public description and number of areas."""
+    require(role, Permission.VIEW_PUBLIC)
+    stmt = (
+        select(Programme.key, Programme.name, Programme.description, Programme.started_on,
+               func.count(Area.id).label("areas"))
+        .outerjoin(Area, Area.programme_id == Programme.id)
+        .group_by(Programme.id)
+        .order_by(Programme.started_on)
+    )
+    return _frame(engine, stmt)
+
+
+def published_lessons(engine: Engine, role: Role) -> pd.DataFrame:
+    """Public summaries of published decisions, newest first. Nothing unpublished."""
+    require(role, Permission.VIEW_PUBLIC)
+    stmt = (
+        select(Decision.id, Programme.name.label("programme"), Decision.subject,
+               Decision.outcome, Decision.decided_on, Decision.published_on,
+               Decision.body, Decision.public_summary)
+        .join(Programme, Programme.id == Decision.programme_id)
+        .where(Decision.published.is_(True), Decision.deleted.is_(False),
+               Decision.public_summary != "")
+        .order_by(Decision.decided_on.desc())
+    )
+    df = _frame(engine, stmt)
+    df["outcome"] = df["outcome"].map(lambda o: o.value)
+    return df
+
+
+def publishable_cases(engine: Engine, role: Role) -> pd.DataFrame:
+    """Cases marked publishable: anonymised summary and lessons only."""
+    require(role, Permission.VIEW_PUBLIC)
+    stmt = (
+        select(Case.code, Case.title, Case.summary, Case.lessons, Case.knelpunt,
+               Area.name.label("area"), Case.recorded_on)
+        .outerjoin(Area, Area.id == Case.area_id)
+        .where(Case.publishable.is_(True), Case.deleted.is_(False))
+        .order_by(Case.recorded_on.desc())
+    )
+    return _frame(engine, stmt)
+
+
+# ---------------------------------------------------------------- internal
+
+
+def _latest_values(engine: Engine, indicator_key: str) -> pd.DataFrame:
+    """Latest value per area of one indicator (area_id, period, value, numerator, denominator)."""
+    latest = (
+        select(IndicatorValue.area_id, func.max(IndicatorValue.period).label("period"))
+        .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+        .where(Indicator.key == indicator_key, IndicatorValue.area_id.is_not(None))
+        .group_by(IndicatorValue.area_id)
+        .subquery()
+    )
+    stmt = (
+        select(IndicatorValue.area_id, IndicatorValue.period, IndicatorValue.value,
+               IndicatorValue.numerator, IndicatorValue.denominator, IndicatorValue.status)
+        .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+        .join(latest, and_(latest.c.area_id == IndicatorValue.area_id,
+                           latest.c.period == IndicatorValue.period))
+        .where(Indicator.key == indicator_key)
+    )
+    return _frame(engine, stmt)
+
+
+def areas(engine: Engine, role: Role) -> pd.DataFrame:
+    """Every area with programme, municipality, start date, CBS parts and residents."""
+    require(role, Permission.VIEW_INTERNAL)
+    stmt = (
+        select(Area.id, Area.key, Area.name, Programme.name.label("programme"),
+               Area.municipality_code, Area.municipality_name, Area.started_on,
+               Area.centroid_lon, Area.centroid_lat)
+        .join(Programme, Programme.id == Area.programme_id)
+        .order_by(Programme.started_on, Area.name)
+    )
+    df = _frame(engine, stmt)
+    parts = _frame(engine, select(AreaPart.area_id, AreaPart.cbs_code))
+    codes = parts.groupby("area_id")["cbs_code"].agg(lambda s: ", ".join(sorted(s)))
+    df["cbs_codes"] = df["id"].map(codes).fillna("")
+    residents = _latest_values(engine, "inwoners").set_index("area_id")
+    df["residents"] = df["id"].map(residents["value"])
+    df["residents_year"] = df["id"].map(residents["period"])
+    low_income = _latest_values(engine, "laag_inkomen").set_index("area_id")
+    df["low_income_pct"] = df["id"].map(low_income["value"])
+    return df
+
+
+def coach_capacity(engine: Engine, role: Role) -> pd.DataFrame:
+    """Per programme, latest month: active households, FTE and capacity (FTE × norm)."""
+    require(role, Permission.VIEW_INTERNAL)
+    norm = float(settings(engine).get("caseload_norm_per_fte", 30))
+    last_month = select(func.max(CoachMonth.month)).scalar_subquery()
+    stmt = (
+        select(Programme.name.label("programme"), CoachMonth.month,
+               func.sum(CoachMonth.active_households).label("active_households"),
+               func.sum(Coach.fte).label("fte"),
+               func.sum(CoachMonth.waiting_list).label("waiting_list"))
+        .join(Coach, Coach.id == CoachMonth.coach_id)
+        .join(Area, Area.id == Coach.area_id)
+        .join(Programme, Programme.id == Area.programme_id)
+        .where(CoachMonth.month == last_month)
+        .group_by(Programme.name, CoachMonth.month)
+    )
+    df = _frame(engine, stmt)
+    df["capacity"] = df["fte"] * norm
+    df["capacity_used_pct"] = df["active_households"] / df["capacity"] * 100
+    return df
+
+
+def admissions_trend(engine: Engine, role: Role) -> pd.DataFrame:
+    """Hospital admissions per 1,000 frail elderly per quarter and programme (recomputed rates)."""
+    require(role, Permission.VIEW_INTERNAL)
+    stmt = (
+        select(Programme.name.label("programme"), KernteamQuarter.quarter,
+               KernteamQuarter.quarter_start,
+               func.sum(KernteamQuarter.admissions).label("admissions"),
+               func.sum(KernteamQuarter.frail_elderly).label("frail_elderly"),
+               func.count(func.distinct(Kernteam.id)).label("teams"))
+        .join(Kernteam, Kernteam.id == KernteamQuarter.kernteam_id)
+        .join(Area, Area.id == Kernteam.area_id)
+        .join(Programme, Programme.id == Area.programme_id)
+        .group_by(Programme.name, KernteamQuarter.quarter, KernteamQuarter.quarter_start)
+        .order_by(KernteamQuarter.quarter_start)
+    )
+    df = _frame(engine, stmt)
+    df["per_1000"] = df["admissions"] / df["frail_elderly"] * 1000
+    return df
+
+
+def projects_by_status(engine: Engine, role: Role) -> pd.DataFrame:
+    require(role, Permission.VIEW_INTERNAL)
+    stmt = (
+        select(Programme.name.label("programme"), Project.status, func.count().label("projects"))
+        .join(Programme, Programme.id == Project.programme_id)
+        .where(Project.deleted.is_(False))
+        .group_by(Programme.name, Project.status)
+    )
+    df = _frame(engine, stmt)
+    df["status"] = df["status"].map(lambda s: s.value)
+    return df
+
+
+def latest_decisions(engine: Engine, role: Role, limit: int = 6) -> pd.DataFrame:
+    require(role, Permission.VIEW_INTERNAL)
+    stmt = (
+        select(Decision.decided_on, Programme.name.label("programme"), Decision.subject,
+               Decision.outcome, Decision.body, Decision.review_on, Decision.published)
+        .join(Programme, Programme.id == Decision.programme_id)
+        .where(Decision.deleted.is_(False))
+        .order_by(Decision.decided_on.desc())
+        .limit(limit)
+    )
+    df = _frame(engine, stmt)
+    df["outcome"] = df["outcome"].map(lambda o: o.value)
+    return df
+
+
+# The registry of cacheable queries, used by ``dashboard.ui.load``.
+QUERIES = {
+    f.__name__: f
+    for f in (programmes, published_lessons, publishable_cases, areas, coach_capacity,
+              admissions_trend, projects_by_status, latest_decisions)
+}

@@ -1,0 +1,102 @@
+"""Roles, permissions and which pages each role may see: the one owner of access rules.
+
+Pages listed here are the only ones the navigation can show; a page is visible to a
+role when the role holds the page's permission. Data-access functions call
+``require`` themselves, so a hidden button is never the only barrier.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Role(enum.StrEnum):
+    PUBLIEK = "publiek"
+    BESTUURDER = "bestuurder"
+    PROGRAMMATEAM = "programmateam"
+    BEHEERDER = "beheerder"
+
+
+class Permission(enum.StrEnum):
+    VIEW_PUBLIC = "view_public"  # lessons learned, published decisions, disclosed figures
+    VIEW_INTERNAL = "view_internal"  # every dashboard page, read-only
+    EDIT_DATA = "edit_data"  # enter and correct data, record decisions, import
+    ADMINISTER = "administer"  # users and roles, audit log, areas, indicator definitions
+
+
+GRANTS: dict[Role, frozenset[Permission]] = {
+    Role.PUBLIEK: frozenset({Permission.VIEW_PUBLIC}),
+    Role.BESTUURDER: frozenset({Permission.VIEW_PUBLIC, Permission.VIEW_INTERNAL}),
+    Role.PROGRAMMATEAM: frozenset(
+        {Permission.VIEW_PUBLIC, Permission.VIEW_INTERNAL, Permission.EDIT_DATA}
+    ),
+    Role.BEHEERDER: frozenset(Permission),
+}
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.PUBLIEK: "Publiek",
+    Role.BESTUURDER: "Bestuurder",
+    Role.PROGRAMMATEAM: "Programmateam",
+    Role.BEHEERDER: "Beheerder",
+}
+
+
+class AccessDenied(PermissionError):
+    """Raised when a role lacks a permission; the message is shown to users in Dutch."""
+
+    def __init__(self, role: Role, permission: Permission) -> None:
+        self.role = role
+        self.permission = permission
+        super().__init__(
+            f"Geen toegang: de rol '{ROLE_LABELS[role]}' mag dit niet "
+            f"({PERMISSION_LABELS[permission]})."
+        )
+
+
+PERMISSION_LABELS: dict[Permission, str] = {
+    Permission.VIEW_PUBLIC: "openbare gegevens bekijken",
+    Permission.VIEW_INTERNAL: "het dashboard bekijken",
+    Permission.EDIT_DATA: "gegevens invoeren of wijzigen",
+    Permission.ADMINISTER: "de applicatie beheren",
+}
+
+
+def can(role: Role, permission: Permission) -> bool:
+    return permission in GRANTS[Role(role)]
+
+
+def require(role: Role, permission: Permission) -> None:
+    """Refuse (raise ``AccessDenied``) unless ``role`` holds ``permission``."""
+    if not can(role, permission):
+        raise AccessDenied(Role(role), permission)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    title: str
+    path: str  # relative to the project root
+    permission: Permission
+    icon: str
+    section: str
+    url_path: str
+
+
+# Navigation titles follow SPEC §2a. Pages of later issues are added here when they exist.
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("Overzicht", "pages/overzicht.py", Permission.VIEW_INTERNAL,
+             ":material/dashboard:", "Dashboard", "overzicht"),
+    PageSpec("Geleerde lessen", "pages/geleerde_lessen.py", Permission.VIEW_PUBLIC,
+             ":material/school:", "Openbaar", "geleerde-lessen"),
+)
+
+
+def pages_for(role: Role) -> list[PageSpec]:
+    """The pages ``role`` may see, in navigation order."""
+    return [p for p in PAGES if can(role, p.permission)]
+
+
+def default_page_for(role: Role) -> PageSpec:
+    """Signed-in roles land on Overzicht, anonymous visitors on the public page."""
+    visible = pages_for(role)
+    return next((p for p in visible if p.permission is Permission.VIEW_INTERNAL), visible[0])

@@ -1,0 +1,136 @@
+"""Streamlit UI helpers: the cached engine and loaders, the signed-in role, the sidebar
+account box, the demo-data marker and chart/table conventions. Pages call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from dashboard import auth, labels, queries
+from dashboard.i18n import VEGA_FORMAT_LOCALE, VEGA_TIME_LOCALE
+from dashboard.roles import ROLE_LABELS, Role
+from data_loaders.db import database_url, make_engine
+
+CACHE_TTL = dt.timedelta(minutes=10)
+
+
+def _secrets() -> dict[str, Any] | None:
+    try:
+        return dict(st.secrets) if st.secrets.load_if_toml_exists() else None
+    except Exception:  # noqa: BLE001 - a malformed secrets file must not break the public page
+        return None
+
+
+@st.cache_resource(show_spinner=False)
+def engine_for(url: str):  # type: ignore[no-untyped-def]
+    return make_engine(url)
+
+
+def engine():  # type: ignore[no-untyped-def]
+    return engine_for(database_url(_secrets()))
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=256, show_spinner="Gegevens laden…")
+def _load(query: str, role: str, url: str, params: tuple[tuple[str, Any], ...]) -> Any:
+    # The role is part of the cache key, so public and internal results never share an entry.
+    return queries.QUERIES[query](engine_for(url), Role(role), **dict(params))
+
+
+def load(query: str, **params: Any) -> Any:
+    """Run a registered query for the current role, cached per (query, role, database, params)."""
+    return _load(query, current_role().value, database_url(_secrets()), tuple(sorted(params.items())))
+
+
+def clear_caches() -> None:
+    """After a write: drop cached reads so every role sees the new figures."""
+    _load.clear()
+    _is_demo.clear()
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False)
+def _is_demo(url: str) -> bool:
+    return queries.is_demo(engine_for(url))
+
+
+# ---------------------------------------------------------------- session and role
+
+
+def current_role() -> Role:
+    user = st.session_state.get("user")
+    return Role(user["role"]) if user else Role.PUBLIEK
+
+
+def current_username() -> str | None:
+    user = st.session_state.get("user")
+    return user["username"] if user else None
+
+
+def sidebar_account() -> None:
+    """Sign-in form (Gebruikersnaam, Wachtwoord, Inloggen) or the signed-in user and Uitloggen."""
+    with st.sidebar:
+        user = st.session_state.get("user")
+        if user:
+            st.markdown(f"**{user['username']}** · {ROLE_LABELS[Role(user['role'])]}")
+            if st.button(labels.SIGN_OUT, key="sign_out", icon=":material/logout:"):
+                del st.session_state["user"]
+                st.rerun()
+            return
+        with st.form("sign_in", clear_on_submit=False, border=True):
+            st.markdown("**Inloggen voor partners**")
+            username = st.text_input(labels.USERNAME, key="sign_in_username", max_chars=80)
+            password = st.text_input(labels.PASSWORD, type="password", key="sign_in_password",
+                                     max_chars=200)
+            submitted = st.form_submit_button(labels.SIGN_IN, icon=":material/login:")
+        if submitted:
+            if not username or not password:
+                st.error("Vul je gebruikersnaam en wachtwoord in.")
+                return
+            outcome = auth.sign_in(engine(), username, password)
+            if isinstance(outcome, auth.SignInFailed):
+                st.error(outcome.message)
+                return
+            st.session_state["user"] = {"username": outcome.username, "role": outcome.role.value}
+            st.session_state["land_on_default"] = True
+            st.rerun()
+
+
+def land_after_sign_in(default_path: str) -> None:
+    """Right after signing in, open the role's default page (Overzicht)."""
+    if st.session_state.pop("land_on_default", False):
+        st.switch_page(default_path)
+
+
+# ---------------------------------------------------------------- page furniture
+
+
+def demo_marker() -> None:
+    """The visible "Voorbeelddata" marker whenever demo data is displayed."""
+    if _is_demo(database_url(_secrets())):
+        st.badge(labels.DEMO_BADGE, icon=":material/science:", color="orange")
+        st.caption(labels.DEMO_NOTE)
+
+
+def table(df: pd.DataFrame, *, columns: dict[str, str] | None = None,
+          column_config: dict[str, Any] | None = None, height: int | str = "auto") -> None:
+    """A read-only table with Dutch headers (only the columns named, in that order)."""
+    names = columns or {c: labels.COLUMNS.get(c, c) for c in df.columns}
+    shown = df[list(names)].rename(columns=names)
+    st.dataframe(shown, hide_index=True, width="stretch", height=height,
+                 column_config=column_config)
+
+
+def dutch(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Dutch number and date formats for an altair chart (1.234,5; 23 nov 2026)."""
+    return chart.configure(
+        locale=alt.Locale(number=alt.NumberLocale(**VEGA_FORMAT_LOCALE),
+                          time=alt.TimeLocale(**VEGA_TIME_LOCALE)),
+        font="Source Sans Pro, sans-serif",
+    ).configure_view(stroke=None)
+
+
+def empty_state(message: str) -> None:
+    st.info(message, icon=":material/info:")

@@ -1,0 +1,1 @@
+"""Database engine, schema, migrations, demo seed and importers (no Streamlit here)."""

@@ -1,0 +1,1 @@
+"""Area registry and geometry (no Streamlit here)."""

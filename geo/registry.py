@@ -1,0 +1,90 @@
+"""The area registry: programme areas as data (``geo/areas.toml``), never as code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+REGISTRY_PATH = Path(__file__).resolve().parent / "areas.toml"
+_CBS_CODE = re.compile(r"^(BU\d{8}|WK\d{6})$")
+
+
+class RegistryError(ValueError):
+    """The registry file is invalid; the message says where, in Dutch."""
+
+
+@dataclass(frozen=True)
+class ProgrammeSpec:
+    key: str
+    name: str
+    started_on: dt.date
+    description: str
+
+
+@dataclass(frozen=True)
+class AreaSpec:
+    key: str
+    name: str
+    programme: str
+    municipality_code: str
+    municipality_name: str
+    started_on: dt.date
+    cbs_codes: tuple[str, ...]
+    centroid: tuple[float, float]  # lon, lat
+
+    @staticmethod
+    def level_of(cbs_code: str) -> str:
+        return "buurt" if cbs_code.startswith("BU") else "wijk"
+
+
+@dataclass(frozen=True)
+class Registry:
+    programmes: tuple[ProgrammeSpec, ...]
+    areas: tuple[AreaSpec, ...]
+
+
+def load_registry(path: Path = REGISTRY_PATH) -> Registry:
+    """Read and validate the registry; raise ``RegistryError`` naming the faulty entry."""
+    with path.open("rb") as fh:
+        raw = tomllib.load(fh)
+    programmes = tuple(
+        ProgrammeSpec(p["key"], p["name"], p["started_on"], " ".join(p["description"].split()))
+        for p in raw.get("programme", [])
+    )
+    known = {p.key for p in programmes}
+    areas: list[AreaSpec] = []
+    for i, a in enumerate(raw.get("area", []), start=1):
+        where = f"gebied {i} ({a.get('name', '?')}) in {path.name}"
+        missing = [
+            k
+            for k in ("key", "name", "programme", "municipality_code", "cbs_codes", "centroid")
+            if k not in a
+        ]
+        if missing:
+            raise RegistryError(f"{where}: ontbrekend veld {', '.join(missing)}")
+        if a["programme"] not in known:
+            raise RegistryError(f"{where}: onbekend programma '{a['programme']}'")
+        bad = [c for c in a["cbs_codes"] if not _CBS_CODE.match(c)]
+        if bad or not a["cbs_codes"]:
+            raise RegistryError(f"{where}: ongeldige CBS-code(s) {bad or '(leeg)'}")
+        if not re.fullmatch(r"GM\d{4}", a["municipality_code"]):
+            raise RegistryError(f"{where}: ongeldige gemeentecode '{a['municipality_code']}'")
+        areas.append(
+            AreaSpec(
+                key=a["key"],
+                name=a["name"],
+                programme=a["programme"],
+                municipality_code=a["municipality_code"],
+                municipality_name=a.get("municipality_name", a["municipality_code"]),
+                started_on=a.get("started_on", dt.date(2025, 1, 1)),
+                cbs_codes=tuple(a["cbs_codes"]),
+                centroid=(float(a["centroid"][0]), float(a["centroid"][1])),
+            )
+        )
+    keys = [a.key for a in areas]
+    if len(set(keys)) != len(keys):
+        raise RegistryError(f"dubbele gebiedssleutel in {path.name}")
+    return Registry(programmes, tuple(areas))

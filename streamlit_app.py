@@ -1,0 +1,21 @@
+"""Entry script: page config, the account box, and navigation built from the current role."""
+
+import streamlit as st
+
+from dashboard import labels, ui
+from dashboard.roles import default_page_for, pages_for
+
+st.set_page_config(page_title=labels.APP_TITLE, page_icon=":material/hub:", layout="wide")
+
+role = ui.current_role()
+default = default_page_for(role)
+sections: dict[str, list[st.Page]] = {}
+for spec in pages_for(role):
+    sections.setdefault(spec.section, []).append(
+        st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path,
+                default=spec == default)
+    )
+page = st.navigation(sections)
+ui.sidebar_account()
+ui.land_after_sign_in(default.path)
+page.run()

@@ -1,0 +1,52 @@
+"""Role rules: who may do what, and which pages each role's navigation lists (SPEC §2, §2a)."""
+
+import pytest
+
+from dashboard.roles import PAGES, AccessDenied, Permission, Role, can, default_page_for, pages_for, require
+
+# SPEC §2a: the roles that may see each navigation title.
+SPEC_PAGE_ROLES = {
+    "Geleerde lessen": set(Role),
+    "Toegankelijkheid": set(Role),
+    **{t: {Role.BESTUURDER, Role.PROGRAMMATEAM, Role.BEHEERDER}
+       for t in ("Overzicht", "Kaart", "Wijkprofiel", "Indicatoren", "Projecten",
+                 "Welzijnscoaches", "Kernteams", "Financiën", "Besluiten", "Casussen")},
+    **{t: {Role.PROGRAMMATEAM, Role.BEHEERDER}
+       for t in ("Gegevens beheren", "Importeren", "Vergadermodus")},
+    "Gebruikers": {Role.BEHEERDER},
+    "Auditlog": {Role.BEHEERDER},
+}
+
+
+def test_every_page_title_is_one_of_spec_2a():
+    assert {p.title for p in PAGES} <= set(SPEC_PAGE_ROLES)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_navigation_lists_exactly_the_pages_the_role_may_see(role):
+    expected = [p.title for p in PAGES if role in SPEC_PAGE_ROLES[p.title]]
+    assert [p.title for p in pages_for(role)] == expected
+
+
+def test_anonymous_visitor_sees_only_public_pages_and_lands_on_lessons():
+    assert {p.title for p in pages_for(Role.PUBLIEK)} == {"Geleerde lessen"} & {p.title for p in PAGES}
+    assert default_page_for(Role.PUBLIEK).title == "Geleerde lessen"
+
+
+@pytest.mark.parametrize("role", [Role.BESTUURDER, Role.PROGRAMMATEAM, Role.BEHEERDER])
+def test_signed_in_roles_land_on_overzicht(role):
+    assert default_page_for(role).title == "Overzicht"
+
+
+def test_permissions_grow_with_the_role():
+    assert not can(Role.PUBLIEK, Permission.VIEW_INTERNAL)
+    assert can(Role.BESTUURDER, Permission.VIEW_INTERNAL)
+    assert not can(Role.BESTUURDER, Permission.EDIT_DATA)
+    assert can(Role.PROGRAMMATEAM, Permission.EDIT_DATA)
+    assert not can(Role.PROGRAMMATEAM, Permission.ADMINISTER)
+    assert all(can(Role.BEHEERDER, p) for p in Permission)
+
+
+def test_refusal_says_in_dutch_which_role_may_not_do_what():
+    with pytest.raises(AccessDenied, match="Geen toegang: de rol 'Bestuurder' mag dit niet"):
+        require(Role.BESTUURDER, Permission.EDIT_DATA)

@@ -1,0 +1,132 @@
+"""Schema, migrations and demo seed, on SQLite and on a real PostgreSQL server."""
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, inspect, select
+from sqlalchemy.exc import IntegrityError
+
+from dashboard.auth import verify_password
+from data_loaders.db import transaction
+from data_loaders.models import (
+    Area, Base, Case, Coach, Decision, Kernteam, KernteamQuarter, User, ValueStatus, IndicatorValue,
+)
+from data_loaders.seed import SIGNAL_KERNTEAM, SIGNAL_QUARTER, prepare_database, seed_demo
+from tests.conftest import AS_OF
+
+
+def count(session, model, *where):
+    return session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_migration_creates_every_table_of_the_schema(seeded_engine):
+    tables = set(inspect(seeded_engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    assert "alembic_version" in tables
+
+
+def test_seed_fills_every_table(seeded_engine):
+    with transaction(seeded_engine) as s:
+        empty = [t.name for t in Base.metadata.sorted_tables
+                 if not s.scalar(select(func.count()).select_from(t))]
+    # cbs_geometry only ever holds official boundaries imported by the user
+    assert empty == ["cbs_geometry"]
+
+
+def test_demo_magnitudes_follow_spec_7(seeded_engine):
+    with transaction(seeded_engine) as s:
+        assert count(s, Area) == 10
+        assert count(s, Kernteam) == 35
+        assert s.scalar(select(func.sum(Coach.fte))) == pytest.approx(30.0)
+        assert count(s, Case) >= 50
+        per_category = dict(s.execute(select(Case.knelpunt, func.count()).group_by(Case.knelpunt)).all())
+        assert set(per_category) == {1, 2, 3, 4, 5}
+        assert min(per_category.values()) >= 5
+        assert count(s, Decision) >= 10
+        # suppression is its own state, with no number behind it
+        suppressed = s.scalars(select(IndicatorValue).where(
+            IndicatorValue.status == ValueStatus.SUPPRESSED)).all()
+        assert suppressed and all(v.value is None for v in suppressed)
+
+
+def test_blauwe_zorg_areas_hold_about_15000_residents(seeded_engine):
+    from dashboard.queries import areas
+    from dashboard.roles import Role
+
+    df = areas(seeded_engine, Role.BESTUURDER)
+    bz = df[df["programme"] == "Blauwe Zorg in de wijk"]["residents"].sum()
+    assert 13_000 <= bz <= 17_000
+
+
+def test_planted_kernteam_shift_is_in_the_data(seeded_engine):
+    with transaction(seeded_engine) as s:
+        rows = s.execute(
+            select(KernteamQuarter.quarter, KernteamQuarter.admissions)
+            .join(Kernteam).where(Kernteam.code == SIGNAL_KERNTEAM)
+            .order_by(KernteamQuarter.quarter)).all()
+    before = [a for q, a in rows if q < SIGNAL_QUARTER]
+    after = [a for q, a in rows if q >= SIGNAL_QUARTER]
+    assert len(before) >= 6 and len(after) >= 6
+    assert max(after) < sorted(before)[len(before) // 2]  # every later point below the old median
+
+
+def test_demo_accounts_exist_with_slow_hashes_only_in_demo_mode(seeded_engine, fresh_sqlite_url):
+    with transaction(seeded_engine) as s:
+        users = {u.username: u for u in s.scalars(select(User))}
+    assert set(users) == {"bestuurder", "programmateam", "beheerder"}
+    for u in users.values():
+        assert u.password_hash.startswith("$argon2")
+        assert verify_password(u.password_hash, "demo")
+        assert u.role.value == u.username
+    production = prepare_database(fresh_sqlite_url, demo=False)
+    with transaction(production) as s:
+        assert count(s, User) == 0
+        assert count(s, Area) == 10  # the registry is synced, no demo data
+    production.dispose()
+
+
+def test_seed_is_deterministic_and_runs_once(seeded_engine, fresh_sqlite_url):
+    other = prepare_database(fresh_sqlite_url, as_of=AS_OF)
+    query = (select(KernteamQuarter.quarter, KernteamQuarter.admissions, Kernteam.code)
+             .join(Kernteam).order_by(Kernteam.code, KernteamQuarter.quarter))
+    with transaction(seeded_engine) as a, transaction(other) as b:
+        assert a.execute(query).all() == b.execute(query).all()
+    assert seed_demo(other, AS_OF) is False  # not empty: nothing is added twice
+    with transaction(other) as s:
+        assert count(s, Kernteam) == 35
+    other.dispose()
+
+
+def test_database_refuses_a_value_for_both_an_area_and_a_region(seeded_engine):
+    with pytest.raises(IntegrityError), transaction(seeded_engine) as s:
+        s.add(IndicatorValue(indicator_id=1, area_id=1, region_code="NL", period="2030",
+                             period_start=dt.date(2030, 1, 1), value=1.0))
+
+
+def test_migrations_go_down_and_up_again(empty_db_url):
+    from data_loaders.db import make_engine
+    from data_loaders.migrate import downgrade, upgrade
+
+    upgrade(empty_db_url)
+    downgrade(empty_db_url, "base")
+    engine = make_engine(empty_db_url)
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    upgrade(empty_db_url)
+    assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+    engine.dispose()
+
+
+def test_models_and_migrations_agree(empty_db_url):
+    """A schema change without a migration would break a production upgrade."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from data_loaders.db import make_engine
+    from data_loaders.migrate import upgrade
+
+    upgrade(empty_db_url)
+    engine = make_engine(empty_db_url)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    engine.dispose()
+    assert diff == []
