@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test seed lint clean
+.PHONY: run test seed lint clean bench
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { echo "Kan geen virtuele omgeving maken: installeer python3-venv (apt-get install python3-venv)."; exit 1; }
@@ -33,3 +33,6 @@ lint: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/pages.py --write
