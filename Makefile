@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test seed lint clean bench
+.PHONY: run test seed lint clean bench backup restore
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { echo "Kan geen virtuele omgeving maken: installeer python3-venv (apt-get install python3-venv)."; exit 1; }
@@ -36,3 +36,11 @@ clean:
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/pages.py --write
+
+# make backup [FILE=path]; make restore FILE=path (uses LN_DATABASE_URL or the embedded SQLite file)
+backup: $(VENV)/.runtime
+	$(BIN)/python -m data_loaders.backup backup $(FILE)
+
+restore: $(VENV)/.runtime
+	@test -n "$(FILE)" || { echo "Gebruik: make restore FILE=pad/naar/backup"; exit 2; }
+	$(BIN)/python -m data_loaders.backup restore $(FILE)
