@@ -25,7 +25,10 @@ seed: $(VENV)/.runtime
 run: seed
 	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT)
 
-test: $(VENV)/.dev
+node_modules/.package-lock.json: package-lock.json
+	@command -v npm >/dev/null && npm ci --no-audit --no-fund --silent || echo "npm ontbreekt: toegankelijkheidstests (axe-core) worden overgeslagen."
+
+test: $(VENV)/.dev node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev

@@ -96,7 +96,11 @@ def pages_for(role: Role) -> list[PageSpec]:
     return [p for p in PAGES if can(role, p.permission)]
 
 
-def default_page_for(role: Role) -> PageSpec:
-    """Signed-in roles land on Overzicht, anonymous visitors on the public page."""
+def home_page_for(role: Role) -> PageSpec:
+    """Where a role lands after signing in: Overzicht for signed-in roles."""
     visible = pages_for(role)
     return next((p for p in visible if p.permission is Permission.VIEW_INTERNAL), visible[0])
+
+
+# The page served at "/" for every role, so that links to it never depend on who opens them.
+DEFAULT_PAGE = next(p for p in PAGES if p.title == "Geleerde lessen")
