@@ -218,6 +218,7 @@ def spending(engine: Engine, role: Role) -> pd.DataFrame:
 
 MONITORING_QUERIES = {
     f.__name__: f
-    for f in (monitoring_settings, area_choices, project_list, project_milestones, project_decisions,
-              coach_months, kernteam_quarters, kernteam_interventions, budgets, spending)
+    for f in (monitoring_settings, area_choices, project_list, project_milestones,
+              project_decisions, coach_months, kernteam_quarters, kernteam_interventions,
+              budgets, spending)
 }

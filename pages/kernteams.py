@@ -24,12 +24,13 @@ metric_key = views.url_select("Kengetal", {k: m.label for k, m in monitoring.MET
                               param="kengetal", key="kt_kengetal", default="admissions",
                               container=c1)
 metric = monitoring.METRICS[metric_key]
-method = views.url_select(
+method_choice = views.url_select(
     "Interventie in de kaart", monitoring.METHODS, param="methode", key="kt_methode",
     default="baseline", container=c3,
     help="Bij een interventie: de middenlijn en grenzen van de kwartalen ervóór doortrekken "
          "(bevroren basislijn), of na de interventie een nieuwe fase met eigen middenlijn.")
-verdicts = monitoring.team_verdicts(quarters, interventions, method=method)  # type: ignore[arg-type]
+method: monitoring.Method = "phases" if method_choice == "phases" else "baseline"
+verdicts = monitoring.team_verdicts(quarters, interventions, method=method)
 signals = monitoring.signal_list(verdicts)
 teams = sorted(quarters["team"].unique())
 metric_signals = signals[signals["metric"] == metric_key]
@@ -54,7 +55,8 @@ st.subheader("Teams met een signaal")
 st.caption("Per team en kengetal de beoordeling van de laatste fase. Een daling van opnames of "
            "SEH-bezoeken is gunstig; een stijging van zorgplannen of MDO ook.")
 views.chart_with_table(
-    None, signals.assign(favourable=signals["favourable"].map({True: "gunstig", False: "ongunstig"})),
+    None,
+    signals.assign(favourable=signals["favourable"].map({True: "gunstig", False: "ongunstig"})),
     columns={"team": "Kernteam", "area": "Gebied", "metric_label": "Kengetal",
              "direction": "Richting", "favourable": "Beoordeling", "signal_points": "Signaalpunten",
              "points": "Kwartalen", "centre": "Middenlijn", "latest": "Laatste waarde",
@@ -66,7 +68,7 @@ views.chart_with_table(
 st.subheader(f"{metric.label}: {team}")
 series = monitoring.team_series(quarters, team)
 team_iv = interventions[interventions["team"] == team]
-analysis = monitoring.analyse_team(series, metric, list(team_iv["started_on"]), method)  # type: ignore[arg-type]
+analysis = monitoring.analyse_team(series, metric, list(team_iv["started_on"]), method)
 chart = charts.spc_chart(
     analysis, list(series["quarter_start"]), list(series["quarter"]),
     title=f"{team} · {names[team]}", y_title=metric.short, x_title="Kwartaal",

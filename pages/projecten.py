@@ -2,6 +2,7 @@
 domains, milestones (overdue highlighted), a timeline, a board by status and a detail view."""
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, monitoring, ui, views
@@ -45,7 +46,8 @@ m4.metric("Mijlpalen over tijd", fmt_number(overview["overdue"].sum()),
 late = ms[ms["overdue"]]
 if len(late):
     st.warning("Mijlpalen over tijd: " + "; ".join(
-        f"{r.project_code} – {r.title} (gepland {fmt_date(r.due_on)})" for r in late.itertuples()),
+        f"{r.project_code} – {r.title} (gepland {fmt_date(r.due_on)})"
+        for r in late.itertuples()),
         icon=":material/schedule:")
 
 # ------------------------------------------------------------------ overview table
@@ -62,28 +64,36 @@ views.chart_with_table(
 st.subheader("Tijdlijn")
 gantt = monitoring.gantt_frame(overview, as_of)
 marks = ms.merge(gantt[["code", "label"]], left_on="project_code", right_on="code")
+# Altair wants timestamps, not datetime.date objects, on a time axis.
+gantt_plot = gantt.assign(start=pd.to_datetime(gantt["start"]),
+                          end=pd.to_datetime(gantt["end"]))
+marks_plot = marks.assign(due_on=pd.to_datetime(marks["due_on"]))
 order = list(gantt.sort_values("start")["label"])
-bars = alt.Chart(gantt).mark_bar(opacity=0.55, cornerRadius=2).encode(
+bars = alt.Chart(gantt_plot).mark_bar(opacity=0.55, cornerRadius=2).encode(
     y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=320)),
     x=alt.X("start:T", title="Planning", axis=alt.Axis(format="%Y", labelAngle=0)), x2="end:T",
-    color=alt.Color("status:N", title="Status", sort=list(monitoring.STATUS_ORDER)),
+    color=alt.Color("status:N", title="Status", scale=alt.Scale(
+        domain=list(monitoring.STATUS_ORDER),
+        range=["#BBBBBB", "#56B4E9", "#0072B2", "#009E73", "#7F8C9A"])),
     tooltip=[alt.Tooltip("label:N", title="Project"), alt.Tooltip("status:N", title="Status"),
              alt.Tooltip("start:T", title="Start", format="%d %b %Y"),
              alt.Tooltip("end:T", title="Einde", format="%d %b %Y")])
-points = alt.Chart(marks).mark_point(filled=True, size=90).encode(
+points = alt.Chart(marks_plot).mark_point(filled=True, size=90).encode(
     y=alt.Y("label:N", sort=order), x="due_on:T",
     shape=alt.Shape("state:N", title="Mijlpaal",
-                    scale=alt.Scale(domain=[monitoring.DONE, monitoring.PLANNED, monitoring.OVERDUE],
+                    scale=alt.Scale(domain=[monitoring.DONE, monitoring.PLANNED,
+                                            monitoring.OVERDUE],
                                     range=["circle", "square", "diamond"])),
     color=alt.value("#1C2733"),
-    stroke=alt.condition(alt.datum.overdue, alt.value(charts.SIGNAL_COLOUR), alt.value("white")),
+    stroke=alt.condition(alt.datum.overdue, alt.value(charts.SIGNAL_COLOUR),
+                         alt.value("white")),
     tooltip=[alt.Tooltip("title:N", title="Mijlpaal"), alt.Tooltip("state:N", title="Stand"),
              alt.Tooltip("due_on:T", title="Gepland", format="%d %b %Y")])
-overdue_marks = alt.Chart(marks[marks["overdue"]]).mark_point(
+overdue_marks = alt.Chart(marks_plot[marks_plot["overdue"]]).mark_point(
     shape="diamond", size=220, filled=True, color=charts.SIGNAL_COLOUR).encode(
     y=alt.Y("label:N", sort=order), x="due_on:T")
-today = alt.Chart().mark_rule(color=charts.SIGNAL_COLOUR, strokeDash=[4, 3]).encode(
-    x=alt.datum(as_of.isoformat()))
+today = alt.Chart(pd.DataFrame({"today": [pd.Timestamp(as_of)]})).mark_rule(
+    color=charts.SIGNAL_COLOUR, strokeDash=[4, 3]).encode(x="today:T")
 timeline = alt.layer(bars, points, overdue_marks, today).properties(
     height=max(260, 36 * len(gantt)), title=f"Planning en mijlpalen (vandaag: {fmt_date(as_of)})",
     description=f"Gantt-diagram van {len(gantt)} projecten met {len(marks)} mijlpalen, waarvan "

@@ -46,7 +46,8 @@ m3.metric("Benutte capaciteit",
 m4.metric("Overbelaste coaches", f"{len(overloaded)} van {len(caseload)}")
 m5.metric("Wachtlijst", fmt_number(current["waiting_list"]))
 if len(overloaded):
-    st.warning(f"Overbelast in {fmt_month(last)} (meer dan {fmt_number(norm)} huishoudens per fte): "
+    st.warning(f"Overbelast in {fmt_month(last)} "
+               f"(meer dan {fmt_number(norm)} huishoudens per fte): "
                + ", ".join(f"{r.coach} ({fmt_percent(r.capacity_used_pct, 0)})"
                            for r in overloaded.itertuples()), icon=":material/warning:")
 

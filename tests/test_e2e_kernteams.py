@@ -42,7 +42,8 @@ def test_kernteam_run_chart_shows_the_highlighted_signal(live_app, browser):
     page.get_by_role("heading", name="Kernteams", level=1).wait_for(timeout=60_000)
     wait_until_idle(page)
     assert "/kernteams" in page.url
-    heading = page.get_by_role("heading", name="Ziekenhuisopnames per 1.000 kwetsbare ouderen: KT-07")
+    heading = page.get_by_role("heading",
+                               name="Ziekenhuisopnames per 1.000 kwetsbare ouderen: KT-07")
     heading.wait_for(timeout=30_000)
     chart = page.get_by_test_id("stVegaLiteChart").first
     chart.scroll_into_view_if_needed()
