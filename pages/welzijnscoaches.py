@@ -31,7 +31,7 @@ fte = monitoring.total_fte(months)
 plan = cfg["coach_fte_plan"]
 overloaded = caseload[caseload["overloaded"]]
 
-m1, m2, m3, m4, m5 = st.columns(5)
+m1, m2, m3, m4, m5, m6 = st.columns(6)
 if filters.areas or filters.programme:
     m1.metric("Fte welzijnscoaches", f"{fmt_number(fte, 1)} fte",
               help=f"In deze selectie; het plan is {fmt_number(plan, 1)} fte voor heel PlusWIJken "
@@ -45,6 +45,8 @@ m3.metric("Benutte capaciteit",
           fmt_percent(caseload["active_households"].sum() / caseload["capacity"].sum() * 100, 0))
 m4.metric("Overbelaste coaches", f"{len(overloaded)} van {len(caseload)}")
 m5.metric("Wachtlijst", fmt_number(current["waiting_list"]))
+m6.metric("Gemiddelde duur", f"{fmt_number(current['mean_duration_days'])} dagen",
+          help="Gemiddelde duur van de trajecten die deze maand zijn afgesloten.")
 if len(overloaded):
     st.warning(f"Overbelast in {fmt_month(last)} "
                f"(meer dan {fmt_number(norm)} huishoudens per fte): "
@@ -67,7 +69,7 @@ bars = alt.Chart(table).mark_bar().encode(
 rule = alt.Chart().mark_rule(color="#1C2733", strokeDash=[4, 3]).encode(x=alt.datum(100))
 views.chart_with_table(
     alt.layer(bars, rule, data=table).properties(
-        height=max(240, 16 * len(table)), title="Benutte capaciteit per coach",
+        height=max(240, 22 * len(table)), title="Benutte capaciteit per coach",
         description=f"Staafdiagram van de benutte capaciteit van {len(table)} coaches; "
                     f"{len(overloaded)} boven de norm."),
     table, name="welzijnscoaches-caseload",
