@@ -102,3 +102,22 @@ def test_blauwe_zorg_filter_narrows_projects_and_explains_empty_coach_page(app):
     at.switch_page(MONITORING["Welzijnscoaches"]).run()
     assert not at.exception
     assert "PlusWIJken" in at.info[0].value
+
+
+def test_pages_explain_an_empty_database_instead_of_failing(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from data_loaders.seed import prepare_database
+    from tests.test_app import ROOT
+
+    url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    prepare_database(url, demo=False).dispose()  # areas only: no projects, coaches or teams
+    monkeypatch.setenv("LN_DATABASE_URL", url)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.session_state["user"] = {"username": "test", "role": Role.BESTUURDER.value}
+    at.run()
+    for title, path in MONITORING.items():
+        at.switch_page(path).run()
+        assert not at.exception, f"{title}: {[e.value for e in at.exception]}"
+        assert at.title[0].value == title
+        assert at.info, title  # a Dutch explanation, not a blank page
