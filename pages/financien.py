@@ -89,7 +89,7 @@ for col, by, header in ((left, "area", "Gebied"), (right, "project", "Project"))
             x=alt.X("amount_eur:Q", title="Uitgaven (euro)", axis=EURO_AXIS),
             tooltip=[alt.Tooltip(f"{by}:N", title=header),
                      alt.Tooltip("amount_eur:Q", title="Uitgaven", format="$,.0f")],
-        ).properties(height=max(220, 30 * len(data)), title=f"Uitgaven per {header.lower()}",
+        ).properties(height=max(260, 34 * len(data)), title=f"Uitgaven per {header.lower()}",
                      description=f"Staafdiagram van de uitgaven per {header.lower()}.")
         views.chart_with_table(chart, data, name=f"uitgaven-{header.lower()}",
                                columns={by: header, "amount_eur": "Uitgaven (€)"},
