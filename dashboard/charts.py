@@ -19,7 +19,7 @@ CHART_NAMES = {"run": "Runchart", "i": "I-kaart", "p": "P-kaart", "u": "U-kaart"
 def spc_frame(analysis: SeriesAnalysis, x: Sequence[Any], labels: Sequence[str]) -> pd.DataFrame:
     """The analysis as a table: one row per point with its x value and label."""
     df = analysis.to_frame()
-    df.insert(0, "x", list(x))
+    df.insert(0, "x", pd.to_datetime(list(x)))  # datetime.date objects do not serialise
     df.insert(1, "label", list(labels))
     df["status"] = df["signal"].map({True: "signaal", False: "geen signaal"})
     return df
@@ -47,7 +47,9 @@ def spc_chart(
                alt.Tooltip("centre:Q", title="Middenlijn", format=value_format),
                alt.Tooltip("status:N", title="Beoordeling")]
     line = base.mark_line(color=POINT_COLOUR, strokeWidth=1.5).encode(
-        y=alt.Y("value:Q", title=y_title), detail="phase:N")
+        # A y title longer than the plot is high collapses the plot in Streamlit: limit it.
+        y=alt.Y("value:Q", title=y_title, axis=alt.Axis(titleLimit=height - 10)),
+        detail="phase:N")
     points = base.mark_point(filled=True, size=70).encode(
         y="value:Q",
         color=alt.Color("status:N", title="Punt",
@@ -67,7 +69,8 @@ def spc_chart(
                 y=f"{col}:Q", detail="phase:N"))
     layers.append(points)
     if interventions:
-        marks = pd.DataFrame({"x": [d for d, _ in interventions], "text": [t for _, t in interventions]})
+        marks = pd.DataFrame({"x": pd.to_datetime([d for d, _ in interventions]),
+                              "text": [t for _, t in interventions]})
         rule = alt.Chart(marks).mark_rule(color="#6A3D9A", strokeDash=[2, 2]).encode(x="x:T")
         text = alt.Chart(marks).mark_text(align="left", dx=4, dy=-4, color="#6A3D9A",
                                           baseline="bottom").encode(

@@ -214,3 +214,7 @@ QUERIES = {
     for f in (programmes, published_lessons, publishable_cases, areas, coach_capacity,
               admissions_trend, projects_by_status, latest_decisions)
 }
+
+from dashboard.queries_monitoring import MONITORING_QUERIES  # noqa: E402 - needs _frame above
+
+QUERIES.update(MONITORING_QUERIES)

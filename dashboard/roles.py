@@ -86,6 +86,14 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("Overzicht", "pages/overzicht.py", Permission.VIEW_INTERNAL,
              ":material/dashboard:", "Dashboard", "overzicht"),
+    PageSpec("Projecten", "pages/projecten.py", Permission.VIEW_INTERNAL,
+             ":material/view_kanban:", "Monitoring", "projecten"),
+    PageSpec("Welzijnscoaches", "pages/welzijnscoaches.py", Permission.VIEW_INTERNAL,
+             ":material/diversity_3:", "Monitoring", "welzijnscoaches"),
+    PageSpec("Kernteams", "pages/kernteams.py", Permission.VIEW_INTERNAL,
+             ":material/elderly:", "Monitoring", "kernteams"),
+    PageSpec("Financiën", "pages/financien.py", Permission.VIEW_INTERNAL,
+             ":material/euro:", "Monitoring", "financien"),
     PageSpec("Geleerde lessen", "pages/geleerde_lessen.py", Permission.VIEW_PUBLIC,
              ":material/school:", "Openbaar", "geleerde-lessen"),
 )

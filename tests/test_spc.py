@@ -188,3 +188,19 @@ def test_chart_highlights_signal_points_and_marks_interventions():
     assert [row["status"] for row in data][10:] == ["signaal"] * 10
     assert SIGNAL_COLOUR in str(spec)
     assert "Proactief zorgplan" in str(spec)
+
+
+def test_chart_accepts_dates_and_keeps_long_axis_titles_inside_the_plot():
+    import json
+
+    from dashboard.charts import spc_chart
+
+    dates = [dt.date(2022 + i // 4, 1 + 3 * (i % 4), 1) for i in range(12)]
+    result = spc.analyse([float(i % 3) for i in range(12)])
+    chart = spc_chart(result, dates, [str(d) for d in dates], title="T", height=200,
+                      y_title="Ziekenhuisopnames per 1.000 kwetsbare ouderen in het kernteam",
+                      interventions=[(dates[6], "Start")])
+    spec = json.loads(chart.to_json())  # datetime.date values serialise
+    y_axes = [layer["encoding"]["y"].get("axis", {}) for layer in spec["layer"]
+              if "y" in layer.get("encoding", {}) and "title" in layer["encoding"]["y"]]
+    assert y_axes and all(0 < a["titleLimit"] < 200 for a in y_axes)
