@@ -86,8 +86,14 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("Overzicht", "pages/overzicht.py", Permission.VIEW_INTERNAL,
              ":material/dashboard:", "Dashboard", "overzicht"),
+    PageSpec("Besluiten", "pages/besluiten.py", Permission.VIEW_INTERNAL,
+             ":material/gavel:", "Lerend netwerk", "besluiten"),
+    PageSpec("Casussen", "pages/casussen.py", Permission.VIEW_INTERNAL,
+             ":material/menu_book:", "Lerend netwerk", "casussen"),
     PageSpec("Geleerde lessen", "pages/geleerde_lessen.py", Permission.VIEW_PUBLIC,
              ":material/school:", "Openbaar", "geleerde-lessen"),
+    PageSpec("Toegankelijkheid", "pages/toegankelijkheid.py", Permission.VIEW_PUBLIC,
+             ":material/accessibility_new:", "Openbaar", "toegankelijkheid"),
 )
 
 

@@ -29,7 +29,7 @@ def test_navigation_lists_exactly_the_pages_the_role_may_see(role):
 
 
 def test_anonymous_visitor_sees_only_public_pages_and_lands_on_lessons():
-    assert {p.title for p in pages_for(Role.PUBLIEK)} == {"Geleerde lessen"} & {p.title for p in PAGES}
+    assert {p.title for p in pages_for(Role.PUBLIEK)} == {"Geleerde lessen", "Toegankelijkheid"} & {p.title for p in PAGES}
     assert default_page_for(Role.PUBLIEK).title == "Geleerde lessen"
 
 
