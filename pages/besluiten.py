@@ -79,7 +79,7 @@ with board:
                 st.markdown(f"**{row.subject}**")
                 st.caption(f"{row.programme} · {row.body} · {fmt_date(row.decided_on)}")
                 s = strength[int(row.id)]
-                st.badge(f"Bewijskracht: {s.label}", color=STRENGTH_COLOURS[s.level])
+                st.markdown(f":{STRENGTH_COLOURS[s.level]}[Bewijskracht: {s.label}]")
                 st.markdown(f"Status: {row.status}"
                             + (" · :orange[**evaluatie verlopen**]" if row.review_due else ""))
 with timeline:
@@ -117,7 +117,7 @@ ids = [str(i) for i in shown["id"]]
 labels = {str(r.id): f"{fmt_date(r.decided_on)} · {r.subject} · {r.outcome}" for r in shown.itertuples()}
 raw = st.query_params.get("besluit")
 start = learning.choose(raw, ids)
-chosen = st.selectbox("Besluit", ids, index=ids.index(start) if start else 0,
+chosen = st.selectbox("Toon bewijs bij besluit", ids, index=ids.index(start) if start else 0,
                       format_func=labels.__getitem__, key="url_besluit")
 st.query_params["besluit"] = chosen
 decision = shown[shown["id"] == int(chosen)].iloc[0]
@@ -144,10 +144,11 @@ for title, group in (("Pilot", [x for x in series if not x.is_comparison]),
     if not group:
         continue
     st.subheader("Pilotgebieden en -teams" if title == "Pilot" else "Vergelijkingsgebieden en -teams")
-    for col, x in zip(st.columns(2) * ((len(group) + 1) // 2), group, strict=False):
-        with col, st.container(border=True):
+    for x in group:
+        with st.container(border=True):
             marks = interventions[interventions["series_id"] == x.series_id]
-            chart = spc_chart(x.analysis, x.x, x.periods, title=x.where, y_title=x.label,
+            chart = spc_chart(x.analysis, x.x, x.periods, title=f"{x.label} · {x.where}",
+                              y_title=x.unit, height=300,
                               interventions=[(pd.Timestamp(r.started_on), r.label)
                                              for r in marks.itertuples()])
             st.altair_chart(ui.dutch(chart), width="stretch")
