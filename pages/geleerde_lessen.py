@@ -103,11 +103,11 @@ else:
         chart = (
             alt.Chart(bars, title=f"{info['indicator']} per gebied")
             .mark_bar(color="#0072B2")
-            .encode(y=alt.Y("area:N", title=None, sort="-x"),
+            .encode(y=alt.Y("area:N", title=None, sort="-x", axis=alt.Axis(labelLimit=320)),
                     x=alt.X("rate:Q", title=info["unit"]),
                     tooltip=[alt.Tooltip("area:N", title="Gebied"),
                              alt.Tooltip("rate_text:N", title=info["unit"])])
-            .properties(height=max(120, 28 * len(bars)), description=(
+            .properties(height=alt.Step(32), description=(
                 f"Staafdiagram van {info['indicator']} per gebied; dezelfde cijfers staan in de "
                 "tabel erboven." + (f" Niet getoond (kleine aantallen): {', '.join(hidden)}."
                                     if hidden else "")))
