@@ -42,15 +42,10 @@ shown = learning.filter_decisions(all_decisions, programme=programme, area=area,
 shown = shown.assign(review_due=learning.due_for_review(shown, today))
 
 
-@st.cache_data(ttl=ui.CACHE_TTL, max_entries=64, show_spinner=False)
-def _series(role: str, decision_id: int) -> list[evidence.EvidenceSeries]:
-    del role  # part of the cache key only
+def series_of(decision_id: int) -> list[evidence.EvidenceSeries]:
+    """The decision's linked series, analysed (the loads are cached; the analysis is cheap)."""
     return evidence.build_series(ui.load("decision_evidence", decision_id=decision_id),
                                  ui.load("decision_interventions", decision_id=decision_id))
-
-
-def series_of(decision_id: int) -> list[evidence.EvidenceSeries]:
-    return _series(ui.current_role().value, decision_id)
 
 
 strength = {int(d): evidence.evidence_strength(series_of(int(d))) for d in shown["id"]}

@@ -25,8 +25,10 @@ else:
     st.query_params.pop("zoek", None)
 left, middle, right = st.columns(3)
 knelpunten = left.multiselect("Knelpunt", list(labels.KNELPUNTEN),
-                              format_func=lambda k: f"{k}. {labels.KNELPUNTEN[k]}", key="case_k")
-domains = middle.multiselect("Domeinen (alle gekozen)", list(DOMAINS), key="case_domains")
+                              format_func=lambda k: f"{k}. {labels.KNELPUNTEN[k]}", key="case_k",
+                              placeholder="Alle knelpunten")
+domains = middle.multiselect("Domeinen (alle gekozen)", list(DOMAINS), key="case_domains",
+                             placeholder="Alle domeinen")
 area_options = sorted(cases["area"].dropna().unique())
 area = right.selectbox("Gebied", ["Alle", *area_options], key="case_area")
 shown = learning.search_cases(cases, text=text, knelpunten=knelpunten, domains=domains,
@@ -38,15 +40,14 @@ counts = learning.cases_per_category_year(shown)
 if counts.empty:
     ui.empty_state("Geen casussen bij deze filters.")
     st.stop()
-counts = counts.assign(category=counts["knelpunt"].map(lambda k: f"{k}. {labels.KNELPUNTEN[k]}"))
+counts = counts.assign(category=counts["knelpunt"].map(lambda k: f"Knelpunt {k}"))
 chart = (
     alt.Chart(counts, title="Aantal casussen per jaar, naar knelpunt")
     .mark_bar()
     .encode(
-        x=alt.X("year:O", title="Jaar"),
+        x=alt.X("year:O", title="Jaar", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("sum(cases):Q", title="Casussen", axis=alt.Axis(tickMinStep=1)),
-        color=alt.Color("category:N", title="Knelpunt", legend=alt.Legend(orient="bottom",
-                                                                        columns=1, labelLimit=600)),
+        color=alt.Color("category:N", title="Knelpunt"),
         tooltip=[alt.Tooltip("year:O", title="Jaar"), alt.Tooltip("category:N", title="Knelpunt"),
                  alt.Tooltip("cases:Q", title="Casussen")],
     )
@@ -54,6 +55,7 @@ chart = (
                 "per knelpuntcategorie. De tabel hieronder toont dezelfde aantallen.")
 )
 st.altair_chart(ui.dutch(chart), width="stretch")
+st.caption(" · ".join(f"{k} = {name}" for k, name in labels.KNELPUNTEN.items()))
 with st.expander("Aantallen als tabel"):
     table = counts.pivot_table(index="year", columns="knelpunt", values="cases", aggfunc="sum")
     table.columns = [f"Knelpunt {k}" for k in table.columns]
