@@ -34,6 +34,7 @@ if raw is not None:
                    "Hieronder staan alle gepubliceerde lessen.", icon=":material/link_off:")
     else:
         single = match
+        st.query_params["les"] = raw  # keep the lesson in the address bar, ready to share
 
 
 def show_lesson(lesson) -> None:  # type: ignore[no-untyped-def]

@@ -64,6 +64,16 @@ def test_public_lessons_page_in_the_browser_shows_suppressed_figures(live_app, b
     assert page.get_by_role("link", name="Link naar deze les").count() >= 3
     page.wait_for_timeout(1000)
     page.screenshot(path=str(ARTIFACTS / "geleerde-lessen-publiek.png"))
+    # the chart carries its description for screen readers
+    assert page.locator('[aria-label*="Staafdiagram van Ernstig eenzaam"]').count() >= 1
+    # a lesson's share link works from the keyboard and opens just that lesson
+    share = page.get_by_role("link", name="Link naar deze les").first
+    assert "les=" in (share.get_attribute("href") or "")
+    share.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Les uit een besluit", level=2).wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert "les=" in page.url, page.url
     context.close()
 
 
