@@ -100,10 +100,9 @@ def test_decision_evidence_panel_in_the_browser(live_app, browser):
     wait_until_idle(page)
     panel.evaluate("e => e.scrollIntoView({block: 'start'})")
     page.get_by_text(re.compile(r"Bewijskracht: signaal in \d van \d reeksen")).first.wait_for()
-    assert "besluit=" in page.url  # the chosen decision is in the shareable URL
+    page.wait_for_url(re.compile(r"besluit=\d+"), timeout=30_000)  # shareable URL
     charts = page.locator('[data-testid="stVegaLiteChart"]')
-    charts.nth(2).wait_for()
-    assert charts.count() >= 4  # the timeline plus one run chart per linked series
+    charts.nth(3).wait_for(timeout=30_000)  # the timeline plus one run chart per linked series
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / "besluit-bewijs.png"))
     context.close()
