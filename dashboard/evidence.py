@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard import spc
-from dashboard.disclosure import THRESHOLD
+from dashboard.disclosure import is_small
 
 # Kernteam metrics that can back a decision: (Dutch label, chart, multiplier, unit).
 KERNTEAM_METRICS: dict[str, tuple[str, spc.ChartType, float, str]] = {
@@ -56,6 +56,13 @@ class EvidenceSeries:
         return self.analysis.verdict
 
 
+def _empty(chart: spc.ChartType) -> spc.SeriesAnalysis:
+    """The analysis of a series without usable points: no phases, so "te weinig punten"."""
+    return spc.SeriesAnalysis(chart=chart, values=[], centre=[], lower=[], upper=[], phase=[],
+                              in_long_run=[], shift=[], trend=[], astronomical=[],
+                              outside_limits=[], phases=[])
+
+
 def baseline_length(x: list[pd.Timestamp], interventions: list[pd.Timestamp]) -> int | None:
     """Points before the first intervention inside the series: the frozen baseline."""
     inside = [when for when in interventions if x and x[0] < when <= x[-1]]
@@ -85,14 +92,16 @@ def build_series(points: pd.DataFrame,
                  [pd.Timestamp(v) for v in
                   interventions.loc[interventions["series_id"] == sid, "started_on"]])
         baseline = baseline_length(x, dates)
-        if chart in ("p", "u"):
+        if usable.empty:  # every point missing or suppressed: nothing to analyse
+            analysis = _empty(chart)
+        elif chart in ("p", "u"):
             values, den = usable["numerator"].tolist(), usable["denominator"].tolist()
             analysis = spc.analyse(values, chart=chart, denominators=den, baseline=baseline,
                                    multiplier=float(first["multiplier"]))
         else:
             analysis = spc.analyse(usable["value"].tolist(), chart=chart, baseline=baseline)
-        shown = df.assign(small=df["numerator"].between(1, THRESHOLD - 1, inclusive="both")
-                          if chart in ("p", "u") else False)
+        # counts behind rates: small ones are marked (the disclosure rule owns "small")
+        shown = df.assign(small=df["numerator"].map(is_small) if chart in ("p", "u") else False)
         den_total = usable["denominator"].sum() if usable["denominator"].notna().any() else None
         out.append(EvidenceSeries(
             series_id=int(sid), label=str(first["label"]), where=str(first["where"]),
@@ -101,7 +110,7 @@ def build_series(points: pd.DataFrame,
             points=shown[["period", "period_start", "value", "numerator", "denominator", "status",
                           "small"]].reset_index(drop=True),
             n_points=len(usable), n_total=None if den_total is None else float(den_total),
-            n_suppressed=int((df["status"] != "ok").sum()), n_small=int(shown["small"].sum()),
+            n_suppressed=int((df["status"] == "onderdrukt").sum()), n_small=int(shown["small"].sum()),
         ))
     return out
 

@@ -141,6 +141,11 @@ for title, group in (("Pilot", [x for x in series if not x.is_comparison]),
     st.subheader("Pilotgebieden en -teams" if title == "Pilot" else "Vergelijkingsgebieden en -teams")
     for x in group:
         with st.container(border=True):
+            if not x.n_points:
+                st.markdown(f"**{x.label} · {x.where}**")
+                ui.empty_state(f"Geen bruikbare punten: {x.n_suppressed} onderdrukt, de rest "
+                               "ontbreekt.")
+                continue
             marks = interventions[interventions["series_id"] == x.series_id]
             chart = spc_chart(x.analysis, x.x, x.periods, title=f"{x.label} · {x.where}",
                               y_title=x.unit, height=300,

@@ -147,3 +147,19 @@ def test_decisions_list_areas_and_counts(seeded_engine):
     filtered = learning.filter_decisions(df, area="Limmel", outcome="opschalen")
     assert bz8 in set(filtered["id"]) and (filtered["outcome"] == "opschalen").all()
     assert np.all([("Limmel" in a) for a in filtered["areas"]])
+
+
+def test_a_series_without_usable_points_has_no_verdict_and_says_why():
+    points = pd.DataFrame({
+        "series_id": [1, 1, 2, 2], "label": "x", "where": ["A", "A", "B", "B"], "unit": "%",
+        "chart": "p", "multiplier": 100.0, "is_comparison": False,
+        "period": ["2020", "2021"] * 2,
+        "period_start": pd.to_datetime(["2020-01-01", "2021-01-01"] * 2),
+        "value": [None, None, 50.0, 40.0], "numerator": [None, None, 5.0, 40.0],
+        "denominator": [None, 80.0, 10.0, 100.0],
+        "status": ["onderdrukt", "ontbreekt", "ok", "ok"]})
+    empty, short = evidence.build_series(points)
+    assert (empty.n_points, empty.n_suppressed, empty.verdict) == (0, 1, "te weinig punten")
+    assert (short.n_points, short.n_small) == (2, 1)
+    assert evidence.evidence_strength([empty, short]).label == (
+        "te weinig punten; kleine aantallen; onderdrukte punten")
