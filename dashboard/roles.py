@@ -94,8 +94,14 @@ PAGES: tuple[PageSpec, ...] = (
              ":material/elderly:", "Monitoring", "kernteams"),
     PageSpec("Financiën", "pages/financien.py", Permission.VIEW_INTERNAL,
              ":material/euro:", "Monitoring", "financien"),
+    PageSpec("Besluiten", "pages/besluiten.py", Permission.VIEW_INTERNAL,
+             ":material/gavel:", "Lerend netwerk", "besluiten"),
+    PageSpec("Casussen", "pages/casussen.py", Permission.VIEW_INTERNAL,
+             ":material/menu_book:", "Lerend netwerk", "casussen"),
     PageSpec("Geleerde lessen", "pages/geleerde_lessen.py", Permission.VIEW_PUBLIC,
              ":material/school:", "Openbaar", "geleerde-lessen"),
+    PageSpec("Toegankelijkheid", "pages/toegankelijkheid.py", Permission.VIEW_PUBLIC,
+             ":material/accessibility_new:", "Openbaar", "toegankelijkheid"),
 )
 
 
