@@ -127,9 +127,10 @@ class SeriesAnalysis:
 
     @property
     def signal_points(self) -> list[bool]:
-        """Points to highlight: part of a too-long run, of a shift, or outside the limits."""
-        return [a or b or c for a, b, c in zip(self.in_long_run, self.shift, self.outside_limits,
-                                               strict=True)]
+        """Points to highlight: those behind the verdict (part of a run longer than the Anhøj
+        limit, or outside the control limits). IHI shifts and trends stay separate flags, so
+        a chart never highlights points under a "geen signaal" verdict."""
+        return [a or b for a, b in zip(self.in_long_run, self.outside_limits, strict=True)]
 
     @property
     def verdict(self) -> str:

@@ -204,3 +204,11 @@ def test_chart_accepts_dates_and_keeps_long_axis_titles_inside_the_plot():
     y_axes = [layer["encoding"]["y"].get("axis", {}) for layer in spec["layer"]
               if "y" in layer.get("encoding", {}) and "title" in layer["encoding"]["y"]]
     assert y_axes and all(0 < a["titleLimit"] < 200 for a in y_axes)
+
+
+@given(series)
+@settings(max_examples=80)
+def test_highlighted_points_agree_with_the_verdict(values):
+    result = spc.analyse(values)
+    if result.verdict != spc.SIGNAL:
+        assert not any(result.signal_points)
