@@ -19,4 +19,4 @@ for spec in pages_for(role):
 page = st.navigation(sections if len(sections) > 1 else next(iter(sections.values())))
 ui.sidebar_account()
 ui.land_after_sign_in(home_page_for(role).path)
-page.run()
+ui.run_page(page)

@@ -98,6 +98,28 @@ def sidebar_account() -> None:
             st.rerun()
 
 
+ENTRY_SCRIPT = "streamlit_app.py"
+_VIA_ENTRY = "_via_entry_script"
+
+
+def run_page(page: Any) -> None:
+    """Run the selected page from the entry script, marking the run as coming through it."""
+    st.session_state[_VIA_ENTRY] = True
+    try:
+        page.run()
+    finally:
+        st.session_state.pop(_VIA_ENTRY, None)
+
+
+def entry_guard() -> None:
+    """First line of every page: on a freshly started server Streamlit may run a file in
+    ``pages/`` directly (its legacy multipage mode) and skip the role-based navigation.
+    Such a run is sent through the entry script instead, which switches Streamlit to
+    ``st.navigation`` for good."""
+    if not st.session_state.get(_VIA_ENTRY):
+        st.switch_page(ENTRY_SCRIPT)
+
+
 def land_after_sign_in(default_path: str) -> None:
     """Right after signing in, open the role's default page (Overzicht)."""
     if st.session_state.pop("land_on_default", False):

@@ -12,6 +12,8 @@ from dashboard.disclosure import mark_small
 from dashboard.i18n import fmt_date, fmt_number
 from dashboard.ui_filters import url_select
 
+ui.entry_guard()
+
 STRENGTH_COLOURS = {"sterk": "green", "matig": "blue", "zwak": "orange", "geen": "gray"}
 OUTCOME_ICONS = {"opschalen": ":material/trending_up:", "doorgaan": ":material/play_arrow:",
                  "aanpassen": ":material/tune:", "stoppen": ":material/stop_circle:"}

@@ -7,6 +7,8 @@ from dashboard import labels, learning, ui
 from dashboard.i18n import fmt_date, fmt_number
 from data_loaders.models import DOMAINS
 
+ui.entry_guard()
+
 st.title("Casussen")
 ui.demo_marker()
 st.caption("Het casussenboek: geanonimiseerde casussen, ingedeeld naar knelpunt, waarmee het "

@@ -7,6 +7,8 @@ import streamlit as st
 from dashboard import monitoring, ui, views
 from dashboard.i18n import fmt_euro, fmt_number, fmt_percent
 
+ui.entry_guard()
+
 st.title("Financiën")
 ui.demo_marker()
 st.caption("Ontschotting: gemeente, zorgverzekeraars en provincie leggen budgetten uit "

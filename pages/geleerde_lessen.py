@@ -11,6 +11,8 @@ from dashboard import labels, ui
 from dashboard.disclosure import LEGEND
 from dashboard.i18n import fmt_date
 
+ui.entry_guard()
+
 PAGE = "pages/geleerde_lessen.py"
 
 st.title("Geleerde lessen")

@@ -7,6 +7,8 @@ import streamlit as st
 from dashboard import charts, monitoring, ui, views
 from dashboard.i18n import fmt_number
 
+ui.entry_guard()
+
 st.title("Kernteams")
 ui.demo_marker()
 st.caption("Resultaten van de kernteams ouderen per kwartaal: tellingen met hun noemer "

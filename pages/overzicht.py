@@ -7,6 +7,8 @@ from dashboard import ui
 from dashboard.i18n import fmt_number, fmt_percent
 from dashboard.overview import programme_headlines
 
+ui.entry_guard()
+
 st.title("Overzicht")
 ui.demo_marker()
 

@@ -8,6 +8,8 @@ import streamlit as st
 from dashboard import charts, monitoring, ui, views
 from dashboard.i18n import fmt_date, fmt_euro, fmt_number
 
+ui.entry_guard()
+
 st.title("Projecten")
 ui.demo_marker()
 st.caption("De acht projecten van Blauwe Zorg in de wijk en de programmalijnen van PlusWIJken. "

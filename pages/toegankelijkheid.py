@@ -4,6 +4,8 @@ import streamlit as st
 
 from dashboard import ui
 
+ui.entry_guard()
+
 st.title("Toegankelijkheid")
 ui.demo_marker()
 st.markdown(

@@ -7,6 +7,8 @@ import streamlit as st
 from dashboard import charts, monitoring, spc, ui, views
 from dashboard.i18n import fmt_month, fmt_number, fmt_percent
 
+ui.entry_guard()
+
 st.title("Welzijnscoaches")
 ui.demo_marker()
 cfg = ui.load("monitoring_settings")

@@ -5,6 +5,7 @@ In CI (``CI=true``) a missing Chromium or PostgreSQL fails the run instead of sk
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import glob
 import os
@@ -166,38 +167,48 @@ def chromium_path() -> str:
     raise AssertionError  # unreachable
 
 
+@contextlib.contextmanager
+def running_app(db_url: str, log_path: Path) -> Iterator[str]:
+    """``streamlit run`` on a free port against ``db_url``; yields the base URL."""
+    port = free_port()
+    env = {**os.environ, "LN_DATABASE_URL": db_url}
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+             "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"streamlit exited: {log_path.read_text()}") from None
+                time.sleep(0.3)
+        else:
+            proc.kill()
+            raise RuntimeError("streamlit did not open its port within 60 s")
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
+def copy_of_demo(demo_sqlite_url: str, directory: Path) -> str:
+    copy = directory / "copy.sqlite"
+    shutil.copy(Path(demo_sqlite_url.removeprefix("sqlite:///")), copy)
+    return f"sqlite:///{copy}"
+
+
 @pytest.fixture(scope="session")
 def live_app(demo_sqlite_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``streamlit run`` on a free port against a copy of the demo database."""
-    src = Path(demo_sqlite_url.removeprefix("sqlite:///"))
-    copy = tmp_path_factory.mktemp("live") / "live.sqlite"
-    shutil.copy(src, copy)
-    port = free_port()
-    env = {**os.environ, "LN_DATABASE_URL": f"sqlite:///{copy}"}
-    log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless=true",
-         f"--server.port={port}", "--server.address=127.0.0.1"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {Path(log.name).read_text()}") from None
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        raise RuntimeError("streamlit did not open its port within 60 s")
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
+    workdir = tmp_path_factory.mktemp("live")
+    with running_app(copy_of_demo(demo_sqlite_url, workdir), workdir / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

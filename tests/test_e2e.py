@@ -107,3 +107,22 @@ def test_decision_evidence_panel_in_the_browser(live_app, browser):
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / "besluit-bewijs.png"))
     context.close()
+
+
+def test_a_fresh_server_never_runs_an_internal_page_for_an_anonymous_visitor(
+        demo_sqlite_url, browser, tmp_path):
+    # On a freshly started server Streamlit's legacy pages/ mode would run pages/overzicht.py
+    # directly; the entry guard sends the visitor through the role-based navigation instead.
+    from tests.conftest import copy_of_demo, running_app
+
+    with running_app(copy_of_demo(demo_sqlite_url, tmp_path), tmp_path / "log") as url:
+        context = browser.new_context(locale="nl-NL")
+        page = context.new_page()
+        page.goto(f"{url}/overzicht")
+        page.get_by_role("heading", name="Geleerde lessen", level=1).wait_for(timeout=60_000)
+        wait_until_idle(page)
+        assert page.get_by_role("heading", name="Overzicht").count() == 0
+        nav = page.get_by_test_id("stSidebarNav").inner_text()
+        assert "Overzicht" not in nav and "besluiten" not in nav.lower()
+        assert "AccessDenied" not in (tmp_path / "log").read_text()
+        context.close()

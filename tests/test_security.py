@@ -37,3 +37,18 @@ def test_bandit_finds_nothing_of_medium_severity_or_worse():
     result = subprocess.run([sys.executable, "-m", "bandit", "-q", "-r", *SOURCES, "-ll"],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_page_file_starts_with_the_entry_guard():
+    """Without it a fresh server may run a pages/ file directly, bypassing role navigation."""
+    import ast
+
+    missing = []
+    for path in sorted((ROOT / "pages").glob("*.py")):
+        body = [n for n in ast.parse(path.read_text()).body
+                if not isinstance(n, ast.Import | ast.ImportFrom)
+                and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
+        first = ast.unparse(body[0]) if body else ""
+        if first != "ui.entry_guard()":
+            missing.append(path.name)
+    assert missing == []
