@@ -1,0 +1,25 @@
+"""Indicatoren: the catalogue of every indicator with its metadata and coverage."""
+
+import streamlit as st
+
+from dashboard import ui
+
+st.title("Indicatoren")
+ui.demo_marker()
+
+catalogue = ui.load("indicators")
+if catalogue.empty:
+    ui.empty_state("Er zijn nog geen indicatoren vastgelegd.")
+    st.stop()
+st.caption("Elke indicator met definitie, bron en dekking: voor hoeveel gebieden en regio's er "
+           "cijfers zijn, over welke periode, en hoeveel cijfers onderdrukt of onbekend zijn.")
+ui.table(catalogue,
+         columns={"label": "Indicator", "definition": "Definitie", "unit": "Eenheid",
+                  "polarity": "Polariteit", "source": "Bron", "period_type": "Periode",
+                  "owner": "Eigenaar", "last_update": "Laatst bijgewerkt",
+                  "disclosure_rule": "Onthullingsregel", "is_public": "Openbaar",
+                  "areas_covered": "Gebieden", "regions_covered": "Regio's",
+                  "first_period": "Eerste periode", "last_period": "Laatste periode",
+                  "values": "Cijfers", "not_ok": "Onderdrukt of onbekend"},
+         column_config={"Laatst bijgewerkt": st.column_config.DateColumn(format="D MMM YYYY"),
+                        "Definitie": st.column_config.TextColumn(width="large")})
