@@ -7,6 +7,7 @@ schemes; when an indicator has a polarity, the blue-green end always means "bett
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -224,18 +225,19 @@ def _rings(geometry: dict[str, Any]) -> list[list[list[list[float]]]]:
     return []
 
 
-def _view(rows: list[dict[str, Any]]) -> pdk.ViewState:
-    lons = [p[0] for r in rows for ring in r["polygon"] for p in ring]
-    lats = [p[1] for r in rows for ring in r["polygon"] for p in ring]
-    if not lons:
+def initial_view(geometries: Iterable[dict[str, Any]]) -> pdk.ViewState:
+    """A view that fits the given GeoJSON geometries into a map of about 700 x 540 pixels."""
+    points = [p for g in geometries for poly in _rings(g) for ring in poly for p in ring]
+    if not points:
         return pdk.ViewState(longitude=5.85, latitude=50.9, zoom=9.3)
-    # fit the bounds into a map of roughly 700 x 540 pixels (deck.gl: a 512-px world at zoom 0)
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    # deck.gl's Web Mercator: a 512-pixel world at zoom 0
     lon_span = max(max(lons) - min(lons), 0.005)
     lat_span = max((max(lats) - min(lats)) / math.cos(math.radians(max(lats))), 0.005)
     zoom = min(math.log2(360 * 700 / (512 * lon_span)), math.log2(360 * 540 / (512 * lat_span)))
-    zoom = max(8.0, min(14.0, zoom - 0.3))
     return pdk.ViewState(longitude=round((min(lons) + max(lons)) / 2, 5),
-                         latitude=round((min(lats) + max(lats)) / 2, 5), zoom=round(zoom, 2))
+                         latitude=round((min(lats) + max(lats)) / 2, 5),
+                         zoom=round(max(8.0, min(14.0, zoom - 0.3)), 2))
 
 
 def build_deck(layers: dict[str, Any], frame: pd.DataFrame, *, show_context: bool = True
@@ -265,7 +267,9 @@ def build_deck(layers: dict[str, Any], frame: pd.DataFrame, *, show_context: boo
     tooltip = {"text": "\n".join("{" + f + "}" for f in TOOLTIP_FIELDS),
                "style": {"backgroundColor": "#ffffff", "color": "#1f1f1f", "fontSize": "13px",
                          "border": "1px solid #999"}}
-    return pdk.Deck(layers=deck_layers, initial_view_state=_view(area_rows or context_rows),
+    shown = [layers["areas"][k] for k in frame["key"] if k in layers["areas"]]
+    view = initial_view(shown or [c["geometry"] for c in layers["context"]])
+    return pdk.Deck(layers=deck_layers, initial_view_state=view,
                     map_provider="carto", map_style="light", tooltip=tooltip)
 
 
