@@ -32,6 +32,9 @@ NO_VALUE = [150, 150, 150]
 CONTEXT_FILL = [205, 205, 205, 110]
 STATUS_TEXT = {"ok": "gepubliceerd cijfer", "onderdrukt": "onderdrukt (te weinig waarnemingen)",
                "ontbreekt": "geen cijfer"}
+# Internal pages show small numbers but mark them (SPEC §6).
+SMALL_COUNT = 10
+SMALL_COUNT_MARK = " (klein aantal, <10: niet openbaar)"
 TOOLTIP_FIELDS = ("name", "value_text", "fraction_text", "reference_text", "compare_text",
                   "status_text")
 
@@ -99,8 +102,9 @@ def map_frame(areas: pd.DataFrame, values: pd.DataFrame, refs: pd.DataFrame, *, 
         fmt_value(v, unit) if s == "ok" else STATUS_TEXT[s]
         for v, s in zip(out["value"], out["status"], strict=True)]
     out["fraction_text"] = [
-        f"teller {fmt_number(n)} / noemer {fmt_number(d)}" if pd.notna(n) and pd.notna(d)
-        else (f"aantal {fmt_number(n)}" if pd.notna(n) else "teller/noemer niet beschikbaar")
+        (f"teller {fmt_number(n)} / noemer {fmt_number(d)}" if pd.notna(n) and pd.notna(d)
+         else (f"aantal {fmt_number(n)}" if pd.notna(n) else "teller/noemer niet beschikbaar"))
+        + (SMALL_COUNT_MARK if pd.notna(n) and 0 < n < SMALL_COUNT else "")
         for n, d in zip(out["numerator"], out["denominator"], strict=True)]
     out["reference_text"] = [
         f"gemeente {fmt_value(g, unit)} · Zuid-Limburg {fmt_value(z, unit)} · "

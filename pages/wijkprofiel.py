@@ -28,8 +28,8 @@ m1, m2, m3, m4 = st.columns(4)
 m1.metric("Inwoners", fmt_number(area["residents"]), help=f"Peiljaar {area['residents_year']}")
 m2.metric("Projecten en programmalijnen", fmt_number(len(profile["projects"])))
 m3.metric("Welzijnscoaches", fmt_number(len(profile["coaches"])),
-          delta=f"{fmt_number(profile['coaches']['fte'].sum(), 1)} fte", delta_color="off",
-          delta_arrow="off")
+          delta=f"{fmt_number(profile['coaches']['fte'].sum(), 1)} fte" if len(profile["coaches"])
+          else None, delta_color="off", delta_arrow="off")
 m4.metric("Kernteams", fmt_number(len(profile["kernteams"])))
 
 tab_trends, tab_ph, tab_work, tab_meta = st.tabs(
@@ -130,20 +130,20 @@ with tab_ph:
                         "vergeleken met de referentie.")
         st.altair_chart(ui.dutch(chart), width="stretch")
         table = scores.pivot_table(index="dimension", columns=["who", "year"],
-                                   values="mean_score").round(1)
+                                   values="mean_score").map(lambda v: fmt_number(v, 1))
         table.columns = [f"{'Gebied' if w == 'gebied' else w} {y}" for w, y in table.columns]
         st.dataframe(table.reset_index().rename(columns={"dimension": "Dimensie"}),
                      hide_index=True, width="stretch")
 
 with tab_work:
-    left, mid, right = st.columns([3, 1.3, 2.5])
+    left, mid, right = st.columns([3.2, 1.6, 2.2])
     with left:
         st.subheader("Projecten en programmalijnen")
         if profile["projects"].empty:
             ui.empty_state("Geen projecten in dit gebied.")
         else:
-            ui.table(profile["projects"], columns={"code": "Code", "name": "Naam",
-                                                   "status": "Status", "health": "Voortgang"})
+            ui.table(profile["projects"], columns={"code": "Code", "status": "Status",
+                                                   "health": "Voortgang", "name": "Naam"})
     with mid:
         st.subheader("Welzijnscoaches")
         if profile["coaches"].empty:

@@ -87,3 +87,12 @@ def test_deck_holds_every_area_and_the_tooltip_fields():
         assert "{" + field + "}" in tooltip["text"]
         assert field in layer["data"][0]
     assert maps.fmt_value(1234.5, "per 1.000") == "1.234,5 per 1.000"
+
+
+def test_small_counts_are_shown_internally_but_marked():
+    vals = values([5.0, 10.0, 15.0, 20.0])
+    vals["numerator"] = [4.0, 40.0, 60.0, 80.0]
+    frame = maps.map_frame(AREAS, vals, REFS, period="2024", mode="waarde", unit="%")
+    texts = dict(zip(frame["key"], frame["fraction_text"], strict=True))
+    assert texts["a"] == "teller 4 / noemer 1.000" + maps.SMALL_COUNT_MARK
+    assert texts["b"] == "teller 40 / noemer 1.000"
