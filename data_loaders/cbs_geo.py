@@ -104,6 +104,8 @@ def import_boundaries(engine: Engine, boundaries: CbsBoundaries, registry: Regis
     parts = boundaries.parts
     if not all_municipalities:
         parts = parts[parts["municipality_code"].isin(munis)]
+    used = {c for a in registry.areas for c in a.cbs_codes}
+    parts = parts[~parts["is_water"].astype(bool) | parts["cbs_code"].isin(used)]  # no water-only
     if parts.empty:
         raise CbsFileError("Het bestand bevat geen buurten of wijken van de gemeenten van de "
                            f"programmagebieden ({', '.join(sorted(munis))}).")

@@ -54,6 +54,9 @@ st.query_params.from_dict({k: v for k, v in {
 
 shown_areas = areas[((areas["programme"] == programme) | (programme == "alle"))
                     & ((areas["municipality_name"] == muni) | (muni == "alle"))]
+if shown_areas.empty:
+    ui.empty_state("Geen programmagebieden voor deze combinatie van programma en gemeente.")
+    st.stop()
 frame = maps.map_frame(shown_areas, values, refs, period=period, mode=mode, unit=meta["unit"],
                        baseline=baseline)
 frame, legend = maps.assign_classes(frame, polarity=meta["polarity"], mode=mode,

@@ -14,6 +14,7 @@ WIJKEN = "cbs_wijken_2023_zuid_limburg.geojson"
 # Sentinel-coded key figures planted in the GeoPackage written by the tests.
 SECRET_BUURT = "BU19030001"  # part of Eijsden: CBS keeps its figures secret (-99999999)
 UNKNOWN_BUURT = "BU09350209"  # Daalhof: figures not available (-99999997)
+WATER_BUURT = "BU09350100"  # marked as water-only in the test file: no grey context
 
 
 def shared_geo_dir() -> Path:
@@ -35,6 +36,7 @@ def write_cbs_geopackage(src: Path, target: Path) -> Path:
         "aantal_huishoudens": [400 + 5 * i for i in range(len(buurten))],
         "percentage_personen_65_jaar_en_ouder": [20.0] * len(buurten),
     }, geometry=buurten.geometry, crs="EPSG:28992")
+    bu.loc[bu["buurtcode"] == WATER_BUURT, "water"] = "JA"
     for code, sentinel in ((SECRET_BUURT, -99999999), (UNKNOWN_BUURT, -99999997)):
         row = bu["buurtcode"] == code
         for col in ("aantal_inwoners", "aantal_huishoudens", "percentage_personen_65_jaar_en_ouder"):

@@ -27,6 +27,7 @@ from tests.geo_fixtures import (
     BUURTEN,
     SECRET_BUURT,
     UNKNOWN_BUURT,
+    WATER_BUURT,
     WIJKEN,
     replace_code,
     shared_geo_dir,
@@ -93,6 +94,7 @@ def test_import_command_stores_boundaries_and_sentinel_figures_as_suppressed(
     assert "geheim (onderdrukt)" in capsys.readouterr().out
     with transaction(seeded_engine) as s:
         munis = set(s.scalars(select(CbsGeometry.municipality_code)))
+        assert WATER_BUURT not in set(s.scalars(select(CbsGeometry.cbs_code)))
         assert munis == {a.municipality_code for a in REGISTRY.areas}
         values = {(v.indicator.key, v.region_code): v for v in s.scalars(select(IndicatorValue)
                   .where(IndicatorValue.region_code.in_([SECRET_BUURT, UNKNOWN_BUURT,
@@ -124,7 +126,7 @@ def test_import_command_stores_boundaries_and_sentinel_figures_as_suppressed(
     assert cbs_geo.main([str(gpkg), "--database", url]) == 0
     with transaction(seeded_engine) as s:
         assert s.scalar(select(func.count()).select_from(CbsGeometry)) == len(
-            read_cbs_file(gpkg).parts)
+            read_cbs_file(gpkg).parts) - 1  # all but the water-only buurt
 
 
 def test_bad_code_is_named_by_row_and_column_and_nothing_is_written(

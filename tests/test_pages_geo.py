@@ -105,6 +105,14 @@ def test_url_reproduces_the_view_and_filters_apply(signed_in):
     assert len(table) == 4 and table.loc[table["Gebied"] == "Limmel", "Status"].item() == "onderdrukt"
 
 
+def test_a_filter_without_areas_says_so(signed_in):
+    at = signed_in(Role.BESTUURDER).switch_page("pages/kaart.py").run()
+    at.query_params.update({"programma": "Blauwe Zorg in de wijk", "gemeente": "Heerlen"})
+    at.run()
+    assert not at.exception and not at.get("deck_gl_json_chart")
+    assert "Geen programmagebieden voor deze combinatie" in texts(at)
+
+
 def test_change_since_baseline_year(signed_in):
     at = signed_in(Role.BEHEERDER).switch_page("pages/kaart.py").run()
     at.query_params.update({"indicator": "ggz_kosten", "periode": "2025", "vergelijk": "basisjaar",
