@@ -70,7 +70,10 @@ with tab_map:
     map_col, legend_col = st.columns([4, 1.4])
     with map_col:
         event = st.pydeck_chart(maps.build_deck(layers, frame), on_select="rerun",
-                                selection_mode="single-object", key="kaart_map", height=540)
+                                selection_mode="single-object", key="kaart_map", height=540,
+                                alt=f"Kaart van {meta['label']} ({maps.MODES[mode].lower()}, "
+                                    f"{period}) per programmagebied; dezelfde cijfers staan "
+                                    "in het tabblad Tabel.")
         st.caption("Klik op een gebied om het wijkprofiel te openen. Grijze vlakken: andere buurten "
                    "in dezelfde gemeenten. " + (layers["attribution"] or ""))
     with legend_col:

@@ -96,3 +96,12 @@ def test_small_counts_are_shown_internally_but_marked():
     texts = dict(zip(frame["key"], frame["fraction_text"], strict=True))
     assert texts["a"] == "teller 4 / noemer 1.000" + maps.SMALL_COUNT_MARK
     assert texts["b"] == "teller 40 / noemer 1.000"
+
+
+def test_csv_download_opens_in_dutch_spreadsheets():
+    frame = maps.map_frame(AREAS, values([5.25, 10.0, 15.0, 20.0]), REFS, period="2024",
+                           mode="waarde", unit="%")
+    text = maps.csv_bytes(maps.table_frame(frame)).decode("utf-8-sig")
+    header, first = text.splitlines()[:2]
+    assert header.startswith("Gebied;Programma;Gemeente;Waarde;Teller;Noemer;Status")
+    assert first.startswith("A;P;Een;5,25;52,5;1000,0;ok")

@@ -66,6 +66,7 @@ def test_kaart_draws_all_ten_areas_with_legend_and_tooltip(signed_in, request, r
     assert names == set(AREA_NAMES)
     assert all(row["polygon"] and len(row["polygon"][0]) >= 4 for row in layer["data"])
     assert layer["pickable"] is True
+    assert "dezelfde cijfers staan in het tabblad Tabel" in at.get("deck_gl_json_chart")[0].proto.alt
     for field in ("name", "value_text", "fraction_text", "reference_text", "status_text"):
         assert "{" + field + "}" in tooltip["text"]
     row = layer["data"][0]
