@@ -31,11 +31,11 @@ from data_loaders.models import (
 from geo.cbs import (
     ATTRIBUTION,
     build_area_shapes,
+    context_codes,
     display_geometry,
     fallback_shape,
     from_geojson,
     to_geojson,
-    wijk_of,
 )
 from geo.registry import AreaSpec
 
@@ -91,15 +91,10 @@ def map_layers(engine: Engine, role: Role) -> dict[str, Any]:
             approximate.append(spec.key)
         else:
             areas[spec.key] = to_geojson(display_geometry(shape.geometry))
-    context = []
-    if parts:
-        munis = {s.municipality_code for s in specs}
-        used = {c for s in specs for c in s.cbs_codes}
-        for r in rows.itertuples():
-            if (r.level == "buurt" and r.municipality_code in munis and r.cbs_code not in used
-                    and wijk_of(r.cbs_code) not in used):
-                context.append({"code": r.cbs_code, "name": r.name,
-                                "geometry": to_geojson(display_geometry(parts[r.cbs_code]))})
+    names = dict(zip(rows["cbs_code"], rows["name"], strict=True))
+    context = [{"code": code, "name": names[code],
+                "geometry": to_geojson(display_geometry(parts[code]))}
+               for code in (context_codes(rows, specs) if parts else [])]
     return {
         "source": "cbs" if parts and len(approximate) < len(specs) else "benadering",
         "attribution": f"{ATTRIBUTION} {int(rows['year'].max())}." if len(rows) else "",

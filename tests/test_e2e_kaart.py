@@ -20,8 +20,8 @@ from PIL import Image
 from dashboard.maps import WORSE_TO_BETTER, initial_view
 from dashboard.queries_geo import map_layers
 from dashboard.roles import Role
-from data_loaders.db import make_engine
 from data_loaders import cbs_geo
+from data_loaders.db import make_engine
 from geo.registry import load_registry
 from tests.conftest import ARTIFACTS, ROOT, chromium_path, free_port
 from tests.geo_fixtures import BUURTEN, WIJKEN, shared_geo_dir
