@@ -41,3 +41,13 @@ COLUMNS = {
     "per_1000": "Opnames per 1.000",
     "teams": "Kernteams",
 }
+
+# The map without official CBS boundaries (SPEC §3).
+GEO_FALLBACK_NOTE = (
+    "Benaderde gebiedsgrenzen: de officiële CBS-grenzen zijn nog niet geladen, daarom staat elk "
+    "gebied als een kleine zeshoek rond zijn middelpunt op de kaart. Laad de echte grenzen door de "
+    "CBS Wijk- en Buurtkaart (GeoPackage of GeoJSON) te downloaden via cbs.nl of PDOK en op de "
+    "server uit te voeren: `python -m data_loaders.cbs_geo pad/naar/wijkenbuurten_2023.gpkg`."
+)
+POLARITY = {"hoger is beter": "Hoger is beter", "lager is beter": "Lager is beter",
+            "neutraal": "Neutraal"}

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, Select, and_, func, select
 
+from dashboard.queries_geo import QUERIES_GEO
 from dashboard.roles import Permission, Role, require
 from data_loaders.models import (
     Area,
@@ -210,9 +211,10 @@ def latest_decisions(engine: Engine, role: Role, limit: int = 6) -> pd.DataFrame
 
 # The registry of cacheable queries, used by ``dashboard.ui.load``.
 QUERIES = {
-    f.__name__: f
-    for f in (programmes, published_lessons, publishable_cases, areas, coach_capacity,
-              admissions_trend, projects_by_status, latest_decisions)
+    **{f.__name__: f
+       for f in (programmes, published_lessons, publishable_cases, areas, coach_capacity,
+                 admissions_trend, projects_by_status, latest_decisions)},
+    **QUERIES_GEO,
 }
 
 from dashboard.queries_monitoring import MONITORING_QUERIES  # noqa: E402 - needs _frame above

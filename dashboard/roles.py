@@ -86,6 +86,12 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("Overzicht", "pages/overzicht.py", Permission.VIEW_INTERNAL,
              ":material/dashboard:", "Dashboard", "overzicht"),
+    PageSpec("Kaart", "pages/kaart.py", Permission.VIEW_INTERNAL,
+             ":material/map:", "Gebieden", "kaart"),
+    PageSpec("Wijkprofiel", "pages/wijkprofiel.py", Permission.VIEW_INTERNAL,
+             ":material/location_city:", "Gebieden", "wijkprofiel"),
+    PageSpec("Indicatoren", "pages/indicatoren.py", Permission.VIEW_INTERNAL,
+             ":material/list_alt:", "Gebieden", "indicatoren"),
     PageSpec("Projecten", "pages/projecten.py", Permission.VIEW_INTERNAL,
              ":material/view_kanban:", "Monitoring", "projecten"),
     PageSpec("Welzijnscoaches", "pages/welzijnscoaches.py", Permission.VIEW_INTERNAL,

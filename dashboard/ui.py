@@ -154,5 +154,11 @@ def dutch(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     ).configure_view(stroke=None)
 
 
+def url_choice(param: str, options: list[str], default: str | None) -> str | None:
+    """The option named in the URL (``?param=…``) if it is valid, else ``default``."""
+    value = st.query_params.get(param)
+    return value if value in options else default
+
+
 def empty_state(message: str) -> None:
     st.info(message, icon=":material/info:")

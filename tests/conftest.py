@@ -225,3 +225,21 @@ def browser() -> Iterator[object]:
         )
         yield b
         b.close()
+
+
+@pytest.fixture(autouse=True)
+def apptest_runs_like_a_live_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AppTest re-detects the ``pages/`` folder before every run and then runs page files
+    directly (Streamlit's legacy multipage mode). A live server does that at most once:
+    the entry script's ``st.navigation`` switches it off for the process, and
+    ``ui.entry_guard`` sends such a first run through the entry script (tested in a real
+    browser on a fresh server). Pin AppTest to the live server's mode."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        PagesManager.uses_pages_directory = False
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(PagesManager, "__init__", init)

@@ -29,8 +29,6 @@ def app(app_db_url: str, monkeypatch: pytest.MonkeyPatch):
 
     def start(role: Role = Role.PUBLIEK) -> AppTest:
         at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
-        # AppTest (1.67) drops sidebar elements on a plain rerun under st.navigation,
-        # so the sign-in click is the last run before assertions on the sidebar.
         return sign_in(at, role.value, "demo") if role is not Role.PUBLIEK else at
 
     return start

@@ -39,6 +39,7 @@ def test_bestuurder_signs_in_and_sees_overzicht(live_app, browser):
     links = page.get_by_test_id("stSidebarNav").get_by_role("link")
     titles = sorted(text.splitlines()[-1] for text in links.all_inner_texts())  # after the icon
     assert titles == sorted(p.title for p in pages_for(Role.BESTUURDER))
+    assert {"Geleerde lessen", "Overzicht"} <= set(titles)
     page.screenshot(path=str(ARTIFACTS / "overzicht-bestuurder.png"), full_page=True)
 
     page.get_by_role("button", name="Uitloggen").click()

@@ -1,0 +1,87 @@
+"""Wijkprofiel figures: trend series with confidence bands and the Positive Health spider.
+
+Pure pandas, no Streamlit.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from dashboard.aggregation import wilson_interval
+from data_loaders.models import POSITIVE_HEALTH_DIMENSIONS
+
+REFERENCE_NAMES = {"ZL": "Zuid-Limburg", "NL": "Nederland"}
+
+
+def trend_frame(values: pd.DataFrame, area_key: str, *, is_survey: bool,
+                multiplier: float) -> pd.DataFrame:
+    """The area's series (published values only) with a 95% Wilson band for survey shares.
+
+    Columns: period, period_start, value, lower, upper, numerator, denominator, status.
+    Suppressed periods keep their row with NaN value so the chart shows a gap.
+    """
+    df = values[values["area_key"] == area_key].copy()
+    df["period_start"] = pd.to_datetime(df["period_start"])
+    df["value"] = pd.to_numeric(df["value"], errors="coerce").where(df["status"] == "ok")
+    df["lower"] = float("nan")
+    df["upper"] = float("nan")
+    if is_survey and multiplier in (1.0, 100.0):
+        for i, row in df.iterrows():
+            num, den = row.get("numerator"), row.get("denominator")
+            if row["status"] == "ok" and pd.notna(num) and pd.notna(den) and den > 0:
+                lo, hi = wilson_interval(float(num), float(den))
+                df.at[i, "lower"], df.at[i, "upper"] = lo * multiplier, hi * multiplier
+    cols = ["period", "period_start", "value", "lower", "upper", "numerator", "denominator",
+            "status"]
+    return df[cols].sort_values("period_start").reset_index(drop=True)
+
+
+def reference_series(refs: pd.DataFrame, municipality_code: str,
+                     municipality_name: str) -> pd.DataFrame:
+    """Reference lines for one area: its municipality, Zuid-Limburg and Nederland."""
+    names = {municipality_code: f"Gemeente {municipality_name}", **REFERENCE_NAMES}
+    df = refs[refs["region_code"].isin(names) & (refs["status"] == "ok")].copy()
+    df["reference"] = df["region_code"].map(names)
+    df["period_start"] = pd.to_datetime(df["period_start"])
+    return df[["reference", "period", "period_start", "value"]].sort_values(
+        ["reference", "period_start"]).reset_index(drop=True)
+
+
+def spider_frame(scores: pd.DataFrame) -> pd.DataFrame:
+    """Points of the Positive Health spider: one closed polygon per (who, wave).
+
+    Each dimension sits on its own spoke (the first at the top, clockwise); a score s
+    lies at distance s from the centre. Columns: who, wave, year, series, dimension,
+    score, n, x, y, order.
+    """
+    rows = []
+    dims = list(POSITIVE_HEALTH_DIMENSIONS)
+    for (who, wave), group in scores.groupby(["who", "wave"], sort=True):
+        by_dim = group.set_index("dimension")
+        year = int(group["year"].iloc[0])
+        series = (f"Meting {wave} ({year})" if who == "gebied"
+                  else f"{who}, meting {wave} ({year})")
+        for order, dim in enumerate([*dims, dims[0]]):
+            if dim not in by_dim.index:
+                continue
+            angle = 2 * math.pi * (order % len(dims)) / len(dims)
+            score = float(by_dim.at[dim, "mean_score"])
+            rows.append({"who": who, "wave": int(wave), "year": year, "series": series,
+                         "dimension": dim, "score": score,
+                         "n": int(by_dim.at[dim, "n_respondents"]),
+                         "x": score * math.sin(angle), "y": score * math.cos(angle),
+                         "order": order})
+    return pd.DataFrame(rows)
+
+
+def spider_grid(levels: tuple[int, ...] = (2, 4, 6, 8, 10)) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Grid rings and spoke labels for the spider chart."""
+    dims = list(POSITIVE_HEALTH_DIMENSIONS)
+    rings = [{"level": lv, "order": i, "x": lv * math.sin(2 * math.pi * i / len(dims)),
+              "y": lv * math.cos(2 * math.pi * i / len(dims))}
+             for lv in levels for i in range(len(dims) + 1)]
+    labels = [{"dimension": d, "x": 11.2 * math.sin(2 * math.pi * i / len(dims)),
+               "y": 11.2 * math.cos(2 * math.pi * i / len(dims))} for i, d in enumerate(dims)]
+    return pd.DataFrame(rings), pd.DataFrame(labels)

@@ -1,0 +1,250 @@
+"""Data access for the map, area profile and indicator catalogue (registered in ``QUERIES``).
+
+Like ``dashboard.queries``: plain functions ``(engine, role, **params)`` that check the
+role first and return DataFrames or plain dicts; no Streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, func, or_, select
+
+from dashboard.aggregation import aggregate_parts
+from dashboard.roles import Permission, Role, require
+from data_loaders.models import (
+    Area,
+    AreaPart,
+    CbsGeometry,
+    Coach,
+    Indicator,
+    IndicatorValue,
+    Intervention,
+    Kernteam,
+    Programme,
+    Project,
+    ProjectArea,
+    SurveyScore,
+)
+from geo.cbs import (
+    ATTRIBUTION,
+    build_area_shapes,
+    context_codes,
+    display_geometry,
+    fallback_shape,
+    from_geojson,
+    to_geojson,
+)
+from geo.registry import AreaSpec
+
+REFERENCE_LABELS = {"ZL": "Zuid-Limburg", "NL": "Nederland"}
+
+
+def _frame(engine: Engine, stmt: Any) -> pd.DataFrame:
+    with engine.connect() as conn:
+        result = conn.execute(stmt)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def _status(s: Any) -> str:
+    return str(getattr(s, "value", s))
+
+
+def _area_specs(engine: Engine) -> list[AreaSpec]:
+    areas = _frame(engine, select(Area.id, Area.key, Area.name, Programme.name.label("programme"),
+                                  Area.municipality_code, Area.municipality_name, Area.started_on,
+                                  Area.centroid_lon, Area.centroid_lat)
+                   .join(Programme, Programme.id == Area.programme_id).order_by(Area.id))
+    parts = _frame(engine, select(AreaPart.area_id, AreaPart.cbs_code))
+    codes = parts.groupby("area_id")["cbs_code"].agg(lambda s: tuple(sorted(s)))
+    return [AreaSpec(key=r.key, name=r.name, programme=r.programme,
+                     municipality_code=r.municipality_code, municipality_name=r.municipality_name,
+                     started_on=r.started_on, cbs_codes=codes.get(r.id, ()),
+                     centroid=(r.centroid_lon, r.centroid_lat))
+            for r in areas.itertuples()]
+
+
+# ---------------------------------------------------------------- geometry
+
+
+def map_layers(engine: Engine, role: Role) -> dict[str, Any]:
+    """Display geometry: each area as the union of its imported CBS parts, plus grey context.
+
+    Without imported boundaries every area gets an approximate hexagon around its registry
+    centroid, and ``source`` says so ("benadering").
+    """
+    require(role, Permission.VIEW_INTERNAL)
+    specs = _area_specs(engine)
+    rows = _frame(engine, select(CbsGeometry.cbs_code, CbsGeometry.name, CbsGeometry.level,
+                                 CbsGeometry.municipality_code, CbsGeometry.year,
+                                 CbsGeometry.geojson, CbsGeometry.source))
+    parts = {r.cbs_code: from_geojson(r.geojson) for r in rows.itertuples()}
+    shapes = {s.key: s for s in build_area_shapes(parts, specs)} if parts else {}
+    areas: dict[str, dict[str, Any]] = {}
+    approximate: list[str] = []
+    for spec in specs:
+        shape = shapes.get(spec.key)
+        if shape is None or shape.geometry.is_empty:
+            areas[spec.key] = to_geojson(fallback_shape(spec.centroid))
+            approximate.append(spec.key)
+        else:
+            areas[spec.key] = to_geojson(display_geometry(shape.geometry))
+    names = dict(zip(rows["cbs_code"], rows["name"], strict=True))
+    context = [{"code": code, "name": names[code],
+                "geometry": to_geojson(display_geometry(parts[code]))}
+               for code in (context_codes(rows, specs) if parts else [])]
+    return {
+        "source": "cbs" if parts and len(approximate) < len(specs) else "benadering",
+        "attribution": f"{ATTRIBUTION} {int(rows['year'].max())}." if len(rows) else "",
+        "year": int(rows["year"].max()) if len(rows) else None,
+        "areas": areas,
+        "approximate": approximate,
+        "context": context,
+    }
+
+
+# ---------------------------------------------------------------- indicators
+
+
+def indicators(engine: Engine, role: Role) -> pd.DataFrame:
+    """The indicator catalogue with metadata and coverage (areas, regions, periods, suppressed)."""
+    require(role, Permission.VIEW_INTERNAL)
+    meta = _frame(engine, select(
+        Indicator.id, Indicator.key, Indicator.label, Indicator.definition, Indicator.unit,
+        Indicator.polarity, Indicator.source, Indicator.period_type, Indicator.owner,
+        Indicator.last_update, Indicator.disclosure_rule, Indicator.is_rate, Indicator.multiplier,
+        Indicator.is_survey, Indicator.is_public).order_by(Indicator.label))
+    cov = _frame(engine, select(
+        IndicatorValue.indicator_id,
+        func.count(func.distinct(IndicatorValue.area_id)).label("areas_covered"),
+        func.count(func.distinct(IndicatorValue.region_code)).label("regions_covered"),
+        func.min(IndicatorValue.period).label("first_period"),
+        func.max(IndicatorValue.period).label("last_period"),
+        func.count().label("values"),
+    ).group_by(IndicatorValue.indicator_id))
+    sup = _frame(engine, select(IndicatorValue.indicator_id, IndicatorValue.status,
+                                func.count().label("n"))
+                 .group_by(IndicatorValue.indicator_id, IndicatorValue.status))
+    sup["status"] = sup["status"].map(_status)
+    suppressed = sup[sup["status"] != "ok"].groupby("indicator_id")["n"].sum()
+    df = meta.merge(cov, how="left", left_on="id", right_on="indicator_id").drop(
+        columns="indicator_id")
+    df["not_ok"] = df["id"].map(suppressed).fillna(0).astype(int)
+    df["polarity"] = df["polarity"].map(_status)
+    for col in ("areas_covered", "regions_covered", "values"):
+        df[col] = df[col].fillna(0).astype(int)
+    return df
+
+
+def _indicator_meta(engine: Engine, indicator_key: str) -> dict[str, Any]:
+    with engine.connect() as conn:
+        row = conn.execute(select(Indicator.id, Indicator.is_rate, Indicator.multiplier)
+                           .where(Indicator.key == indicator_key)).first()
+    if row is None:
+        raise KeyError(f"Onbekende indicator '{indicator_key}'.")
+    return {"id": row.id, "is_rate": row.is_rate, "multiplier": row.multiplier}
+
+
+def area_values(engine: Engine, role: Role, indicator_key: str) -> pd.DataFrame:
+    """Values per area and period: stored area values, else aggregated from CBS-part values."""
+    require(role, Permission.VIEW_INTERNAL)
+    meta = _indicator_meta(engine, indicator_key)
+    cols = (IndicatorValue.period, IndicatorValue.period_start, IndicatorValue.value,
+            IndicatorValue.numerator, IndicatorValue.denominator, IndicatorValue.status,
+            IndicatorValue.note)
+    direct = _frame(engine, select(Area.key.label("area_key"), *cols)
+                    .join(Area, Area.id == IndicatorValue.area_id)
+                    .where(IndicatorValue.indicator_id == meta["id"]))
+    direct["status"] = direct["status"].map(_status)
+    direct["origin"] = "gebied"
+    parts = _frame(engine, select(Area.key.label("area_key"), AreaPart.cbs_code)
+                   .join(Area, Area.id == AreaPart.area_id))
+    regional = _frame(engine, select(IndicatorValue.region_code.label("cbs_code"), *cols)
+                      .where(IndicatorValue.indicator_id == meta["id"],
+                             IndicatorValue.region_code.in_(parts["cbs_code"].tolist())))
+    rows: list[dict[str, Any]] = []
+    if len(regional):
+        regional["status"] = regional["status"].map(_status)
+        have = set(zip(direct["area_key"], direct["period"], strict=True))
+        for (area_key, period), _ in regional.merge(parts, on="cbs_code").groupby(
+                ["area_key", "period"]):
+            if (area_key, period) in have:
+                continue
+            codes = parts.loc[parts["area_key"] == area_key, "cbs_code"]
+            found = regional[(regional["period"] == period) & regional["cbs_code"].isin(codes)]
+            records = found.to_dict("records")
+            records += [{"status": "ontbreekt"}] * (len(codes) - len(found))  # absent part
+            agg = aggregate_parts(records, is_rate=meta["is_rate"], multiplier=meta["multiplier"])
+            rows.append({"area_key": area_key, "period": period,
+                         "period_start": found["period_start"].iloc[0], "value": agg.value,
+                         "numerator": agg.numerator, "denominator": agg.denominator,
+                         "status": agg.status, "note": agg.note,
+                         "origin": f"opgebouwd uit {agg.parts} CBS-delen"})
+    out = pd.concat([direct, pd.DataFrame(rows)], ignore_index=True) if rows else direct
+    return out.sort_values(["area_key", "period"]).reset_index(drop=True)
+
+
+def reference_values(engine: Engine, role: Role, indicator_key: str) -> pd.DataFrame:
+    """Reference values of an indicator: municipalities (GM…), Zuid-Limburg (ZL), Nederland (NL)."""
+    require(role, Permission.VIEW_INTERNAL)
+    meta = _indicator_meta(engine, indicator_key)
+    df = _frame(engine, select(IndicatorValue.region_code, IndicatorValue.period,
+                               IndicatorValue.period_start, IndicatorValue.value,
+                               IndicatorValue.status)
+                .where(IndicatorValue.indicator_id == meta["id"],
+                       or_(IndicatorValue.region_code.in_(list(REFERENCE_LABELS)),
+                           IndicatorValue.region_code.like("GM%"))))
+    df["status"] = df["status"].map(_status)
+    return df
+
+
+# ---------------------------------------------------------------- one area
+
+
+def area_profile(engine: Engine, role: Role, area_key: str) -> dict[str, Any]:
+    """One area at a glance: its projects, coaches and kernteams, and interventions."""
+    require(role, Permission.VIEW_INTERNAL)
+    with engine.connect() as conn:
+        area_id = conn.scalar(select(Area.id).where(Area.key == area_key))
+    if area_id is None:
+        raise KeyError(f"Onbekend gebied '{area_key}'.")
+    projects = _frame(engine, select(Project.code, Project.name, Project.status, Project.health,
+                                     Project.started_on)
+                      .join(ProjectArea, ProjectArea.project_id == Project.id)
+                      .where(ProjectArea.area_id == area_id, Project.deleted.is_(False))
+                      .order_by(Project.code))
+    for col in ("status", "health"):
+        projects[col] = projects[col].map(_status)
+    today = dt.date.today()
+    coaches = _frame(engine, select(Coach.code, Coach.fte, Coach.started_on, Coach.ended_on)
+                     .where(Coach.area_id == area_id).order_by(Coach.code))
+    coaches = coaches[coaches["ended_on"].isna() | (coaches["ended_on"] >= today)]
+    kernteams = _frame(engine, select(Kernteam.id, Kernteam.code, Kernteam.name, Kernteam.practice,
+                                      Kernteam.started_on)
+                       .where(Kernteam.area_id == area_id).order_by(Kernteam.code))
+    interventions = _frame(engine, select(Intervention.label, Intervention.started_on)
+                           .where(or_(Intervention.area_id == area_id,
+                                      Intervention.kernteam_id.in_(kernteams["id"].tolist())))
+                           .distinct().order_by(Intervention.started_on))
+    return {"projects": projects, "coaches": coaches.reset_index(drop=True),
+            "kernteams": kernteams.drop(columns="id"), "interventions": interventions}
+
+
+def survey_scores(engine: Engine, role: Role, area_key: str) -> pd.DataFrame:
+    """Positive Health mean scores per wave and dimension for the area and the reference (ZL)."""
+    require(role, Permission.VIEW_INTERNAL)
+    cols = (SurveyScore.wave, SurveyScore.year, SurveyScore.dimension, SurveyScore.mean_score,
+            SurveyScore.n_respondents)
+    area = _frame(engine, select(*cols).join(Area, Area.id == SurveyScore.area_id)
+                  .where(Area.key == area_key))
+    area["who"] = "gebied"
+    ref = _frame(engine, select(*cols, SurveyScore.region_code)
+                 .where(SurveyScore.region_code.is_not(None)))
+    ref["who"] = ref.pop("region_code").map(lambda c: REFERENCE_LABELS.get(c, c))
+    return pd.concat([area, ref], ignore_index=True)
+
+
+QUERIES_GEO = {f.__name__: f for f in (map_layers, indicators, area_values, reference_values,
+                                       area_profile, survey_scores)}

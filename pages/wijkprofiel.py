@@ -1,0 +1,166 @@
+"""Wijkprofiel: one area's trends, Positive Health, projects, coaches and kernteams."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from dashboard import labels, ui
+from dashboard.i18n import fmt_date, fmt_number
+from dashboard.maps import fmt_value
+from dashboard.profile import reference_series, spider_frame, spider_grid, trend_frame
+
+ui.entry_guard()
+
+st.title("Wijkprofiel")
+ui.demo_marker()
+
+areas = ui.load("areas")
+keys = list(areas["key"])
+names = dict(zip(areas["key"], areas["name"], strict=True))
+key = st.selectbox("Gebied", keys, format_func=names.get,
+                   index=keys.index(ui.url_choice("gebied", keys, keys[0])))
+st.query_params["gebied"] = key
+area = areas.set_index("key").loc[key]
+profile = ui.load("area_profile", area_key=key)
+catalogue = ui.load("indicators")
+
+st.markdown(f"**{area['name']}** · {area['programme']} · gemeente {area['municipality_name']} · "
+            f"gestart {fmt_date(area['started_on'])} · CBS-codes {area['cbs_codes']}")
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Inwoners", fmt_number(area["residents"]), help=f"Peiljaar {area['residents_year']}")
+m2.metric("Projecten en programmalijnen", fmt_number(len(profile["projects"])))
+m3.metric("Welzijnscoaches", fmt_number(len(profile["coaches"])),
+          delta=f"{fmt_number(profile['coaches']['fte'].sum(), 1)} fte" if len(profile["coaches"])
+          else None, delta_color="off", delta_arrow="off")
+m4.metric("Kernteams", fmt_number(len(profile["kernteams"])))
+
+tab_trends, tab_ph, tab_work, tab_meta = st.tabs(
+    ["Trends", "Positieve Gezondheid", "Projecten, coaches en kernteams", "Indicatoren"])
+
+with tab_trends:
+    interventions = profile["interventions"].copy()
+    interventions["started_on"] = pd.to_datetime(interventions["started_on"])
+    if len(interventions):
+        st.caption("Verticale stippellijnen: interventies ("
+                   + "; ".join(f"{r.label}, {fmt_date(r.started_on.date())}"
+                               for r in interventions.itertuples()) + ").")
+    cols = st.columns(2)
+    for i, meta in enumerate(catalogue.itertuples()):
+        values = ui.load("area_values", indicator_key=meta.key)
+        series = trend_frame(values, key, is_survey=bool(meta.is_survey),
+                             multiplier=float(meta.multiplier))
+        if series["value"].notna().sum() == 0:
+            continue
+        refs = reference_series(ui.load("reference_values", indicator_key=meta.key),
+                                area["municipality_code"], area["municipality_name"])
+        series["label"] = area["name"]
+        series["value_text"] = [fmt_value(v, meta.unit) if s == "ok" else s
+                                for v, s in zip(series["value"], series["status"], strict=True)]
+        x = alt.X("period_start:T", title=None, axis=alt.Axis(format="%Y"))
+        y_title = meta.unit
+        layers = []
+        if series["lower"].notna().any():
+            layers.append(alt.Chart(series).mark_area(opacity=0.18, color="#1f77b4").encode(
+                x=x, y=alt.Y("lower:Q", title=y_title), y2="upper:Q"))
+        if len(refs):
+            layers.append(alt.Chart(refs).mark_line(strokeDash=[4, 3], strokeWidth=1.5).encode(
+                x=x, y=alt.Y("value:Q", title=y_title),
+                color=alt.Color("reference:N", title="Referentie",
+                                scale=alt.Scale(range=["#7f7f7f", "#bcbd22", "#9467bd"])),
+                tooltip=[alt.Tooltip("reference:N", title="Referentie"),
+                         alt.Tooltip("period:N", title="Periode"),
+                         alt.Tooltip("value:Q", title="Waarde", format=",.1f")]))
+        layers.append(alt.Chart(series).mark_line(point=True, color="#1f77b4").encode(
+            x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
+            tooltip=[alt.Tooltip("period:N", title="Periode"),
+                     alt.Tooltip("value_text:N", title="Waarde"),
+                     alt.Tooltip("numerator:Q", title="Teller", format=",.0f"),
+                     alt.Tooltip("denominator:Q", title="Noemer", format=",.0f"),
+                     alt.Tooltip("lower:Q", title="95%-betrouwbaarheid ondergrens", format=",.1f"),
+                     alt.Tooltip("upper:Q", title="95%-betrouwbaarheid bovengrens", format=",.1f"),
+                     alt.Tooltip("status:N", title="Status")]))
+        if len(interventions):
+            layers.append(alt.Chart(interventions).mark_rule(strokeDash=[2, 2], color="#d62728")
+                          .encode(x="started_on:T",
+                                  tooltip=[alt.Tooltip("label:N", title="Interventie"),
+                                           alt.Tooltip("started_on:T", title="Start",
+                                                       format="%d %b %Y")]))
+        band = " met 95%-betrouwbaarheidsband (Wilson)" if series["lower"].notna().any() else ""
+        chart = alt.layer(*layers).properties(
+            title=meta.label, height=220,
+            description=f"Trend van {meta.label} in {area['name']}{band}, met referentielijnen.")
+        with cols[i % 2]:
+            st.altair_chart(ui.dutch(chart), width="stretch")
+            suppressed = (series["status"] == "onderdrukt").sum()
+            note = f"{labels.POLARITY.get(meta.polarity, meta.polarity)}. Bron: {meta.source}."
+            if suppressed:
+                note += f" {suppressed} periode(n) onderdrukt (te weinig waarnemingen)."
+            st.caption(f"Blauwe lijn: {area['name']}. " + note
+                       + (" De band toont de 95%-betrouwbaarheid." if band else ""))
+
+with tab_ph:
+    scores = ui.load("survey_scores", area_key=key)
+    spider = spider_frame(scores)
+    if spider.empty or not (spider["who"] == "gebied").any():
+        ui.empty_state("Nog geen metingen Positieve Gezondheid in dit gebied.")
+    else:
+        own = spider[spider["who"] == "gebied"]
+        ref = spider[spider["who"] != "gebied"]
+        if len(ref):  # the reference wave closest to the area's latest wave
+            latest_year = own["year"].max()
+            ref = ref[ref["year"] == ref.loc[(ref["year"] - latest_year).abs().idxmin(), "year"]]
+        rings, spokes = spider_grid()
+        xs = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-13, 13]))
+        ys = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-12, 12]))
+        grid = alt.Chart(rings).mark_line(color="#ddd").encode(
+            x=xs, y=ys, detail="level:N", order="order:Q")
+        names_layer = alt.Chart(spokes).mark_text(fontSize=12, color="#333").encode(
+            x=xs, y=ys, text="dimension:N")
+        lines = alt.Chart(pd.concat([own, ref])).mark_line(point=True).encode(
+            x=xs, y=ys, order="order:Q",
+            color=alt.Color("series:N", title="Meting"),
+            strokeDash=alt.StrokeDash("who:N", title="Wie",
+                                      scale=alt.Scale(domain=["gebied", *ref["who"].unique()],
+                                                      range=[[1, 0], [5, 3], [2, 2]])),
+            tooltip=[alt.Tooltip("series:N", title="Meting"),
+                     alt.Tooltip("dimension:N", title="Dimensie"),
+                     alt.Tooltip("score:Q", title="Gemiddelde score (0-10)", format=",.1f"),
+                     alt.Tooltip("n:Q", title="Respondenten")])
+        chart = alt.layer(grid, names_layer, lines).properties(
+            height=460, title="Positieve Gezondheid: gemiddelde score per dimensie (0-10)",
+            description="Spinnenweb van de zes dimensies van Positieve Gezondheid per meting, "
+                        "vergeleken met de referentie.")
+        st.altair_chart(ui.dutch(chart), width="stretch")
+        table = scores.pivot_table(index="dimension", columns=["who", "year"],
+                                   values="mean_score").map(lambda v: fmt_number(v, 1))
+        table.columns = [f"{'Gebied' if w == 'gebied' else w} {y}" for w, y in table.columns]
+        st.dataframe(table.reset_index().rename(columns={"dimension": "Dimensie"}),
+                     hide_index=True, width="stretch")
+
+with tab_work:
+    left, mid, right = st.columns([3.2, 1.6, 2.2])
+    with left:
+        st.subheader("Projecten en programmalijnen")
+        if profile["projects"].empty:
+            ui.empty_state("Geen projecten in dit gebied.")
+        else:
+            ui.table(profile["projects"], columns={"code": "Code", "status": "Status",
+                                                   "health": "Voortgang", "name": "Naam"})
+    with mid:
+        st.subheader("Welzijnscoaches")
+        if profile["coaches"].empty:
+            ui.empty_state("Geen welzijnscoaches in dit gebied.")
+        else:
+            ui.table(profile["coaches"], columns={"code": "Code", "fte": "Fte"})
+    with right:
+        st.subheader("Kernteams")
+        if profile["kernteams"].empty:
+            ui.empty_state("Geen kernteams in dit gebied.")
+        else:
+            ui.table(profile["kernteams"], columns={"code": "Code", "practice": "PlusPraktijk"})
+
+with tab_meta:
+    ui.table(catalogue, columns={"label": "Indicator", "definition": "Definitie", "unit": "Eenheid",
+                                 "polarity": "Polariteit", "source": "Bron",
+                                 "period_type": "Periode", "last_update": "Laatst bijgewerkt"},
+             column_config={"Laatst bijgewerkt": st.column_config.DateColumn(format="D MMM YYYY")})
