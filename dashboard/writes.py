@@ -144,10 +144,12 @@ def find_by_key(session: Session, ds: Dataset, attrs: Mapping[str, Any]) -> Any 
 # ---------------------------------------------------------------- the audited unit of work
 
 
-def _perform(engine: Engine, actor: str, role: Role, action: str, object_type: str,
+def audited(engine: Engine, actor: str, role: Role, action: str, object_type: str,
              object_id: Any, work: Callable[[Session], tuple[WriteResult, dict | None, dict | None]],
              permission: Permission = Permission.EDIT_DATA) -> WriteResult:
     """Run ``work`` in one transaction with exactly one audit row, whatever the outcome.
+
+    The building block of every write (also imports and account changes).
 
     ``work`` returns (result, old values, new values). A successful result is committed
     together with its audit row; anything else is rolled back and audited separately.
@@ -242,7 +244,7 @@ def create(engine: Engine, actor: str, role: Role, dataset: str, values: Mapping
         s.flush()
         return WriteResult(OK, "Opgeslagen.", row_id=row.id, version=row.version), None, cleaned
 
-    return _perform(engine, actor, role, CREATE, dataset, "", work)
+    return audited(engine, actor, role, CREATE, dataset, "", work)
 
 
 def update(engine: Engine, actor: str, role: Role, dataset: str, row_id: int,
@@ -284,7 +286,7 @@ def update(engine: Engine, actor: str, role: Role, dataset: str, row_id: int,
         return (WriteResult(OK, "Opgeslagen.", row_id=row.id, version=row.version),
                 changed_old, changed_new)
 
-    return _perform(engine, actor, role, UPDATE, dataset, row_id, work)
+    return audited(engine, actor, role, UPDATE, dataset, row_id, work)
 
 
 def delete(engine: Engine, actor: str, role: Role, dataset: str, row_id: int,
@@ -308,7 +310,7 @@ def delete(engine: Engine, actor: str, role: Role, dataset: str, row_id: int,
             return _conflict(ds, row_id, None, s), None, None
         return WriteResult(OK, "Verwijderd.", row_id=row_id), old, {"verwijderd": True}
 
-    return _perform(engine, actor, role, DELETE, dataset, row_id, work)
+    return audited(engine, actor, role, DELETE, dataset, row_id, work)
 
 
 def publish_decision(engine: Engine, actor: str, role: Role, decision_id: int,
@@ -346,7 +348,7 @@ def publish_decision(engine: Engine, actor: str, role: Role, decision_id: int,
         return (WriteResult(OK, "Gepubliceerd." if publish else "Publicatie ingetrokken.",
                             row_id=decision_id, version=row.version), old, yours)
 
-    return _perform(engine, actor, role, PUBLISH, "decision", decision_id, work)
+    return audited(engine, actor, role, PUBLISH, "decision", decision_id, work)
 
 
 # ---------------------------------------------------------------- reading rows for editing
