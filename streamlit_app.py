@@ -17,5 +17,8 @@ for spec in pages_for(role):
     )
 page = st.navigation(sections)
 ui.sidebar_account()
+if ui.password_change_required():
+    ui.password_change_form()
+    st.stop()
 ui.land_after_sign_in(default.path)
 page.run()

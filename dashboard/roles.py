@@ -88,6 +88,16 @@ PAGES: tuple[PageSpec, ...] = (
              ":material/dashboard:", "Dashboard", "overzicht"),
     PageSpec("Geleerde lessen", "pages/geleerde_lessen.py", Permission.VIEW_PUBLIC,
              ":material/school:", "Openbaar", "geleerde-lessen"),
+    PageSpec("Gegevens beheren", "pages/gegevens_beheren.py", Permission.EDIT_DATA,
+             ":material/edit_note:", "Beheer", "gegevens-beheren"),
+    PageSpec("Importeren", "pages/importeren.py", Permission.EDIT_DATA,
+             ":material/upload_file:", "Beheer", "importeren"),
+    PageSpec("Vergadermodus", "pages/vergadermodus.py", Permission.EDIT_DATA,
+             ":material/groups:", "Beheer", "vergadermodus"),
+    PageSpec("Gebruikers", "pages/gebruikers.py", Permission.ADMINISTER,
+             ":material/manage_accounts:", "Beheer", "gebruikers"),
+    PageSpec("Auditlog", "pages/auditlog.py", Permission.ADMINISTER,
+             ":material/history:", "Beheer", "auditlog"),
 )
 
 

@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, labels, queries
+from dashboard import accounts, auth, labels, queries
 from dashboard.i18n import VEGA_FORMAT_LOCALE, VEGA_TIME_LOCALE
 from dashboard.roles import ROLE_LABELS, Role
 from data_loaders.db import database_url, make_engine
@@ -93,9 +93,39 @@ def sidebar_account() -> None:
             if isinstance(outcome, auth.SignInFailed):
                 st.error(outcome.message)
                 return
-            st.session_state["user"] = {"username": outcome.username, "role": outcome.role.value}
+            st.session_state["user"] = {
+                "username": outcome.username, "role": outcome.role.value,
+                "must_change": accounts.needs_password_change(engine(), outcome.username)}
             st.session_state["land_on_default"] = True
             st.rerun()
+
+
+def password_change_required() -> bool:
+    user = st.session_state.get("user")
+    return bool(user and user.get("must_change"))
+
+
+def password_change_form() -> None:
+    """Shown instead of any page until a reset or demo password has been replaced."""
+    user = st.session_state["user"]
+    st.title("Wachtwoord wijzigen")
+    st.info("Kies eerst een eigen wachtwoord: je wachtwoord is gereset, of dit is een "
+            f"demo-account buiten de demo. {accounts.PASSWORD_RULES}", icon=":material/lock:")
+    with st.form("own_password", enter_to_submit=False):
+        current = st.text_input("Huidig wachtwoord", type="password", max_chars=200)
+        new = st.text_input("Nieuw wachtwoord", type="password", max_chars=200)
+        again = st.text_input("Herhaal nieuw wachtwoord", type="password", max_chars=200)
+        submitted = st.form_submit_button("Wachtwoord wijzigen", type="primary")
+    if submitted:
+        if new != again:
+            st.error("De twee nieuwe wachtwoorden zijn niet gelijk.")
+            return
+        result = accounts.change_own_password(engine(), user["username"], current, new)
+        if not result.ok:
+            st.error(result.message)
+            return
+        user["must_change"] = False
+        st.rerun()
 
 
 def land_after_sign_in(default_path: str) -> None:
