@@ -93,13 +93,15 @@ class Dataset:
     checks: tuple[Check, ...] = ()
     derived: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda v: {})
     description: str = ""
+    title_fields: tuple[str, ...] = ()  # shown after the key when a row is listed
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
 
     def describe(self, values: Mapping[str, Any]) -> str:
         """A short Dutch description of a row by its natural key, for lists and messages."""
-        return " · ".join(display(values.get(k)) for k in self.key)
+        return " · ".join(text for k in (*self.key, *self.title_fields)
+                          if (text := display(values.get(k))))
 
 
 # ---------------------------------------------------------------- parsing of single values
@@ -399,7 +401,7 @@ PROJECTS = Dataset(
         _f("started_on", "Startdatum", "date", required=False),
         _f("ends_on", "Einddatum", "date", required=False),
     ),
-    key=("code",), soft_delete=True,
+    key=("code",), soft_delete=True, title_fields=("name",),
     checks=(_not_before("ends_on", "started_on", "Einddatum mag niet voor de startdatum liggen."),),
     description="Een project moet minstens twee domeinen overstijgen.",
 )
@@ -544,7 +546,7 @@ CASES = Dataset(
         _f("publishable", "Publiceerbaar", "bool"),
         _f("recorded_on", "Vastgelegd op", "date"),
     ),
-    key=("code",), soft_delete=True,
+    key=("code",), soft_delete=True, title_fields=("title",),
 )
 
 DATASETS: dict[str, Dataset] = {

@@ -1,0 +1,71 @@
+"""End-to-end in Chromium: a programmateam user corrects a project's status on Gegevens
+beheren; a bestuurder, in a separate browser session, sees Overzicht change after reload."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import ARTIFACTS
+from tests.test_e2e import wait_until_idle
+
+pytestmark = pytest.mark.browser
+
+
+def signed_in(browser, url: str, username: str):  # noqa: ANN001, ANN201
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale="nl-NL")
+    page = context.new_page()
+    page.goto(url)
+    wait_until_idle(page)
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill("demo")
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("heading", name="Overzicht", level=1).wait_for(timeout=60_000)
+    wait_until_idle(page)
+    return context, page
+
+
+def running_projects(page) -> list[str]:  # noqa: ANN001
+    """The 'Projecten in uitvoering' metric of each programme, left to right."""
+    page.get_by_text("Projecten in uitvoering").first.wait_for()
+    metrics = page.get_by_test_id("stMetric").filter(has_text="Projecten in uitvoering")
+    return [m.get_by_test_id("stMetricValue").inner_text() for m in metrics.all()]
+
+
+def test_programmateam_edit_shows_up_for_bestuurder_after_reload(live_app, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    board_context, board = signed_in(browser, live_app, "bestuurder")
+    before = running_projects(board)
+    assert len(before) == 2
+
+    team_context, team = signed_in(browser, live_app, "programmateam")
+    team.get_by_test_id("stSidebarNav").get_by_role("link", name="Gegevens beheren").click()
+    team.get_by_role("heading", name="Gegevens beheren", level=1).wait_for(timeout=60_000)
+    wait_until_idle(team)
+    search = team.get_by_label("Zoeken")
+    search.fill("PW-4")
+    search.press("Enter")
+    wait_until_idle(team)
+    team.get_by_text("1 van 12 rijen").wait_for()
+    form = team.get_by_test_id("stForm").first
+    status = form.get_by_role("combobox", name="Status")
+    assert status.input_value() == "voorbereiding"
+    status.click()
+    team.get_by_role("option", name="uitvoering", exact=True).click()
+    assert status.input_value() == "uitvoering"
+    team.screenshot(path=str(ARTIFACTS / "beheer-status-gewijzigd.png"))
+    form.get_by_role("button", name="Opslaan").click()
+    team.get_by_text("Opgeslagen.").wait_for(timeout=60_000)
+    wait_until_idle(team)
+    saved = team.get_by_test_id("stForm").first.get_by_role("combobox", name="Status")
+    assert saved.input_value() == "uitvoering"  # the reloaded row, at its new version
+    team.screenshot(path=str(ARTIFACTS / "beheer-opgeslagen.png"))
+    team_context.close()
+
+    board.reload()
+    board_context.close()
+    board_context, board = signed_in(browser, live_app, "bestuurder")
+    after = running_projects(board)
+    assert after[0] == before[0]  # Blauwe Zorg unchanged
+    assert int(after[1]) == int(before[1]) + 1  # PlusWIJken: PW-4 now in uitvoering
+    board.screenshot(path=str(ARTIFACTS / "overzicht-na-wijziging.png"), full_page=True)
+    board_context.close()
