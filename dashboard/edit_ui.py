@@ -105,16 +105,3 @@ def show_conflict(ds: Dataset, result: WriteResult, on_reload: Callable[[], None
         st.caption("De rij bestaat niet meer: iemand heeft hem verwijderd.")
     st.button("Opnieuw laden", key=f"{key}-reload", icon=":material/refresh:",
               on_click=on_reload, type="primary")
-
-
-def downloads(frame: pd.DataFrame, stem: str, key: str) -> None:
-    """CSV (semicolon, decimal comma) and Excel downloads of ``frame``."""
-    from data_loaders.importers import to_csv, to_xlsx
-
-    a, b = st.columns(2)
-    a.download_button("CSV downloaden", data=lambda: to_csv(frame), file_name=f"{stem}.csv",
-                      mime="text/csv", key=f"{key}-csv", icon=":material/download:",
-                      on_click="ignore")
-    b.download_button("Excel downloaden", data=lambda: to_xlsx(frame), file_name=f"{stem}.xlsx",
-                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                      key=f"{key}-xlsx", icon=":material/download:", on_click="ignore")

@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import accounts, auth, labels, queries
+from dashboard import accounts, auth, exports, labels, queries
 from dashboard.i18n import VEGA_FORMAT_LOCALE, VEGA_TIME_LOCALE
 from dashboard.roles import ROLE_LABELS, Role
 from data_loaders.db import database_url, make_engine
@@ -145,12 +145,49 @@ def demo_marker() -> None:
 
 
 def table(df: pd.DataFrame, *, columns: dict[str, str] | None = None,
-          column_config: dict[str, Any] | None = None, height: int | str = "auto") -> None:
-    """A read-only table with Dutch headers (only the columns named, in that order)."""
+          column_config: dict[str, Any] | None = None, height: int | str = "auto",
+          download: str | None = "") -> None:
+    """A read-only table with Dutch headers (only the columns named, in that order).
+
+    Below it, CSV and Excel downloads of what is shown; ``download`` names the file
+    (default: derived from the headers; ``None`` for no downloads).
+    """
     names = columns or {c: labels.COLUMNS.get(c, c) for c in df.columns}
     shown = df[list(names)].rename(columns=names)
     st.dataframe(shown, hide_index=True, width="stretch", height=height,
                  column_config=column_config)
+    if download is not None:
+        stem = download or "tabel_" + "_".join(names.values()).lower().replace(" ", "-")[:40]
+        downloads(shown, stem)
+
+
+def downloads(frame: pd.DataFrame, stem: str) -> None:
+    """Small CSV and Excel download buttons for ``frame`` (built only when clicked)."""
+    key = f"dl-{stem}-{hash(tuple(frame.columns)) & 0xFFFFFF:x}"
+    with st.container(horizontal=True):
+        st.download_button("CSV", data=lambda: exports.to_csv(frame), file_name=f"{stem}.csv",
+                           mime="text/csv", key=f"{key}-csv", icon=":material/download:",
+                           on_click="ignore", help="Tabel downloaden als CSV")
+        st.download_button("Excel", data=lambda: exports.to_xlsx(frame),
+                           file_name=f"{stem}.xlsx", key=f"{key}-xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           icon=":material/download:", on_click="ignore",
+                           help="Tabel downloaden als Excel-werkmap")
+
+
+def chart(spec: alt.TopLevelMixin, name: str) -> None:
+    """An altair chart in Dutch locale, with PNG and SVG downloads rendered by vl-convert."""
+    localized = dutch(spec)
+    st.altair_chart(localized, width="stretch")
+    with st.container(horizontal=True):
+        st.download_button("PNG", data=lambda: exports.chart_png(localized),
+                           file_name=f"{name}.png", mime="image/png", key=f"chart-{name}-png",
+                           icon=":material/image:", on_click="ignore",
+                           help="Grafiek downloaden als afbeelding (PNG)")
+        st.download_button("SVG", data=lambda: exports.chart_svg(localized),
+                           file_name=f"{name}.svg", mime="image/svg+xml",
+                           key=f"chart-{name}-svg", icon=":material/image:", on_click="ignore",
+                           help="Grafiek downloaden als vectorafbeelding (SVG)")
 
 
 def dutch(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:

@@ -28,6 +28,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from dashboard import writes
+from dashboard.exports import to_csv, to_xlsx  # noqa: F401 - the export formats
 from dashboard.datasets import DATASETS, Dataset, Field, Problem, clean, display, is_blank
 from dashboard.roles import Permission, Role, require
 from data_loaders.db import session_factory
@@ -359,15 +360,3 @@ def export_frame(dataset: str, rows: pd.DataFrame) -> pd.DataFrame:
             column = column.map(lambda v: None if v is None else ("ja" if v else "nee"))
         out[f.label] = column
     return out
-
-
-def to_csv(frame: pd.DataFrame) -> bytes:
-    """CSV as Dutch Excel opens it: semicolons, decimal commas, UTF-8 with BOM."""
-    return frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
-
-
-def to_xlsx(frame: pd.DataFrame, sheet: str = DATA_SHEET) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name=sheet[:31], index=False)
-    return buffer.getvalue()

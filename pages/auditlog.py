@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import edit_ui, meeting, ui
+from dashboard import meeting, ui
 
 st.title("Auditlog")
 ui.demo_marker()
@@ -32,9 +32,6 @@ else:
     headers = {"at": "Tijdstip (UTC)", "actor": "Gebruiker", "role": "Rol", "action": "Actie",
                "object_type": "Gegevens", "object_id": "Rij", "result": "Resultaat",
                "old_values": "Oude waarden", "new_values": "Nieuwe waarden"}
-    ui.table(log, columns=headers, column_config={
-        "Tijdstip (UTC)": st.column_config.DatetimeColumn(format="D MMM YYYY HH:mm:ss")})
-    export = log[list(headers)].rename(columns=headers)
-    export["Tijdstip (UTC)"] = export["Tijdstip (UTC)"].map(
-        lambda t: t.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds"))
-    edit_ui.downloads(export, f"auditlog_{since.isoformat()}_{until.isoformat()}", key="audit")
+    ui.table(log, columns=headers, download=f"auditlog_{since.isoformat()}_{until.isoformat()}",
+             column_config={"Tijdstip (UTC)": st.column_config.DatetimeColumn(
+                 format="D MMM YYYY HH:mm:ss")})

@@ -136,5 +136,5 @@ with export_tab:
     st.caption("Het Excel-bestand heeft de kolommen van het sjabloon: je kunt het aanvullen of "
                "corrigeren en via Importeren weer inlezen.")
     frame = export_frame(name, rows)
-    edit_ui.downloads(frame, name, key=f"export-{name}")
+    ui.downloads(frame, name)
     st.dataframe(frame, hide_index=True, width="stretch", height=360)

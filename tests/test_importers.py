@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from dashboard import writes
 from dashboard.datasets import DATASETS
 from dashboard.roles import AccessDenied, Role
+from dashboard import exports
 from data_loaders import importers
 from data_loaders.db import transaction
 from data_loaders.models import AuditLog, KernteamQuarter
@@ -122,8 +123,8 @@ def test_reimporting_the_same_file_changes_nothing(seeded_engine):
 def test_exported_table_imports_back_unchanged(seeded_engine, dataset):
     rows = writes.list_rows(seeded_engine, Role.BESTUURDER, dataset)
     frame = importers.export_frame(dataset, rows)
-    for name, data in (("export.xlsx", importers.to_xlsx(frame)),
-                       ("export.csv", importers.to_csv(frame))):
+    for name, data in (("export.xlsx", exports.to_xlsx(frame)),
+                       ("export.csv", exports.to_csv(frame))):
         checked = importers.check(seeded_engine, PT, dataset, importers.read_upload(name, data))
         assert checked.ok, checked.problems[:3]
         assert checked.counts()["ongewijzigd"] == len(rows), (name, checked.counts())
