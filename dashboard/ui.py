@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import accounts, auth, exports, labels, queries
+from dashboard import accounts, auth, exports, labels, queries, sso
 from dashboard.i18n import VEGA_FORMAT_LOCALE, VEGA_TIME_LOCALE
 from dashboard.roles import ROLE_LABELS, Role
 from data_loaders.db import database_url, make_engine
@@ -69,35 +69,88 @@ def current_username() -> str | None:
     return user["username"] if user else None
 
 
+def sso_configured() -> bool:
+    """Single sign-on is offered when the secrets hold an ``[auth]`` section (st.login)."""
+    secrets = _secrets()
+    return bool(secrets and "auth" in secrets)
+
+
+def _sso_sign_in() -> bool:
+    """Offer st.login; once the provider has signed the user in, map the role. True when
+    the SSO box was shown (the local form then sits in an expander as a fallback)."""
+    if not sso_configured():
+        return False
+    if st.user.get("is_logged_in"):
+        claims = dict(st.user.to_dict())
+        name = sso.display_name(claims)
+        try:
+            role = sso.map_role(claims, dict((_secrets() or {}).get("role_mapping", {})))
+        except sso.MappingError as error:
+            st.error(str(error))
+            return True
+        if st.session_state.get("sso_checked") != name:
+            st.session_state["sso_checked"] = name
+            auth.record_sso_sign_in(engine(), name, role)
+            if role is not None:
+                st.session_state["user"] = {"username": name, "role": role.value, "sso": True}
+                st.session_state["land_on_default"] = True
+                st.rerun()
+        st.warning(f"{name} is aangemeld, maar heeft geen rol in dit dashboard. Vraag de "
+                   "beheerder om toegang.")
+        if st.button(labels.SIGN_OUT, key="sso_sign_out", icon=":material/logout:"):
+            st.session_state.pop("sso_checked", None)
+            st.logout()
+        return True
+    if st.button(labels.SIGN_IN_SSO, key="sso_sign_in", icon=":material/badge:", type="primary"):
+        st.login()
+    return True
+
+
 def sidebar_account() -> None:
-    """Sign-in form (Gebruikersnaam, Wachtwoord, Inloggen) or the signed-in user and Uitloggen."""
+    """Sign-in form (Gebruikersnaam, Wachtwoord, Inloggen) or the signed-in user and Uitloggen.
+
+    With single sign-on configured, the organisation sign-in comes first and the local
+    form (for accounts the beheerder made) sits in an expander below it.
+    """
     with st.sidebar:
         user = st.session_state.get("user")
         if user:
             st.markdown(f"**{user['username']}** · {ROLE_LABELS[Role(user['role'])]}")
             if st.button(labels.SIGN_OUT, key="sign_out", icon=":material/logout:"):
                 del st.session_state["user"]
+                if user.get("sso"):
+                    st.session_state.pop("sso_checked", None)
+                    st.logout()
                 st.rerun()
             return
-        with st.form("sign_in", clear_on_submit=False, border=True):
-            st.markdown("**Inloggen voor partners**")
-            username = st.text_input(labels.USERNAME, key="sign_in_username", max_chars=80)
-            password = st.text_input(labels.PASSWORD, type="password", key="sign_in_password",
-                                     max_chars=200)
-            submitted = st.form_submit_button(labels.SIGN_IN, icon=":material/login:")
-        if submitted:
-            if not username or not password:
-                st.error("Vul je gebruikersnaam en wachtwoord in.")
-                return
-            outcome = auth.sign_in(engine(), username, password)
-            if isinstance(outcome, auth.SignInFailed):
-                st.error(outcome.message)
-                return
-            st.session_state["user"] = {
-                "username": outcome.username, "role": outcome.role.value,
-                "must_change": accounts.needs_password_change(engine(), outcome.username)}
-            st.session_state["land_on_default"] = True
-            st.rerun()
+        if _sso_sign_in():
+            with st.expander("Lokaal account"):
+                _local_sign_in()
+        else:
+            _local_sign_in()
+
+
+def _local_sign_in() -> None:
+    """The local account form (argon2, lockout): Gebruikersnaam, Wachtwoord, Inloggen."""
+    with st.form("sign_in", clear_on_submit=False, border=True):
+        st.markdown("**Inloggen voor partners**")
+        username = st.text_input(labels.USERNAME, key="sign_in_username", max_chars=80)
+        password = st.text_input(labels.PASSWORD, type="password", key="sign_in_password",
+                                 max_chars=200)
+        submitted = st.form_submit_button(labels.SIGN_IN, icon=":material/login:")
+    if submitted:
+        if not username or not password:
+            st.error("Vul je gebruikersnaam en wachtwoord in.")
+            return
+        outcome = auth.sign_in(engine(), username, password)
+        if isinstance(outcome, auth.SignInFailed):
+            st.error(outcome.message)
+            return
+        st.session_state["user"] = {
+            "username": outcome.username, "role": outcome.role.value,
+            "must_change": accounts.needs_password_change(engine(), outcome.username)}
+        st.session_state["land_on_default"] = True
+        st.rerun()
 
 
 def password_change_required() -> bool:
