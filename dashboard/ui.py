@@ -216,7 +216,7 @@ def table(df: pd.DataFrame, *, columns: dict[str, str] | None = None,
 
 def downloads(frame: pd.DataFrame, stem: str) -> None:
     """Small CSV and Excel download buttons for ``frame`` (built only when clicked)."""
-    key = f"dl-{stem}-{hash(tuple(frame.columns)) & 0xFFFFFF:x}"
+    key = f"dl-{stem}-{_fingerprint(frame)}"
     with st.container(horizontal=True):
         st.download_button("CSV", data=lambda: exports.to_csv(frame), file_name=f"{stem}.csv",
                            mime="text/csv", key=f"{key}-csv", icon=":material/download:",
@@ -226,6 +226,15 @@ def downloads(frame: pd.DataFrame, stem: str) -> None:
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            icon=":material/download:", on_click="ignore",
                            help="Tabel downloaden als Excel-werkmap")
+
+
+def _fingerprint(frame: pd.DataFrame) -> str:
+    """A stable id for a table's downloads: two different tables on a page never clash."""
+    try:
+        content = int(pd.util.hash_pandas_object(frame, index=False).sum())
+    except TypeError:  # unhashable cells (lists): fall back to the text of the values
+        content = hash(frame.astype(str).to_csv())
+    return f"{hash((tuple(frame.columns), content)) & 0xFFFFFFFF:x}"
 
 
 def chart(spec: alt.TopLevelMixin, name: str) -> None:

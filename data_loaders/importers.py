@@ -195,6 +195,12 @@ def read_upload(filename: str, data: bytes) -> pd.DataFrame:
 # ---------------------------------------------------------------- checking and committing
 
 
+def problems_text(count: int) -> str:
+    from dashboard.i18n import fmt_number
+
+    return f"{fmt_number(count)} {'probleem' if count == 1 else 'problemen'}"
+
+
 @dataclass
 class RowPlan:
     row: int
@@ -318,8 +324,9 @@ def commit(engine: Engine, actor: str, role: Role, dataset: str, table: pd.DataF
         nonlocal checked
         checked = _plan(s, ds, table)
         if not checked.ok:
-            return (writes.WriteResult(writes.INVALID, f"Niets ingelezen: {len(checked.problems)} "
-                                       "probleem/problemen gevonden.", problems=checked.problems),
+            return (writes.WriteResult(writes.INVALID, f"Niets ingelezen: "
+                                       f"{problems_text(len(checked.problems))} gevonden.",
+                                       problems=checked.problems),
                     None, {"bestand": filename, "problemen": len(checked.problems)})
         for plan in checked.plans:
             if plan.action == NEW:

@@ -51,8 +51,8 @@ b.metric("Gewijzigd", fmt_number(counts["gewijzigd"]))
 c.metric("Ongewijzigd", fmt_number(counts["ongewijzigd"]))
 d.metric("Problemen", fmt_number(len(checked.problems)))
 if not checked.ok:
-    st.error(f"Er is niets ingelezen: {fmt_number(len(checked.problems))} probleem/problemen "
-             "gevonden. Verbeter het bestand en kies het opnieuw.", icon=":material/error:")
+    st.error(f"Er is niets ingelezen: {importers.problems_text(len(checked.problems))} gevonden. "
+             "Verbeter het bestand en kies het opnieuw.", icon=":material/error:")
     st.dataframe(checked.problem_table(), hide_index=True, width="stretch")
     st.stop()
 

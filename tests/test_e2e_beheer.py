@@ -69,3 +69,41 @@ def test_programmateam_edit_shows_up_for_bestuurder_after_reload(live_app, brows
     assert int(after[1]) == int(before[1]) + 1  # PlusWIJken: PW-4 now in uitvoering
     board.screenshot(path=str(ARTIFACTS / "overzicht-na-wijziging.png"), full_page=True)
     board_context.close()
+
+
+def choose(page, label: str, option: str) -> None:  # noqa: ANN001
+    page.get_by_role("combobox", name=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_until_idle(page)
+
+
+CSV_HEADER = ("Kernteam;Kwartaal;Kwetsbare ouderen in beeld;Met proactief zorgplan;"
+              "Besproken in MDO;SEH-bezoeken;Ziekenhuisopnames;Heropnames;Valincidenten\n")
+
+
+def test_import_with_a_bad_row_shows_it_and_a_corrected_file_imports(live_app, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    context, page = signed_in(browser, live_app, "programmateam")
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Importeren").click()
+    page.get_by_role("heading", name="Importeren", level=1).wait_for(timeout=60_000)
+    wait_until_idle(page)
+    choose(page, "Gegevensset", "Kwartaalcijfers kernteams")
+    bad = CSV_HEADER + "KT-01;2031-Q1;100;60;20;6;4;1;2\nKT-02;2031-Q1;100;60;20;6;veel;1;2\n"
+    page.locator('input[type="file"]').set_input_files(
+        files=[{"name": "kwartaal.csv", "mimeType": "text/csv", "buffer": bad.encode()}])
+    page.get_by_text("Er is niets ingelezen").wait_for(timeout=60_000)
+    wait_until_idle(page)
+    problems = page.get_by_test_id("stDataFrame").last
+    assert problems.is_visible()
+    page.screenshot(path=str(ARTIFACTS / "import-fout-in-rij.png"), full_page=True)
+    assert page.get_by_role("button", name="Inlezen").count() == 0  # nothing to commit
+
+    good = bad.replace(";veel;", ";5;")
+    page.locator('input[type="file"]').set_input_files(
+        files=[{"name": "kwartaal.csv", "mimeType": "text/csv", "buffer": good.encode()}])
+    page.get_by_role("button", name="Inlezen").wait_for(timeout=60_000)
+    wait_until_idle(page)
+    page.get_by_role("button", name="Inlezen").click()
+    page.get_by_text("Ingelezen: 2 nieuw, 0 gewijzigd, 0 ongewijzigd.").wait_for(timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "import-gelukt.png"), full_page=True)
+    context.close()
