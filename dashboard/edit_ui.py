@@ -100,6 +100,7 @@ def show_conflict(ds: Dataset, result: WriteResult, on_reload: Callable[[], None
               "Verschilt": "ja" if yours.get(n) != stored.get(n) else ""}
              for n in dict.fromkeys(extra)]
     if rows:
+        rows.sort(key=lambda r: r["Verschilt"] != "ja")  # the differences first
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     if not stored:
         st.caption("De rij bestaat niet meer: iemand heeft hem verwijderd.")

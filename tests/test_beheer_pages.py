@@ -113,3 +113,35 @@ def test_beheerder_creates_an_account_that_must_change_its_password(app, engine)
         user = s.scalar(select(User).where(User.username == "coordinator.west"))
         assert user.role.value == "programmateam" and user.must_change_password
         assert "Tijdelijk2026west" not in str(s.scalars(select(AuditLog.new_values)).all())
+
+
+def test_demo_password_outside_demo_mode_must_be_changed_before_any_page(
+        demo_sqlite_url, tmp_path, monkeypatch):
+    import shutil
+    from pathlib import Path
+
+    from sqlalchemy import update as sql_update
+    from streamlit.testing.v1 import AppTest
+
+    from data_loaders.models import Setting
+    from tests.test_app import sign_in
+
+    copy = tmp_path / "no-demo.sqlite"
+    shutil.copy(demo_sqlite_url.removeprefix("sqlite:///"), copy)
+    e = make_engine(f"sqlite:///{copy}")
+    with transaction(e) as s:
+        s.execute(sql_update(Setting).where(Setting.key == "demo_data").values(value=False))
+    monkeypatch.setenv("LN_DATABASE_URL", f"sqlite:///{copy}")
+    root = Path(__file__).resolve().parent.parent
+    at = sign_in(AppTest.from_file(str(root / "streamlit_app.py"), default_timeout=60).run(),
+                 "bestuurder", "demo")
+    assert at.title[0].value == "Wachtwoord wijzigen"
+    assert not at.metric  # Overzicht did not open
+    fields = at.text_input
+    fields[-3].input("demo")
+    fields[-2].input("Bestuur2026veilig")
+    fields[-1].input("Bestuur2026veilig")
+    next(b for b in at.button if b.label == "Wachtwoord wijzigen").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Overzicht"
+    e.dispose()

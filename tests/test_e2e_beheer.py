@@ -107,3 +107,41 @@ def test_import_with_a_bad_row_shows_it_and_a_corrected_file_imports(live_app, b
     page.get_by_text("Ingelezen: 2 nieuw, 0 gewijzigd, 0 ongewijzigd.").wait_for(timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "import-gelukt.png"), full_page=True)
     context.close()
+
+
+def open_project(page, code: str) -> None:  # noqa: ANN001
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Gegevens beheren").click()
+    page.get_by_role("heading", name="Gegevens beheren", level=1).wait_for(timeout=60_000)
+    wait_until_idle(page)
+    search = page.get_by_label("Zoeken")
+    search.fill(code)
+    search.press("Enter")
+    wait_until_idle(page)
+    page.get_by_text("1 van 12 rijen").wait_for()
+
+
+def test_second_of_two_simultaneous_edits_sees_both_values(live_app, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    first_context, first = signed_in(browser, live_app, "programmateam")
+    second_context, second = signed_in(browser, live_app, "programmateam")
+    for page in (first, second):
+        open_project(page, "BZ-2")
+    for page, name in ((first, "POH Jeugd (eerste)"), (second, "POH Jeugd (tweede)")):
+        field = page.get_by_test_id("stForm").first.get_by_label("Naam", exact=True)
+        field.fill(name)
+    first.get_by_test_id("stForm").first.get_by_role("button", name="Opslaan").click()
+    first.get_by_text("Opgeslagen.").wait_for(timeout=60_000)
+    second.get_by_test_id("stForm").first.get_by_role("button", name="Opslaan").click()
+    second.get_by_text("Iemand anders heeft deze gegevens intussen gewijzigd").wait_for(
+        timeout=60_000)
+    wait_until_idle(second)
+    comparison = second.get_by_test_id("stDataFrame").first
+    comparison.wait_for()
+    second.screenshot(path=str(ARTIFACTS / "beheer-conflict.png"))
+    second.get_by_role("button", name="Opnieuw laden").click()
+    wait_until_idle(second)
+    reloaded = second.get_by_test_id("stForm").first.get_by_label("Naam", exact=True)
+    reloaded.wait_for()
+    assert reloaded.input_value() == "POH Jeugd (eerste)"
+    first_context.close()
+    second_context.close()
