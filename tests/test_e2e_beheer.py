@@ -88,6 +88,8 @@ def test_import_with_a_bad_row_shows_it_and_a_corrected_file_imports(live_app, b
     page.get_by_role("heading", name="Importeren", level=1).wait_for(timeout=60_000)
     wait_until_idle(page)
     choose(page, "Gegevensset", "Kwartaalcijfers kernteams")
+    page.get_by_text("Kernteam, Kwartaal", exact=True).wait_for()  # the rerun has rendered
+    wait_until_idle(page)
     bad = CSV_HEADER + "KT-01;2031-Q1;100;60;20;6;4;1;2\nKT-02;2031-Q1;100;60;20;6;veel;1;2\n"
     page.locator('input[type="file"]').set_input_files(
         files=[{"name": "kwartaal.csv", "mimeType": "text/csv", "buffer": bad.encode()}])
