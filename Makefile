@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test seed lint clean
+.PHONY: run test seed lint clean bench backup restore
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { echo "Kan geen virtuele omgeving maken: installeer python3-venv (apt-get install python3-venv)."; exit 1; }
@@ -25,7 +25,10 @@ seed: $(VENV)/.runtime
 run: seed
 	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT)
 
-test: $(VENV)/.dev
+node_modules/.package-lock.json: package-lock.json
+	@command -v npm >/dev/null && npm ci --no-audit --no-fund --silent || echo "npm ontbreekt: toegankelijkheidstests (axe-core) worden overgeslagen."
+
+test: $(VENV)/.dev node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev
@@ -33,3 +36,14 @@ lint: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/pages.py --write
+
+# make backup [FILE=path]; make restore FILE=path (uses LN_DATABASE_URL or the embedded SQLite file)
+backup: $(VENV)/.runtime
+	$(BIN)/python -m data_loaders.backup backup $(FILE)
+
+restore: $(VENV)/.runtime
+	@test -n "$(FILE)" || { echo "Gebruik: make restore FILE=pad/naar/backup"; exit 2; }
+	$(BIN)/python -m data_loaders.backup restore $(FILE)

@@ -3,22 +3,23 @@
 import streamlit as st
 
 from dashboard import labels, ui
-from dashboard.roles import default_page_for, pages_for
+from dashboard.roles import DEFAULT_PAGE, home_page_for, pages_for
 
 st.set_page_config(page_title=labels.APP_TITLE, page_icon=":material/hub:", layout="wide")
 
 role = ui.current_role()
-default = default_page_for(role)
 sections: dict[str, list[st.Page]] = {}
 for spec in pages_for(role):
     sections.setdefault(spec.section, []).append(
         st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path,
-                default=spec == default)
+                default=spec == DEFAULT_PAGE)
     )
-page = st.navigation(sections)
+# One section needs no header (Streamlit puts section headers inside the <ul>, which
+# screen readers and axe reject), so a single-section navigation stays a plain list.
+page = st.navigation(sections if len(sections) > 1 else next(iter(sections.values())))
 ui.sidebar_account()
 if ui.password_change_required():
     ui.password_change_form()
     st.stop()
-ui.land_after_sign_in(default.path)
+ui.land_after_sign_in(home_page_for(role).path)
 page.run()

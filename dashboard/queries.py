@@ -214,3 +214,12 @@ QUERIES = {
     for f in (programmes, published_lessons, publishable_cases, areas, coach_capacity,
               admissions_trend, projects_by_status, latest_decisions)
 }
+
+from dashboard.queries_monitoring import MONITORING_QUERIES  # noqa: E402 - needs _frame above
+
+QUERIES.update(MONITORING_QUERIES)
+
+# Queries of the learning network (decisions, evidence, cases, disclosed public figures).
+from dashboard import queries_learning  # noqa: E402 - merged into the one registry
+
+QUERIES.update(queries_learning.QUERIES)

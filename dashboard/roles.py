@@ -86,8 +86,22 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("Overzicht", "pages/overzicht.py", Permission.VIEW_INTERNAL,
              ":material/dashboard:", "Dashboard", "overzicht"),
+    PageSpec("Projecten", "pages/projecten.py", Permission.VIEW_INTERNAL,
+             ":material/view_kanban:", "Monitoring", "projecten"),
+    PageSpec("Welzijnscoaches", "pages/welzijnscoaches.py", Permission.VIEW_INTERNAL,
+             ":material/diversity_3:", "Monitoring", "welzijnscoaches"),
+    PageSpec("Kernteams", "pages/kernteams.py", Permission.VIEW_INTERNAL,
+             ":material/elderly:", "Monitoring", "kernteams"),
+    PageSpec("Financiën", "pages/financien.py", Permission.VIEW_INTERNAL,
+             ":material/euro:", "Monitoring", "financien"),
+    PageSpec("Besluiten", "pages/besluiten.py", Permission.VIEW_INTERNAL,
+             ":material/gavel:", "Lerend netwerk", "besluiten"),
+    PageSpec("Casussen", "pages/casussen.py", Permission.VIEW_INTERNAL,
+             ":material/menu_book:", "Lerend netwerk", "casussen"),
     PageSpec("Geleerde lessen", "pages/geleerde_lessen.py", Permission.VIEW_PUBLIC,
              ":material/school:", "Openbaar", "geleerde-lessen"),
+    PageSpec("Toegankelijkheid", "pages/toegankelijkheid.py", Permission.VIEW_PUBLIC,
+             ":material/accessibility_new:", "Openbaar", "toegankelijkheid"),
     PageSpec("Gegevens beheren", "pages/gegevens_beheren.py", Permission.EDIT_DATA,
              ":material/edit_note:", "Beheer", "gegevens-beheren"),
     PageSpec("Importeren", "pages/importeren.py", Permission.EDIT_DATA,
@@ -106,7 +120,11 @@ def pages_for(role: Role) -> list[PageSpec]:
     return [p for p in PAGES if can(role, p.permission)]
 
 
-def default_page_for(role: Role) -> PageSpec:
-    """Signed-in roles land on Overzicht, anonymous visitors on the public page."""
+def home_page_for(role: Role) -> PageSpec:
+    """Where a role lands after signing in: Overzicht for signed-in roles."""
     visible = pages_for(role)
     return next((p for p in visible if p.permission is Permission.VIEW_INTERNAL), visible[0])
+
+
+# The page served at "/" for every role, so that links to it never depend on who opens them.
+DEFAULT_PAGE = next(p for p in PAGES if p.title == "Geleerde lessen")

@@ -9,6 +9,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitDuplicateElementKey
 
 from dashboard import accounts, auth, exports, labels, queries, sso
 from dashboard.i18n import VEGA_FORMAT_LOCALE, VEGA_TIME_LOCALE
@@ -218,14 +219,23 @@ def downloads(frame: pd.DataFrame, stem: str) -> None:
     """Small CSV and Excel download buttons for ``frame`` (built only when clicked)."""
     key = f"dl-{stem}-{_fingerprint(frame)}"
     with st.container(horizontal=True):
-        st.download_button("CSV", data=lambda: exports.to_csv(frame), file_name=f"{stem}.csv",
-                           mime="text/csv", key=f"{key}-csv", icon=":material/download:",
-                           on_click="ignore", help="Tabel downloaden als CSV")
-        st.download_button("Excel", data=lambda: exports.to_xlsx(frame),
-                           file_name=f"{stem}.xlsx", key=f"{key}-xlsx",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           icon=":material/download:", on_click="ignore",
-                           help="Tabel downloaden als Excel-werkmap")
+        _download("CSV", key=f"{key}-csv", data=lambda: exports.to_csv(frame),
+                  file_name=f"{stem}.csv", mime="text/csv", help="Tabel downloaden als CSV")
+        _download("Excel", key=f"{key}-xlsx", data=lambda: exports.to_xlsx(frame),
+                  file_name=f"{stem}.xlsx",
+                  mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                  help="Tabel downloaden als Excel-werkmap")
+
+
+def _download(label: str, *, key: str, **kwargs: Any) -> None:
+    """A download button whose key stays unique when a page shows the same table twice."""
+    for attempt in range(1, 100):
+        try:
+            st.download_button(label, key=key if attempt == 1 else f"{key}-{attempt}",
+                               icon=":material/download:", on_click="ignore", **kwargs)
+            return
+        except StreamlitDuplicateElementKey:
+            continue
 
 
 def _fingerprint(frame: pd.DataFrame) -> str:
@@ -242,14 +252,12 @@ def chart(spec: alt.TopLevelMixin, name: str) -> None:
     localized = dutch(spec)
     st.altair_chart(localized, width="stretch")
     with st.container(horizontal=True):
-        st.download_button("PNG", data=lambda: exports.chart_png(localized),
-                           file_name=f"{name}.png", mime="image/png", key=f"chart-{name}-png",
-                           icon=":material/image:", on_click="ignore",
-                           help="Grafiek downloaden als afbeelding (PNG)")
-        st.download_button("SVG", data=lambda: exports.chart_svg(localized),
-                           file_name=f"{name}.svg", mime="image/svg+xml",
-                           key=f"chart-{name}-svg", icon=":material/image:", on_click="ignore",
-                           help="Grafiek downloaden als vectorafbeelding (SVG)")
+        _download("PNG", key=f"chart-{name}-png", data=lambda: exports.chart_png(localized),
+                  file_name=f"{name}.png", mime="image/png",
+                  help="Grafiek downloaden als afbeelding (PNG)")
+        _download("SVG", key=f"chart-{name}-svg", data=lambda: exports.chart_svg(localized),
+                  file_name=f"{name}.svg", mime="image/svg+xml",
+                  help="Grafiek downloaden als vectorafbeelding (SVG)")
 
 
 def dutch(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:

@@ -1,9 +1,17 @@
-"""Geleerde lessen: the public face of the learning network (published lessons only)."""
+"""Geleerde lessen: the public face of the learning network (published lessons only).
 
+Everything here comes from public queries, which return only published decisions,
+publishable cases and figures after disclosure control.
+"""
+
+import altair as alt
 import streamlit as st
 
 from dashboard import labels, ui
+from dashboard.disclosure import LEGEND
 from dashboard.i18n import fmt_date
+
+PAGE = "pages/geleerde_lessen.py"
 
 st.title("Geleerde lessen")
 st.markdown(
@@ -12,8 +20,53 @@ st.markdown(
     "gepubliceerde samenvatting van een besluit van het netwerk of een geanonimiseerde casus."
 )
 ui.demo_marker()
+st.caption("Deze pagina afdrukken of als pdf bewaren: gebruik de afdrukfunctie van je browser "
+           "(Ctrl+P of ⌘P). Elke les heeft een eigen link om te delen.")
+
+lessons = ui.load("published_lessons")
+lesson_cases = ui.load("published_lesson_cases")
+raw = st.query_params.get("les")
+single = None
+if raw is not None:
+    match = lessons[lessons["id"].astype(str) == raw]
+    if match.empty:
+        st.warning(f"De les uit de link ('{raw}') bestaat niet of is niet gepubliceerd. "
+                   "Hieronder staan alle gepubliceerde lessen.", icon=":material/link_off:")
+    else:
+        single = match
+        st.query_params["les"] = raw  # keep the lesson in the address bar, ready to share
+
+
+def show_lesson(lesson) -> None:  # type: ignore[no-untyped-def]
+    with st.container(border=True):
+        st.subheader(lesson.subject)
+        st.caption(f"{lesson.programme} · {lesson.body} · besloten op {fmt_date(lesson.decided_on)}")
+        st.markdown(f"**Besluit: {lesson.outcome}**")
+        st.write(lesson.public_summary)
+        used = lesson_cases[lesson_cases["decision_id"] == lesson.id]
+        if not used.empty:
+            st.markdown("**Casussen achter dit besluit:** "
+                        + "; ".join(f"{c.title} ({c.lessons})" for c in used.itertuples()))
+        st.page_link(PAGE, label="Link naar deze les", icon=":material/link:",
+                     query_params={"les": str(lesson.id)})
+
+
+if single is not None:
+    st.header("Les uit een besluit")
+    show_lesson(next(single.itertuples()))
+    st.page_link(PAGE, label="Alle geleerde lessen", icon=":material/arrow_back:")
+    st.stop()
 
 st.header("De programma's")
+st.markdown(
+    "**Blauwe Zorg in de wijk** (Maastricht, sinds 2016) brengt zorg en welzijn samen in vier "
+    "wijken. De bouwstenen: *burgers aan zet*, *professionals aan zet*, *ontschotten van "
+    "financiering* (geld volgt zorg) en *kennis verspreiden*, met Positieve Gezondheid als "
+    "rode draad. **PlusWIJken** (Zuid-Limburg, 2025–2028) werkt met welzijnscoaches voor "
+    "huishoudens met een onzeker bestaan, kernteams voor kwetsbare ouderen en PlusPraktijken "
+    "bij de huisarts. In het **lerend netwerk** leggen de gebieden hun resultaten naast elkaar "
+    "en besluiten ze samen wat wordt opgeschaald, voortgezet, aangepast of gestopt."
+)
 for prog in ui.load("programmes").itertuples():
     with st.container(border=True):
         st.subheader(prog.name)
@@ -21,15 +74,48 @@ for prog in ui.load("programmes").itertuples():
         st.caption(f"Gestart {fmt_date(prog.started_on)} · {prog.areas} programmagebieden")
 
 st.header("Lessen uit besluiten")
-lessons = ui.load("published_lessons")
 if lessons.empty:
     ui.empty_state("Er zijn nog geen lessen gepubliceerd.")
 for lesson in lessons.itertuples():
-    with st.container(border=True):
-        st.subheader(lesson.subject)
-        st.caption(f"{lesson.programme} · {lesson.body} · besloten op {fmt_date(lesson.decided_on)}")
-        st.markdown(f"**Besluit: {lesson.outcome}**")
-        st.write(lesson.public_summary)
+    show_lesson(lesson)
+
+st.header("Kerncijfers per gebied")
+figures = ui.load("public_indicators")
+if figures.empty:
+    ui.empty_state("Er zijn nog geen openbare kerncijfers.")
+else:
+    catalogue = figures.drop_duplicates("indicator_key")
+    key = st.selectbox("Kerncijfer", list(catalogue["indicator_key"]),
+                       format_func=dict(zip(catalogue["indicator_key"], catalogue["indicator"],
+                                            strict=True)).__getitem__, key="public_indicator")
+    rows = figures[figures["indicator_key"] == key]
+    info = rows.iloc[0]
+    st.markdown(f"**{info['indicator']}** ({info['unit']}). {info['definition']} "
+                f"Bron: {info['source']}. Peiljaar {rows['period'].max()}.")
+    is_rate = bool(rows["rate_state"].ne("").any())
+    table = rows.rename(columns={"programme": "Programma", "area": "Gebied",
+                                 "count_text": "Aantal", "rate_text": info["unit"]})
+    st.table(table[["Programma", "Gebied", "Aantal", *([info["unit"]] if is_rate else [])]]
+             .set_index("Gebied"))
+    st.caption(LEGEND)
+    if is_rate:
+        bars = rows[~rows["is_total"] & rows["rate"].notna()][["area", "rate", "rate_text"]]
+        hidden = rows[~rows["is_total"] & rows["rate"].isna()]["area"].tolist()
+        chart = (
+            alt.Chart(bars, title=f"{info['indicator']} per gebied")
+            .mark_bar(color="#0072B2")
+            .encode(y=alt.Y("area:N", title=None, sort="-x", axis=alt.Axis(labelLimit=320)),
+                    x=alt.X("rate:Q", title=info["unit"]),
+                    tooltip=[alt.Tooltip("area:N", title="Gebied"),
+                             alt.Tooltip("rate_text:N", title=info["unit"])])
+            .properties(height=alt.Step(32), description=(
+                f"Staafdiagram van {info['indicator']} per gebied; dezelfde cijfers staan in de "
+                "tabel erboven." + (f" Niet getoond (kleine aantallen): {', '.join(hidden)}."
+                                    if hidden else "")))
+        )
+        st.altair_chart(ui.dutch(chart), width="stretch")
+        if hidden:
+            st.caption("Niet in de grafiek omdat de aantallen te klein zijn: " + ", ".join(hidden))
 
 st.header("Lessen uit de praktijk")
 cases = ui.load("publishable_cases")
@@ -46,3 +132,7 @@ else:
             st.markdown(f"*Knelpunt: {labels.KNELPUNTEN[case.knelpunt]}*")
             st.write(case.summary)
             st.markdown(f"**Les:** {case.lessons}")
+
+st.divider()
+st.page_link("pages/toegankelijkheid.py", label="Toegankelijkheidsverklaring",
+             icon=":material/accessibility_new:")

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -105,14 +106,11 @@ def pg_server() -> Iterator[str]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-_db_counter = iter(range(1, 10_000))
-
-
 def create_pg_database(server_url: str, template: str | None = None) -> str:
     """Create a new database on the throwaway server (optionally a copy of ``template``)."""
     import psycopg
 
-    name = f"ln_test_{next(_db_counter)}_{os.getpid()}"
+    name = f"ln_test_{uuid.uuid4().hex[:12]}"
     conninfo = server_url.replace("postgresql+psycopg", "postgresql") + "/postgres"
     clause = f' TEMPLATE "{template}"' if template else ""
     with psycopg.connect(conninfo, autocommit=True) as conn:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard.roles import Role, pages_for
+
 from tests.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
@@ -23,8 +25,9 @@ def test_bestuurder_signs_in_and_sees_overzicht(live_app, browser):
     page.goto(live_app)
     wait_until_idle(page)
     assert page.get_by_role("heading", name="Geleerde lessen", level=1).is_visible()
-    nav = page.get_by_test_id("stSidebarNav")
-    assert nav.count() == 0  # one public page: no navigation menu at all
+    nav_links = page.get_by_test_id("stSidebarNav").get_by_role("link")
+    titles = sorted(text.splitlines()[-1] for text in nav_links.all_inner_texts())
+    assert titles == sorted(p.title for p in pages_for(Role.PUBLIEK))  # only the public pages
 
     page.get_by_label("Gebruikersnaam").fill("bestuurder")
     page.get_by_label("Wachtwoord").fill("demo")
@@ -35,10 +38,72 @@ def test_bestuurder_signs_in_and_sees_overzicht(live_app, browser):
     assert page.get_by_text("Voorbeelddata").first.is_visible()
     links = page.get_by_test_id("stSidebarNav").get_by_role("link")
     titles = sorted(text.splitlines()[-1] for text in links.all_inner_texts())  # after the icon
-    assert titles == ["Geleerde lessen", "Overzicht"]
+    assert titles == sorted(p.title for p in pages_for(Role.BESTUURDER))
     page.screenshot(path=str(ARTIFACTS / "overzicht-bestuurder.png"), full_page=True)
 
     page.get_by_role("button", name="Uitloggen").click()
     page.get_by_role("heading", name="Geleerde lessen", level=1).wait_for(timeout=60_000)
     assert page.get_by_role("button", name="Inloggen").is_visible()
+    context.close()
+
+
+def test_public_lessons_page_in_the_browser_shows_suppressed_figures(live_app, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 5200}, locale="nl-NL")
+    page = context.new_page()
+    page.goto(live_app)
+    wait_until_idle(page)
+    page.get_by_role("heading", name="Kerncijfers per gebied", level=2).wait_for()
+    page.get_by_role("combobox", name="Kerncijfer").click()
+    page.get_by_role("option", name="Ernstig eenzaam").click()
+    wait_until_idle(page)
+    hidden = page.get_by_role("cell", name="<10", exact=True)
+    hidden.first.wait_for()
+    assert hidden.count() >= 2  # small counts read "<10", never the number itself
+    page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
+                 ).first.wait_for()
+    assert page.get_by_role("link", name="Link naar deze les").count() >= 3
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(ARTIFACTS / "geleerde-lessen-publiek.png"))
+    # the chart carries its description for screen readers
+    assert page.locator('[aria-label*="Staafdiagram van Ernstig eenzaam"]').count() >= 1
+    # a lesson's share link works from the keyboard and opens just that lesson
+    share = page.get_by_role("link", name="Link naar deze les").first
+    assert "les=" in (share.get_attribute("href") or "")
+    share.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Les uit een besluit", level=2).wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert "les=" in page.url, page.url
+    context.close()
+
+
+def test_decision_evidence_panel_in_the_browser(live_app, browser):
+    import re
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 1400, "height": 2200}, locale="nl-NL")
+    page = context.new_page()
+    page.goto(live_app)
+    wait_until_idle(page)
+    page.get_by_label("Gebruikersnaam").fill("bestuurder")
+    page.get_by_label("Wachtwoord").fill("demo")
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("heading", name="Overzicht", level=1).wait_for(timeout=60_000)
+    wait_until_idle(page)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Besluiten").click()
+    page.get_by_role("heading", name="Besluiten", level=1).wait_for(timeout=60_000)
+    wait_until_idle(page)
+    panel = page.get_by_role("heading", name="Bewijs bij een besluit", level=2)
+    panel.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.get_by_role("combobox", name="Toon bewijs bij besluit").click()
+    page.get_by_role("option", name=re.compile("Kernteams ouderen")).click()
+    wait_until_idle(page)
+    panel.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.get_by_text(re.compile(r"Bewijskracht: signaal in \d van \d reeksen")).first.wait_for()
+    page.wait_for_url(re.compile(r"besluit=\d+"), timeout=30_000)  # shareable URL
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    charts.nth(3).wait_for(timeout=30_000)  # the timeline plus one run chart per linked series
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "besluit-bewijs.png"))
     context.close()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dashboard.roles import PAGES, AccessDenied, Permission, Role, can, default_page_for, pages_for, require
+from dashboard.roles import PAGES, AccessDenied, Permission, Role, can, DEFAULT_PAGE, home_page_for, pages_for, require
 
 # SPEC §2a: the roles that may see each navigation title.
 SPEC_PAGE_ROLES = {
@@ -28,14 +28,21 @@ def test_navigation_lists_exactly_the_pages_the_role_may_see(role):
     assert [p.title for p in pages_for(role)] == expected
 
 
-def test_anonymous_visitor_sees_only_public_pages_and_lands_on_lessons():
-    assert {p.title for p in pages_for(Role.PUBLIEK)} == {"Geleerde lessen"} & {p.title for p in PAGES}
-    assert default_page_for(Role.PUBLIEK).title == "Geleerde lessen"
+def test_anonymous_visitor_sees_only_public_pages():
+    assert all(p.permission is Permission.VIEW_PUBLIC for p in pages_for(Role.PUBLIEK))
+    public = {p.title for p in pages_for(Role.PUBLIEK)}
+    assert public == {"Geleerde lessen", "Toegankelijkheid"} & {p.title for p in PAGES}
+
+
+def test_the_root_url_is_the_public_lessons_page_for_everyone():
+    # a link to "/" must not depend on who opens it
+    assert DEFAULT_PAGE.title == "Geleerde lessen"
+    assert all(DEFAULT_PAGE in pages_for(role) for role in Role)
 
 
 @pytest.mark.parametrize("role", [Role.BESTUURDER, Role.PROGRAMMATEAM, Role.BEHEERDER])
 def test_signed_in_roles_land_on_overzicht(role):
-    assert default_page_for(role).title == "Overzicht"
+    assert home_page_for(role).title == "Overzicht"
 
 
 def test_permissions_grow_with_the_role():

@@ -1,0 +1,75 @@
+"""Decisions and the casussenboek: filters, review flags and counts (pure pandas).
+
+URL filters arrive as untrusted strings (``st.query_params``); ``choose`` keeps only
+values that exist, so a crafted link can never select something outside the options.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+OUTCOMES = ("opschalen", "doorgaan", "aanpassen", "stoppen")
+EVALUATED = "geëvalueerd"
+
+
+def choose(raw: str | None, options: Sequence[str]) -> str | None:
+    """The URL value when it is one of ``options`` (exact match), else None."""
+    return raw if raw in options else None
+
+
+def due_for_review(decisions: pd.DataFrame, today: dt.date) -> pd.Series:
+    """Decisions whose review date has come and that have not been evaluated yet."""
+    review = pd.to_datetime(decisions["review_on"]).dt.date
+    return review.notna() & (review <= today) & (decisions["status"] != EVALUATED)
+
+
+def filter_decisions(decisions: pd.DataFrame, *, programme: str | None = None,
+                     area: str | None = None, outcome: str | None = None,
+                     body: str | None = None) -> pd.DataFrame:
+    """Decisions matching every given filter (None = no filter). ``areas`` holds lists."""
+    keep = pd.Series(True, index=decisions.index)
+    if programme:
+        keep &= decisions["programme"] == programme
+    if area:
+        keep &= decisions["areas"].map(lambda names: area in names)
+    if outcome:
+        keep &= decisions["outcome"] == outcome
+    if body:
+        keep &= decisions["body"] == body
+    return decisions[keep]
+
+
+def search_cases(cases: pd.DataFrame, *, text: str = "", knelpunten: Iterable[int] = (),
+                 domains: Iterable[str] = (), area: str | None = None) -> pd.DataFrame:
+    """Cases whose title, summary or lessons contain ``text`` (case-insensitive), in one of
+    ``knelpunten``, crossing *all* of ``domains``, in ``area``."""
+    keep = pd.Series(True, index=cases.index)
+    needle = text.strip().casefold()
+    if needle:
+        haystack = (cases["code"] + " " + cases["title"] + " " + cases["summary"] + " "
+                    + cases["lessons"]).str.casefold()
+        keep &= haystack.str.contains(needle, regex=False)
+    chosen = list(knelpunten)
+    if chosen:
+        keep &= cases["knelpunt"].isin(chosen)
+    wanted = set(domains)
+    if wanted:
+        keep &= cases["domains"].map(lambda ds: wanted <= set(ds))
+    if area:
+        keep &= cases["area"] == area
+    return cases[keep]
+
+
+def cases_per_category_year(cases: pd.DataFrame) -> pd.DataFrame:
+    """Number of cases per knelpunt and year recorded (every year in range, zeros included)."""
+    if cases.empty:
+        return pd.DataFrame(columns=["year", "knelpunt", "cases"])
+    years = pd.to_datetime(cases["recorded_on"]).dt.year
+    counts = cases.assign(year=years).groupby(["year", "knelpunt"]).size()
+    full = pd.MultiIndex.from_product([range(years.min(), years.max() + 1),
+                                       sorted(cases["knelpunt"].unique())],
+                                      names=["year", "knelpunt"])
+    return counts.reindex(full, fill_value=0).rename("cases").reset_index()

@@ -1,0 +1,152 @@
+"""Welzijnscoaches: caseload per coach and area against the norm per FTE, FTE against the
+plan, the waiting list, inflow and outflow, and run charts of the key series."""
+
+import altair as alt
+import streamlit as st
+
+from dashboard import charts, monitoring, spc, ui, views
+from dashboard.i18n import fmt_month, fmt_number, fmt_percent
+
+st.title("Welzijnscoaches")
+ui.demo_marker()
+cfg = ui.load("monitoring_settings")
+norm = cfg["caseload_norm_per_fte"]
+st.caption(f"Alleen tellingen per coach (pseudoniem) en maand, geen cliëntgegevens. Norm: "
+           f"{fmt_number(norm)} huishoudens per fte; boven 100% van de capaciteit is een coach "
+           "overbelast.")
+
+filters = views.programme_area_filters("wc")
+all_months = ui.load("coach_months")
+months = monitoring.apply_filters(all_months, filters)
+if months.empty:
+    ui.empty_state("Geen welzijnscoaches in deze selectie. Welzijnscoaches werken in de "
+                   "PlusWIJken-gebieden.")
+    st.stop()
+
+last = monitoring.latest_month(months)
+caseload = monitoring.coach_caseload(months, norm)
+monthly = monitoring.monthly_totals(months)
+current = monthly.iloc[-1]
+fte = monitoring.total_fte(months)
+plan = cfg["coach_fte_plan"]
+overloaded = caseload[caseload["overloaded"]]
+
+m1, m2, m3, m4, m5, m6 = st.columns(6)
+if filters.areas or filters.programme:
+    m1.metric("Fte welzijnscoaches", f"{fmt_number(fte, 1)} fte",
+              help=f"In deze selectie; het plan is {fmt_number(plan, 1)} fte voor heel PlusWIJken "
+                   f"(nu {fmt_number(monitoring.total_fte(all_months), 1)} fte).")
+else:
+    m1.metric("Fte welzijnscoaches", f"{fmt_number(fte, 1)} fte",
+              delta=f"plan {fmt_number(plan, 1)} fte",
+              delta_color="off", delta_arrow="off")
+m2.metric(f"Actieve huishoudens ({fmt_month(last)})", fmt_number(current["active_households"]))
+m3.metric("Benutte capaciteit",
+          fmt_percent(caseload["active_households"].sum() / caseload["capacity"].sum() * 100, 0))
+m4.metric("Overbelaste coaches", f"{len(overloaded)} van {len(caseload)}")
+m5.metric("Wachtlijst", fmt_number(current["waiting_list"]))
+m6.metric("Gemiddelde duur", f"{fmt_number(current['mean_duration_days'])} dagen",
+          help="Gemiddelde duur van de trajecten die deze maand zijn afgesloten.")
+if len(overloaded):
+    st.warning(f"Overbelast in {fmt_month(last)} "
+               f"(meer dan {fmt_number(norm)} huishoudens per fte): "
+               + ", ".join(f"{r.coach} ({fmt_percent(r.capacity_used_pct, 0)})"
+                           for r in overloaded.itertuples()), icon=":material/warning:")
+
+# ------------------------------------------------------------------ caseload per coach
+st.subheader(f"Caseload per coach, {fmt_month(last)}")
+table = caseload.assign(flag=caseload["overloaded"].map({True: "overbelast",
+                                                         False: "binnen norm"}))
+bars = alt.Chart(table).mark_bar().encode(
+    y=alt.Y("coach:N", title="Coach", sort="-x"),
+    x=alt.X("capacity_used_pct:Q", title="Benutte capaciteit (%)"),
+    color=alt.Color("flag:N", title="Signaal", scale=alt.Scale(
+        domain=["binnen norm", "overbelast"], range=[charts.POINT_COLOUR, charts.SIGNAL_COLOUR])),
+    tooltip=[alt.Tooltip("coach:N", title="Coach"), alt.Tooltip("area:N", title="Gebied"),
+             alt.Tooltip("fte:Q", title="Fte", format=",.1f"),
+             alt.Tooltip("active_households:Q", title="Actieve huishoudens"),
+             alt.Tooltip("capacity_used_pct:Q", title="Benut (%)", format=",.0f")])
+rule = alt.Chart().mark_rule(color="#1C2733", strokeDash=[4, 3]).encode(x=alt.datum(100))
+views.chart_with_table(
+    alt.layer(bars, rule, data=table).properties(
+        height=max(240, 22 * len(table)), title="Benutte capaciteit per coach",
+        description=f"Staafdiagram van de benutte capaciteit van {len(table)} coaches; "
+                    f"{len(overloaded)} boven de norm."),
+    table, name="welzijnscoaches-caseload",
+    columns={"coach": "Coach", "area": "Gebied", "fte": "Fte",
+             "active_households": "Actieve huishoudens", "capacity": "Capaciteit",
+             "capacity_used_pct": "Benutte capaciteit (%)", "flag": "Overbelast",
+             "waiting_list": "Wachtlijst"},
+    column_config={"Fte": views.ONE_DECIMAL, "Benutte capaciteit (%)": views.ONE_DECIMAL})
+
+# ------------------------------------------------------------------ caseload per area and month
+st.subheader("Caseload per gebied per maand")
+per_area = monitoring.area_caseload(months, norm)
+lines = alt.Chart(per_area).mark_line(point=True).encode(
+    x=alt.X("month:T", title="Maand", axis=alt.Axis(format="%b %Y")),
+    y=alt.Y("capacity_used_pct:Q", title="Benutte capaciteit (%)"),
+    color=alt.Color("area:N", title="Gebied"),
+    tooltip=[alt.Tooltip("area:N", title="Gebied"), alt.Tooltip("month:T", title="Maand",
+                                                                 format="%b %Y"),
+             alt.Tooltip("capacity_used_pct:Q", title="Benut (%)", format=",.0f"),
+             alt.Tooltip("waiting_list:Q", title="Wachtlijst")])
+views.chart_with_table(
+    alt.layer(lines, alt.Chart().mark_rule(color="#1C2733", strokeDash=[4, 3])
+              .encode(y=alt.datum(100)), data=per_area).properties(
+        height=300, title="Benutte capaciteit per gebied (100% = norm)",
+        description="Lijngrafiek van de benutte capaciteit per gebied per maand."),
+    per_area.assign(flag=per_area["overloaded"].map({True: "overbelast", False: "binnen norm"})),
+    name="welzijnscoaches-gebieden",
+    columns={"area": "Gebied", "month": "Maand", "coaches": "Coaches", "fte": "Fte",
+             "active_households": "Actieve huishoudens", "capacity": "Capaciteit",
+             "capacity_used_pct": "Benutte capaciteit (%)", "flag": "Overbelast",
+             "waiting_list": "Wachtlijst"},
+    column_config={"Maand": views.MONTH, "Fte": views.ONE_DECIMAL,
+                   "Benutte capaciteit (%)": views.ONE_DECIMAL})
+
+# ------------------------------------------------------------------ inflow and outflow
+left, right = st.columns(2)
+for col, mapping, name, title in (
+        (left, monitoring.REFERRERS, "verwijzer", "Instroom naar verwijzer"),
+        (right, monitoring.OUTCOMES, "resultaat", "Uitstroom naar resultaat")):
+    with col:
+        st.subheader(title)
+        flow = monitoring.long_by(monthly, mapping, name)
+        bar = alt.Chart(flow).mark_bar().encode(
+            x=alt.X("month:T", title="Maand", axis=alt.Axis(format="%b %Y")),
+            y=alt.Y("count:Q", title="Huishoudens"),
+            color=alt.Color(f"{name}:N", title=name.capitalize(), sort=list(mapping.values())),
+            tooltip=[alt.Tooltip("month:T", title="Maand", format="%b %Y"),
+                     alt.Tooltip(f"{name}:N", title=name.capitalize()),
+                     alt.Tooltip("count:Q", title="Huishoudens")],
+        ).properties(height=280, title=title,
+                     description=f"Gestapeld staafdiagram: {title.lower()} per maand.")
+        views.chart_with_table(bar, flow, name=f"welzijnscoaches-{name}",
+                               columns={"month": "Maand", name: name.capitalize(),
+                                        "count": "Huishoudens"},
+                               column_config={"Maand": views.MONTH})
+
+# ------------------------------------------------------------------ run charts
+st.subheader("Runcharts")
+st.caption(f"Mediaan als middenlijn; signalen volgens Anhøj en IHI. Minder dan {spc.MIN_POINTS} "
+           "maanden: geen oordeel.")
+series = {
+    "waiting_list": ("Wachtlijst", "Huishoudens op de wachtlijst", ",d"),
+    "active_households": ("Actieve huishoudens", "Actieve huishoudens", ",d"),
+    "new": ("Nieuwe aanmeldingen", "Aanmeldingen", ",d"),
+    "mean_duration_days": ("Gemiddelde duur van trajecten", "Dagen", ",.0f"),
+}
+cols = st.columns(2)
+for i, (key, (title, y_title, fmt)) in enumerate(series.items()):
+    data = monthly[monthly[key].notna()]
+    with cols[i % 2]:
+        analysis = spc.analyse(list(data[key]))
+        labels = [fmt_month(m) for m in data["month"]]
+        chart = charts.spc_chart(analysis, list(data["month"]), labels, title=title,
+                                 y_title=y_title, x_title="Maand", value_format=fmt)
+        views.chart_with_table(
+            chart, charts.spc_frame(analysis, list(data["month"]), labels),
+            name=f"welzijnscoaches-run-{key}",
+            columns={"label": "Maand", "value": y_title, "centre": "Mediaan",
+                     "status": "Beoordeling"},
+            column_config={y_title: views.ONE_DECIMAL, "Mediaan": views.ONE_DECIMAL})

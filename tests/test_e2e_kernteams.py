@@ -1,0 +1,57 @@
+"""End-to-end in Chromium: the kernteam run chart highlights KT-07's signal points."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.charts import POINT_COLOUR, SIGNAL_COLOUR
+from tests.conftest import ARTIFACTS
+from tests.test_e2e import wait_until_idle
+
+pytestmark = pytest.mark.browser
+
+
+def colour_pixels(png: bytes, hex_colour: str, tolerance: int = 12) -> int:
+    """How many pixels of the screenshot show ``hex_colour``, solid or as a filled point
+    (vega draws filled points at 70% opacity on the white background)."""
+    import io
+
+    from PIL import Image
+
+    solid = tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    faded = tuple(round(0.7 * c + 0.3 * 255) for c in solid)
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    return sum(1 for px in image.get_flattened_data()
+               if any(all(abs(a - b) <= tolerance for a, b in zip(px, t, strict=True))
+                      for t in (solid, faded)))
+
+
+def test_kernteam_run_chart_shows_the_highlighted_signal(live_app, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="nl-NL")
+    page = context.new_page()
+    page.goto(live_app)
+    wait_until_idle(page)
+    page.get_by_label("Gebruikersnaam").fill("bestuurder")
+    page.get_by_label("Wachtwoord").fill("demo")
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("heading", name="Overzicht", level=1).wait_for(timeout=60_000)
+    wait_until_idle(page)
+
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Kernteams").click()
+    page.get_by_role("heading", name="Kernteams", level=1).wait_for(timeout=60_000)
+    wait_until_idle(page)
+    assert "/kernteams" in page.url
+    heading = page.get_by_role("heading",
+                               name="Ziekenhuisopnames per 1.000 kwetsbare ouderen: KT-07")
+    heading.wait_for(timeout=30_000)
+    chart = page.get_by_test_id("stVegaLiteChart").first
+    chart.scroll_into_view_if_needed()
+    chart.locator("canvas, svg").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1_000)  # let vega finish drawing
+    png = chart.screenshot(path=str(ARTIFACTS / "kernteam-runchart-KT-07.png"))
+    assert page.get_by_text("Beoordeling: signaal").first.is_visible()
+    # Signal points are drawn in the signal colour, the others in the point colour.
+    assert colour_pixels(png, SIGNAL_COLOUR) > 100
+    assert colour_pixels(png, POINT_COLOUR) > 100
+    context.close()
