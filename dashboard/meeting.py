@@ -2,9 +2,10 @@
 and a downloadable meeting report. Plain functions of (engine, role); no Streamlit.
 
 Run-chart signals are not computed here: ``agenda(..., signals=...)`` takes them as a list
-of ``AgendaItem`` produced by the owner of the SPC rules (``dashboard.spc`` once it
-exists), so this module never re-implements those rules. Pass ``signal_items(...)``
-a list of (series title, rule description, period) tuples to build them.
+of ``AgendaItem``. ``new_kernteam_signals`` builds that list from the kernteam verdicts of
+the monitoring module (which applies the SPC rules of ``dashboard.spc``): a signal is new
+when it is there with the latest quarter and was not there without it. Other series can
+be added through ``signal_items`` (series title, rule description, period).
 """
 
 from __future__ import annotations
@@ -64,6 +65,27 @@ def reference_date(engine: Engine) -> dt.date:
 def signal_items(signals: Iterable[tuple[str, str, str]]) -> list[AgendaItem]:
     """Agenda items from run-chart signals: (series title, rule in Dutch, period)."""
     return [AgendaItem(title, f"{rule} (vanaf {period})") for title, rule, period in signals]
+
+
+def new_kernteam_signals(quarters: pd.DataFrame, interventions: pd.DataFrame
+                         ) -> tuple[list[AgendaItem], int]:
+    """Kernteam run-chart signals that appeared with the latest quarter, and how many
+    signals there are in all (``quarters``/``interventions`` as the Kernteams page loads
+    them)."""
+    from dashboard import monitoring
+
+    if quarters.empty:
+        return [], 0
+    now = monitoring.signal_list(monitoring.team_verdicts(quarters, interventions))
+    latest = quarters["quarter"].max()
+    before = monitoring.signal_list(monitoring.team_verdicts(
+        quarters[quarters["quarter"] < latest], interventions))
+    known = set(zip(before["team"], before["metric"], strict=True))
+    items = [AgendaItem(f"{r.metric_label} · {r.team} ({r.area})",
+                        f"nieuw signaal met {latest}: {r.direction}, {r.signal_points} van "
+                        f"{r.points} kwartalen gemarkeerd")
+             for r in now.itertuples() if (r.team, r.metric) not in known]
+    return items, len(now)
 
 
 # ---------------------------------------------------------------- agenda sources

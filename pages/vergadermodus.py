@@ -17,8 +17,9 @@ today = meeting.reference_date(engine)
 if flash := st.session_state.pop("meeting_flash", None):
     st.success(flash, icon=":material/check_circle:")
 
-# Run-chart signals come from the SPC module when it is wired in (see dashboard.meeting).
-sections = meeting.agenda(engine, role, today, signals=None)
+signals, all_signals = meeting.new_kernteam_signals(ui.load("kernteam_quarters"),
+                                                    ui.load("kernteam_interventions"))
+sections = meeting.agenda(engine, role, today, signals=signals)
 
 st.subheader(f"Agenda · {fmt_date(today, long=True)}")
 for number, section in enumerate(sections, start=1):
@@ -26,6 +27,9 @@ for number, section in enumerate(sections, start=1):
                      expanded=bool(section.items)):
         if not section.items:
             st.caption(section.empty)
+        if section.key == "signals":
+            st.caption(f"In totaal {all_signals} signalen bij de kernteams; alle signalen en "
+                       "run charts staan op de pagina Kernteams.")
         for item in section.items:
             st.markdown(f"- **{item.title}** — {item.detail}")
 

@@ -165,3 +165,23 @@ def test_demo_passwords_must_be_changed_outside_demo_mode(seeded_engine):
     assert accounts.change_own_password(seeded_engine, "bestuurder", "demo",
                                         "Bestuur2026veilig").ok
     assert not accounts.needs_password_change(seeded_engine, "bestuurder")
+
+
+def test_new_kernteam_signals_are_those_that_appeared_with_the_latest_quarter(seeded_engine):
+    from dashboard import monitoring
+    from dashboard import queries_monitoring as qm
+
+    quarters = qm.kernteam_quarters(seeded_engine, PT)
+    interventions = qm.kernteam_interventions(seeded_engine, PT)
+    items, total = meeting.new_kernteam_signals(quarters, interventions)
+    assert total == len(monitoring.signal_list(monitoring.team_verdicts(quarters, interventions)))
+    assert len(items) < total
+    # the planted KT-07 shift started in 2024: an old signal, never "new"
+    assert not any("KT-07" in i.title and "Ziekenhuisopnames" in i.title for i in items)
+    # make KT-12's latest quarter extreme: its admissions signal is new
+    latest = quarters["quarter"].max()
+    row = quarters.index[(quarters["team"] == "KT-12") & (quarters["quarter"] == latest)][0]
+    quarters.loc[row, "admissions"] = quarters.loc[row, "frail_elderly"]
+    items, _ = meeting.new_kernteam_signals(quarters, interventions)
+    assert any(i.title.startswith("Ziekenhuisopnames") and "· KT-12 (" in i.title
+               and i.detail.startswith(f"nieuw signaal met {latest}") for i in items)
