@@ -18,5 +18,8 @@ for spec in pages_for(role):
 # screen readers and axe reject), so a single-section navigation stays a plain list.
 page = st.navigation(sections if len(sections) > 1 else next(iter(sections.values())))
 ui.sidebar_account()
+if ui.password_change_required():
+    ui.password_change_form()
+    st.stop()
 ui.land_after_sign_in(home_page_for(role).path)
 ui.run_page(page)

@@ -74,3 +74,11 @@ def sign_in(engine: Engine, username: str, password: str) -> SignedIn | SignInFa
         user.locked_until = None
         audit.record(session, actor=user.username, role=user.role.value, action="login")
         return SignedIn(user.username, Role(user.role.value), user.must_change_password)
+
+
+def record_sso_sign_in(engine: Engine, username: str, role: Role | None) -> None:
+    """Audit a single sign-on (OIDC) sign-in; ``role`` None means no role was granted."""
+    with transaction(engine) as session:
+        audit.record(session, actor=username[:80], role=(role or Role.PUBLIEK).value,
+                     action="login", object_type="oidc",
+                     result="ok" if role is not None else "geweigerd")

@@ -11,6 +11,7 @@ DEMO_NOTE = (
     "Het zijn geen echte gegevens over personen of wijken."
 )
 SIGN_IN = "Inloggen"
+SIGN_IN_SSO = "Inloggen met organisatie-account"
 SIGN_OUT = "Uitloggen"
 USERNAME = "Gebruikersnaam"
 PASSWORD = "Wachtwoord"

@@ -108,6 +108,16 @@ PAGES: tuple[PageSpec, ...] = (
              ":material/school:", "Openbaar", "geleerde-lessen"),
     PageSpec("Toegankelijkheid", "pages/toegankelijkheid.py", Permission.VIEW_PUBLIC,
              ":material/accessibility_new:", "Openbaar", "toegankelijkheid"),
+    PageSpec("Gegevens beheren", "pages/gegevens_beheren.py", Permission.EDIT_DATA,
+             ":material/edit_note:", "Beheer", "gegevens-beheren"),
+    PageSpec("Importeren", "pages/importeren.py", Permission.EDIT_DATA,
+             ":material/upload_file:", "Beheer", "importeren"),
+    PageSpec("Vergadermodus", "pages/vergadermodus.py", Permission.EDIT_DATA,
+             ":material/groups:", "Beheer", "vergadermodus"),
+    PageSpec("Gebruikers", "pages/gebruikers.py", Permission.ADMINISTER,
+             ":material/manage_accounts:", "Beheer", "gebruikers"),
+    PageSpec("Auditlog", "pages/auditlog.py", Permission.ADMINISTER,
+             ":material/history:", "Beheer", "auditlog"),
 )
 
 

@@ -9,8 +9,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitDuplicateElementKey
 
-from dashboard import auth, labels, queries
+from dashboard import accounts, auth, exports, labels, queries, sso
 from dashboard.i18n import VEGA_FORMAT_LOCALE, VEGA_TIME_LOCALE
 from dashboard.roles import ROLE_LABELS, Role
 from data_loaders.db import database_url, make_engine
@@ -69,33 +70,116 @@ def current_username() -> str | None:
     return user["username"] if user else None
 
 
+def sso_configured() -> bool:
+    """Single sign-on is offered when the secrets hold an ``[auth]`` section (st.login)."""
+    secrets = _secrets()
+    return bool(secrets and "auth" in secrets)
+
+
+def _sso_sign_in() -> bool:
+    """Offer st.login; once the provider has signed the user in, map the role. True when
+    the SSO box was shown (the local form then sits in an expander as a fallback)."""
+    if not sso_configured():
+        return False
+    if st.user.get("is_logged_in"):
+        claims = dict(st.user.to_dict())
+        name = sso.display_name(claims)
+        try:
+            role = sso.map_role(claims, dict((_secrets() or {}).get("role_mapping", {})))
+        except sso.MappingError as error:
+            st.error(str(error))
+            return True
+        if st.session_state.get("sso_checked") != name:
+            st.session_state["sso_checked"] = name
+            auth.record_sso_sign_in(engine(), name, role)
+            if role is not None:
+                st.session_state["user"] = {"username": name, "role": role.value, "sso": True}
+                st.session_state["land_on_default"] = True
+                st.rerun()
+        st.warning(f"{name} is aangemeld, maar heeft geen rol in dit dashboard. Vraag de "
+                   "beheerder om toegang.")
+        if st.button(labels.SIGN_OUT, key="sso_sign_out", icon=":material/logout:"):
+            st.session_state.pop("sso_checked", None)
+            st.logout()
+        return True
+    if st.button(labels.SIGN_IN_SSO, key="sso_sign_in", icon=":material/badge:", type="primary"):
+        st.login()
+    return True
+
+
 def sidebar_account() -> None:
-    """Sign-in form (Gebruikersnaam, Wachtwoord, Inloggen) or the signed-in user and Uitloggen."""
+    """Sign-in form (Gebruikersnaam, Wachtwoord, Inloggen) or the signed-in user and Uitloggen.
+
+    With single sign-on configured, the organisation sign-in comes first and the local
+    form (for accounts the beheerder made) sits in an expander below it.
+    """
     with st.sidebar:
         user = st.session_state.get("user")
         if user:
             st.markdown(f"**{user['username']}** · {ROLE_LABELS[Role(user['role'])]}")
             if st.button(labels.SIGN_OUT, key="sign_out", icon=":material/logout:"):
                 del st.session_state["user"]
+                if user.get("sso"):
+                    st.session_state.pop("sso_checked", None)
+                    st.logout()
                 st.rerun()
             return
-        with st.form("sign_in", clear_on_submit=False, border=True):
-            st.markdown("**Inloggen voor partners**")
-            username = st.text_input(labels.USERNAME, key="sign_in_username", max_chars=80)
-            password = st.text_input(labels.PASSWORD, type="password", key="sign_in_password",
-                                     max_chars=200)
-            submitted = st.form_submit_button(labels.SIGN_IN, icon=":material/login:")
-        if submitted:
-            if not username or not password:
-                st.error("Vul je gebruikersnaam en wachtwoord in.")
-                return
-            outcome = auth.sign_in(engine(), username, password)
-            if isinstance(outcome, auth.SignInFailed):
-                st.error(outcome.message)
-                return
-            st.session_state["user"] = {"username": outcome.username, "role": outcome.role.value}
-            st.session_state["land_on_default"] = True
-            st.rerun()
+        if _sso_sign_in():
+            with st.expander("Lokaal account"):
+                _local_sign_in()
+        else:
+            _local_sign_in()
+
+
+def _local_sign_in() -> None:
+    """The local account form (argon2, lockout): Gebruikersnaam, Wachtwoord, Inloggen."""
+    with st.form("sign_in", clear_on_submit=False, border=True):
+        st.markdown("**Inloggen voor partners**")
+        username = st.text_input(labels.USERNAME, key="sign_in_username", max_chars=80)
+        password = st.text_input(labels.PASSWORD, type="password", key="sign_in_password",
+                                 max_chars=200)
+        submitted = st.form_submit_button(labels.SIGN_IN, icon=":material/login:")
+    if submitted:
+        if not username or not password:
+            st.error("Vul je gebruikersnaam en wachtwoord in.")
+            return
+        outcome = auth.sign_in(engine(), username, password)
+        if isinstance(outcome, auth.SignInFailed):
+            st.error(outcome.message)
+            return
+        st.session_state["user"] = {
+            "username": outcome.username, "role": outcome.role.value,
+            "must_change": accounts.needs_password_change(engine(), outcome.username)}
+        st.session_state["land_on_default"] = True
+        st.rerun()
+
+
+def password_change_required() -> bool:
+    user = st.session_state.get("user")
+    return bool(user and user.get("must_change"))
+
+
+def password_change_form() -> None:
+    """Shown instead of any page until a reset or demo password has been replaced."""
+    user = st.session_state["user"]
+    st.title("Wachtwoord wijzigen")
+    st.info("Kies eerst een eigen wachtwoord: je wachtwoord is gereset, of dit is een "
+            f"demo-account buiten de demo. {accounts.PASSWORD_RULES}", icon=":material/lock:")
+    with st.form("own_password", enter_to_submit=False):
+        current = st.text_input("Huidig wachtwoord", type="password", max_chars=200)
+        new = st.text_input("Nieuw wachtwoord", type="password", max_chars=200)
+        again = st.text_input("Herhaal nieuw wachtwoord", type="password", max_chars=200)
+        submitted = st.form_submit_button("Wachtwoord wijzigen", type="primary")
+    if submitted:
+        if new != again:
+            st.error("De twee nieuwe wachtwoorden zijn niet gelijk.")
+            return
+        result = accounts.change_own_password(engine(), user["username"], current, new)
+        if not result.ok:
+            st.error(result.message)
+            return
+        user["must_change"] = False
+        st.rerun()
 
 
 ENTRY_SCRIPT = "streamlit_app.py"
@@ -137,12 +221,65 @@ def demo_marker() -> None:
 
 
 def table(df: pd.DataFrame, *, columns: dict[str, str] | None = None,
-          column_config: dict[str, Any] | None = None, height: int | str = "auto") -> None:
-    """A read-only table with Dutch headers (only the columns named, in that order)."""
+          column_config: dict[str, Any] | None = None, height: int | str = "auto",
+          download: str | None = "") -> None:
+    """A read-only table with Dutch headers (only the columns named, in that order).
+
+    Below it, CSV and Excel downloads of what is shown; ``download`` names the file
+    (default: derived from the headers; ``None`` for no downloads).
+    """
     names = columns or {c: labels.COLUMNS.get(c, c) for c in df.columns}
     shown = df[list(names)].rename(columns=names)
     st.dataframe(shown, hide_index=True, width="stretch", height=height,
                  column_config=column_config)
+    if download is not None:
+        stem = download or "tabel_" + "_".join(names.values()).lower().replace(" ", "-")[:40]
+        downloads(shown, stem)
+
+
+def downloads(frame: pd.DataFrame, stem: str) -> None:
+    """Small CSV and Excel download buttons for ``frame`` (built only when clicked)."""
+    key = f"dl-{stem}-{_fingerprint(frame)}"
+    with st.container(horizontal=True):
+        _download("CSV", key=f"{key}-csv", data=lambda: exports.to_csv(frame),
+                  file_name=f"{stem}.csv", mime="text/csv", help="Tabel downloaden als CSV")
+        _download("Excel", key=f"{key}-xlsx", data=lambda: exports.to_xlsx(frame),
+                  file_name=f"{stem}.xlsx",
+                  mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                  help="Tabel downloaden als Excel-werkmap")
+
+
+def _download(label: str, *, key: str, **kwargs: Any) -> None:
+    """A download button whose key stays unique when a page shows the same table twice."""
+    for attempt in range(1, 100):
+        try:
+            st.download_button(label, key=key if attempt == 1 else f"{key}-{attempt}",
+                               icon=":material/download:", on_click="ignore", **kwargs)
+            return
+        except StreamlitDuplicateElementKey:
+            continue
+
+
+def _fingerprint(frame: pd.DataFrame) -> str:
+    """A stable id for a table's downloads: two different tables on a page never clash."""
+    try:
+        content = int(pd.util.hash_pandas_object(frame, index=False).sum())
+    except TypeError:  # unhashable cells (lists): fall back to the text of the values
+        content = hash(frame.astype(str).to_csv())
+    return f"{hash((tuple(frame.columns), content)) & 0xFFFFFFFF:x}"
+
+
+def chart(spec: alt.TopLevelMixin, name: str) -> None:
+    """An altair chart in Dutch locale, with PNG and SVG downloads rendered by vl-convert."""
+    localized = dutch(spec)
+    st.altair_chart(localized, width="stretch")
+    with st.container(horizontal=True):
+        _download("PNG", key=f"chart-{name}-png", data=lambda: exports.chart_png(localized),
+                  file_name=f"{name}.png", mime="image/png",
+                  help="Grafiek downloaden als afbeelding (PNG)")
+        _download("SVG", key=f"chart-{name}-svg", data=lambda: exports.chart_svg(localized),
+                  file_name=f"{name}.svg", mime="image/svg+xml",
+                  help="Grafiek downloaden als vectorafbeelding (SVG)")
 
 
 def dutch(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:

@@ -82,12 +82,12 @@ def chart_with_table(chart: alt.TopLevelMixin | None, data: pd.DataFrame, *,
         table_tab = st.container()
     else:
         chart_tab, table_tab = st.tabs(["Grafiek", "Tabel"])
-        chart_tab.altair_chart(ui.dutch(chart), width="stretch")
-    with table_tab:
-        ui.table(data, columns=dict(columns), column_config=dict(column_config or {}))
-        st.download_button("Download als CSV", monitoring.to_csv_bytes(shown),
-                           file_name=f"{name}.csv", mime="text/csv", key=f"csv_{name}",
-                           icon=":material/download:")
+        with chart_tab:
+            ui.chart(chart, name)  # with PNG and SVG downloads
+    with table_tab:  # CSV and Excel downloads keep full precision
+        ui.table(data, columns=dict(columns), column_config=dict(column_config or {}),
+                 download=None)
+        ui.downloads(shown, name)
 
 
 DATE = st.column_config.DateColumn(format="D MMM YYYY")

@@ -432,8 +432,10 @@ class DemoGenerator:
                 target = CASELOAD_NORM_PER_FTE * fte * load * min(1.0, 0.25 + m_idx / 8)
                 refs = self.rng.poisson(np.array([0.45, 0.25, 0.15, 0.15]) * max(target * 0.2, 1))
                 new = int(refs.sum())
+                # Closed trajectories never exceed this month's active households plus
+                # registrations (the data-entry rule of dashboard.datasets).
                 closing = min(int(self.rng.poisson(max(active - target, 0) + target * 0.12)),
-                              active + new)
+                              (active + 2 * new) // 2)
                 goal = int(self.rng.binomial(closing, 0.6))
                 referred = int(self.rng.binomial(closing - goal, 0.6))
                 active = active + new - closing

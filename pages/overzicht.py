@@ -61,7 +61,7 @@ with left:
             .properties(height=300, description="Lijngrafiek van ziekenhuisopnames per 1.000 "
                         "kwetsbare ouderen per kwartaal, per programma.")
         )
-        st.altair_chart(ui.dutch(chart), width="stretch")
+        ui.chart(chart, "opnames-kwetsbare-ouderen")
 with right:
     st.subheader("Projecten naar status")
     if projects.empty:
@@ -81,7 +81,7 @@ with right:
             )
             .properties(height=300, description="Staafdiagram van het aantal projecten per status.")
         )
-        st.altair_chart(ui.dutch(chart), width="stretch")
+        ui.chart(chart, "projecten-naar-status")
 
 st.subheader("Laatste besluiten van het lerend netwerk")
 decisions = ui.load("latest_decisions")

@@ -1,0 +1,556 @@
+"""The editable datasets: their fields, Dutch labels, natural keys and validation rules.
+
+One owner of "what a valid row is": the write layer (``dashboard.writes``), the importer
+(``data_loaders.importers``), the Excel templates and the edit forms all read these specs.
+Values travel in their *external* form: references by their code or key (coach ``WC-01``,
+area ``hoensbroek``), dates as ``datetime.date``, choices as their Dutch text. No database
+access and no Streamlit here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from data_loaders.models import (
+    BODIES,
+    DOMAINS,
+    POSITIVE_HEALTH_DIMENSIONS,
+    Area,
+    Budget,
+    Case,
+    Coach,
+    CoachMonth,
+    Decision,
+    DecisionOutcome,
+    DecisionStatus,
+    Indicator,
+    IndicatorValue,
+    Kernteam,
+    KernteamQuarter,
+    Milestone,
+    Programme,
+    Project,
+    ProjectHealth,
+    ProjectStatus,
+    SurveyScore,
+    ValueStatus,
+)
+
+FINANCIERS = ("gemeente", "VGZ", "CZ", "provincie")
+LAWS = ("Zvw", "Wmo", "Jeugdwet", "Participatiewet", "Wpg", "Wlz")
+SUBJECT_TYPES = ("project", "interventie", "programmalijn")
+PROJECT_KINDS = ("project", "programmalijn")
+TRUE_WORDS = {"ja", "j", "waar", "true", "1", "x", "yes"}
+FALSE_WORDS = {"nee", "n", "onwaar", "false", "0", "no"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem, in Dutch, tied to a field (column) and optionally a row."""
+
+    field: str  # the external field name ("" for the row as a whole)
+    label: str  # the Dutch column label
+    message: str
+    row: int | None = None  # spreadsheet row number (imports only)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # external name (also the key in value dicts)
+    label: str  # Dutch column header
+    kind: str  # text, longtext, int, float, date, month, quarter, period, bool, choice, list, ref
+    required: bool = True
+    attr: str | None = None  # model attribute when it differs from ``name`` (refs: the *_id)
+    min: float | None = None
+    max: float | None = None
+    max_len: int | None = None
+    choices: tuple[Any, ...] = ()
+    enum: type | None = None  # store choice as this enum (by value)
+    ref: tuple[type, str] | None = None  # (model, key attribute) for kind "ref"
+    help: str = ""
+
+    @property
+    def model_attr(self) -> str:
+        return self.attr or self.name
+
+
+Check = Callable[[dict[str, Any]], list[Problem]]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    label: str  # Dutch, plural
+    model: type
+    fields: tuple[Field, ...]
+    key: tuple[str, ...]  # natural key: external field names, used by imports
+    soft_delete: bool = False
+    checks: tuple[Check, ...] = ()
+    derived: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda v: {})
+    description: str = ""
+    title_fields: tuple[str, ...] = ()  # shown after the key when a row is listed
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+    def describe(self, values: Mapping[str, Any]) -> str:
+        """A short Dutch description of a row by its natural key, for lists and messages."""
+        return " · ".join(text for k in (*self.key, *self.title_fields)
+                          if (text := display(values.get(k))))
+
+
+# ---------------------------------------------------------------- parsing of single values
+
+
+def is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, str) and not value.strip():
+        return True
+    try:  # pandas NaT / NA
+        import pandas as pd
+
+        return bool(pd.isna(value)) if not isinstance(value, (list, tuple, set)) else False
+    except (TypeError, ValueError):
+        return False
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+    if "," in text:  # Dutch notation: 1.234,5
+        text = text.replace(".", "").replace(",", ".")
+    return float(text)
+
+
+_DATE_PATTERNS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%y")
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if hasattr(value, "to_pydatetime"):
+        return value.to_pydatetime().date()
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]00:00(:00)?", text):
+        text = text[:10]
+    for pattern in _DATE_PATTERNS:
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError
+
+
+def _month(value: Any) -> dt.date:
+    if not isinstance(value, (dt.date, dt.datetime)) and re.fullmatch(r"\s*\d{4}-\d{1,2}\s*",
+                                                                       str(value)):
+        year, month = str(value).strip().split("-")
+        return dt.date(int(year), int(month), 1)
+    d = _date(value)
+    return d.replace(day=1)
+
+
+QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
+PERIOD_RE = re.compile(r"^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$")
+
+
+def quarter_start(quarter: str) -> dt.date:
+    m = QUARTER_RE.match(quarter)
+    if not m:
+        raise ValueError(quarter)
+    return dt.date(int(m.group(1)), 3 * int(m.group(2)) - 2, 1)
+
+
+def period_start(period: str) -> dt.date:
+    m = PERIOD_RE.match(period)
+    if not m:
+        raise ValueError(period)
+    year, quarter, month = m.groups()
+    if quarter:
+        return dt.date(int(year), 3 * int(quarter) - 2, 1)
+    return dt.date(int(year), int(month) if month else 1, 1)
+
+
+def parse_value(f: Field, raw: Any) -> tuple[Any, str | None]:
+    """Turn a raw form/CSV/Excel value into the external value; or return a Dutch problem."""
+    if is_blank(raw) or (f.kind == "list" and isinstance(raw, (list, tuple)) and not raw):
+        return (([] if f.kind == "list" else None),
+                f"{f.label} is verplicht." if f.required else None)
+    try:
+        if f.kind in ("text", "longtext"):
+            value: Any = str(raw).strip()
+            if f.max_len and len(value) > f.max_len:
+                return None, f"{f.label} mag hoogstens {f.max_len} tekens lang zijn."
+            return value, None
+        if f.kind == "int":
+            number = _number(raw)
+            if number != int(number):
+                return None, f"{f.label} moet een geheel getal zijn."
+            value = int(number)
+        elif f.kind == "float":
+            value = _number(raw)
+            if math.isnan(value) or math.isinf(value):
+                raise ValueError
+        elif f.kind == "date":
+            return _date(raw), None
+        elif f.kind == "month":
+            return _month(raw), None
+        elif f.kind == "quarter":
+            text = str(raw).strip().upper()
+            quarter_start(text)
+            return text, None
+        elif f.kind == "period":
+            text = str(raw).strip().upper()
+            period_start(text)
+            return text, None
+        elif f.kind == "bool":
+            if isinstance(raw, bool):
+                return raw, None
+            word = str(raw).strip().lower()
+            if word in TRUE_WORDS:
+                return True, None
+            if word in FALSE_WORDS:
+                return False, None
+            return None, f"{f.label} moet 'ja' of 'nee' zijn."
+        elif f.kind == "choice":
+            text = raw.value if hasattr(raw, "value") else raw
+            match = next((c for c in f.choices if str(c).lower() == str(text).strip().lower()), None)
+            if match is None:
+                return None, f"{f.label} moet een van deze waarden zijn: {', '.join(map(str, f.choices))}."
+            return match, None
+        elif f.kind == "list":
+            items = raw if isinstance(raw, (list, tuple)) else re.split(r"[;,]", str(raw))
+            out = []
+            for item in (str(i).strip() for i in items):
+                if not item:
+                    continue
+                match = next((c for c in f.choices if c.lower() == item.lower()), None)
+                if match is None:
+                    return None, (f"{f.label}: '{item}' is onbekend; kies uit "
+                                  f"{', '.join(f.choices)}.")
+                if match not in out:
+                    out.append(match)
+            if f.min is not None and len(out) < f.min:
+                return None, f"{f.label}: kies er minstens {int(f.min)}."
+            return out, None
+        elif f.kind == "ref":
+            return str(raw).strip(), None
+        else:  # pragma: no cover - a spec error
+            raise AssertionError(f.kind)
+    except (ValueError, TypeError, OverflowError):
+        kind = {"int": "een geheel getal", "float": "een getal", "date": "een datum (jjjj-mm-dd)",
+                "month": "een maand (jjjj-mm)", "quarter": "een kwartaal (jjjj-Qn, bv. 2025-Q3)",
+                "period": "een periode (jjjj, jjjj-Qn of jjjj-mm)"}.get(f.kind, "geldig")
+        return None, f"{f.label} moet {kind} zijn, niet '{raw}'."
+    if f.min is not None and value < f.min:
+        return None, f"{f.label} mag niet kleiner zijn dan {display(f.min)}."
+    if f.max is not None and value > f.max:
+        return None, f"{f.label} mag niet groter zijn dan {display(f.max)}."
+    return value, None
+
+
+def display(value: Any) -> str:
+    """External value as Dutch text (numbers 1.234,5; dates 23-11-2026; lists comma separated)."""
+    from dashboard.i18n import fmt_number
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, float):
+        return fmt_number(value, 0 if value == int(value) else 2)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.strftime("%d-%m-%Y")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def clean(ds: Dataset, raw: Mapping[str, Any], row: int | None = None
+          ) -> tuple[dict[str, Any], list[Problem]]:
+    """Parse and check one row: every field, then the cross-field rules of the dataset."""
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for f in ds.fields:
+        value, message = parse_value(f, raw.get(f.name))
+        values[f.name] = value
+        if message:
+            problems.append(Problem(f.name, f.label, message, row))
+    if not problems:
+        for check in ds.checks:
+            problems += [Problem(p.field, p.label, p.message, row) for p in check(values)]
+    return values, problems
+
+
+# ---------------------------------------------------------------- cross-field rules
+
+
+def _rule(ds_fields: tuple[Field, ...], name: str, message: str) -> Problem:
+    label = next((f.label for f in ds_fields if f.name == name), name)
+    return Problem(name, label, message)
+
+
+def _not_more(part: str, whole: str | tuple[str, ...], message: str) -> Check:
+    wholes = (whole,) if isinstance(whole, str) else whole
+
+    def check(v: dict[str, Any]) -> list[Problem]:
+        total = sum(v.get(w) or 0 for w in wholes)
+        return [Problem(part, LABELS[part], message)] if (v.get(part) or 0) > total else []
+
+    return check
+
+
+def _not_before(later: str, earlier: str, message: str) -> Check:
+    def check(v: dict[str, Any]) -> list[Problem]:
+        a, b = v.get(later), v.get(earlier)
+        return [Problem(later, LABELS[later], message)] if a and b and a < b else []
+
+    return check
+
+
+def _area_xor_region(v: dict[str, Any]) -> list[Problem]:
+    if bool(v.get("area")) == bool(v.get("region_code")):
+        return [Problem("area", LABELS["area"],
+                        "Vul precies één van Gebied en Regiocode in (niet allebei, niet geen).")]
+    return []
+
+
+def _coach_closed(v: dict[str, Any]) -> list[Problem]:
+    closed = sum(v.get(k) or 0 for k in ("closed_goal_reached", "closed_referred",
+                                         "closed_dropped_out"))
+    available = (v.get("active_households") or 0) + sum(
+        v.get(k) or 0 for k in ("new_huisarts", "new_wijkteam", "new_zelf", "new_overig"))
+    if closed > available:
+        return [Problem("closed_goal_reached", "Afgesloten trajecten",
+                        "Afgesloten trajecten kan niet groter zijn dan actieve huishoudens plus "
+                        f"aanmeldingen ({closed} > {available}).")]
+    return []
+
+
+def _value_matches_status(v: dict[str, Any]) -> list[Problem]:
+    status = v.get("status")
+    if status == ValueStatus.OK.value and v.get("value") is None:
+        return [Problem("value", LABELS["value"], "Waarde is verplicht als de status 'ok' is.")]
+    if status != ValueStatus.OK.value and v.get("value") is not None:
+        return [Problem("value", LABELS["value"],
+                        f"Waarde moet leeg blijven als de status '{status}' is.")]
+    if v.get("denominator") == 0:
+        return [Problem("denominator", LABELS["denominator"], "Noemer mag niet 0 zijn.")]
+    return []
+
+
+# ---------------------------------------------------------------- the datasets
+
+LABELS: dict[str, str] = {}  # field name -> Dutch label, filled below (shared names agree)
+
+
+def _f(name: str, label: str, kind: str, **kw: Any) -> Field:
+    LABELS.setdefault(name, label)
+    return Field(name, label, kind, **kw)
+
+
+def _count(name: str, label: str) -> Field:
+    return _f(name, label, "int", min=0, max=1_000_000)
+
+
+def _enum_choice(name: str, label: str, enum_cls: type, **kw: Any) -> Field:
+    return _f(name, label, "choice", choices=tuple(m.value for m in enum_cls), enum=enum_cls, **kw)
+
+
+PROGRAMME = _f("programme", "Programma", "ref", attr="programme_id", ref=(Programme, "key"),
+               help="Sleutel van het programma: blauwe-zorg of pluswijken.")
+AREA_OPTIONAL = _f("area", "Gebied", "ref", attr="area_id", ref=(Area, "key"), required=False,
+                   help="Sleutel van het gebied, bv. hoensbroek.")
+REGION = _f("region_code", "Regiocode", "text", required=False, max_len=12,
+            help="CBS-code (BU…, WK…, GM…) of ZL/NL; alleen als er geen gebied is ingevuld.")
+
+PROJECTS = Dataset(
+    "project", "Projecten en programmalijnen", Project,
+    fields=(
+        _f("code", "Code", "text", max_len=20, help="Unieke code, bv. BZ-9."),
+        PROGRAMME,
+        _f("name", "Naam", "text", max_len=200),
+        _f("kind", "Soort", "choice", choices=PROJECT_KINDS),
+        _enum_choice("status", "Status", ProjectStatus),
+        _enum_choice("health", "Voortgang", ProjectHealth),
+        _f("domains", "Domeinen", "list", choices=DOMAINS, min=2,
+           help="Minstens twee domeinen, gescheiden door komma's."),
+        _f("goal", "Doel", "longtext", required=False),
+        _f("approach", "Aanpak en planning", "longtext", required=False),
+        _f("participants", "Deelnemers", "longtext", required=False),
+        _f("facilities", "Faciliteiten", "longtext", required=False),
+        _f("expected_results", "Verwachte resultaten", "longtext", required=False),
+        _f("resident_participation", "Participatie van bewoners", "longtext", required=False),
+        _f("contact_role", "Contactpersoon (rol)", "text", required=False, max_len=120),
+        _f("budget_eur", "Budget (euro)", "float", required=False, min=0, max=1e9),
+        _f("started_on", "Startdatum", "date", required=False),
+        _f("ends_on", "Einddatum", "date", required=False),
+    ),
+    key=("code",), soft_delete=True, title_fields=("name",),
+    checks=(_not_before("ends_on", "started_on", "Einddatum mag niet voor de startdatum liggen."),),
+    description="Een project moet minstens twee domeinen overstijgen.",
+)
+
+MILESTONES = Dataset(
+    "milestone", "Mijlpalen", Milestone,
+    fields=(
+        _f("project", "Project", "ref", attr="project_id", ref=(Project, "code"),
+           help="Code van het project, bv. PW-3."),
+        _f("title", "Mijlpaal", "text", max_len=200),
+        _f("due_on", "Uiterste datum", "date"),
+        _f("done_on", "Gereed op", "date", required=False),
+    ),
+    key=("project", "title"), soft_delete=True,
+)
+
+COACH_MONTHS = Dataset(
+    "coach_month", "Maandcijfers welzijnscoaches", CoachMonth,
+    fields=(
+        _f("coach", "Coach", "ref", attr="coach_id", ref=(Coach, "code"),
+           help="Code van de coach, bv. WC-01 (nooit een naam)."),
+        _f("month", "Maand", "month", help="Eerste dag van de maand of jjjj-mm."),
+        _count("active_households", "Actieve huishoudens"),
+        _count("new_huisarts", "Aanmeldingen via huisarts"),
+        _count("new_wijkteam", "Aanmeldingen via wijkteam"),
+        _count("new_zelf", "Aanmeldingen zelf"),
+        _count("new_overig", "Aanmeldingen overig"),
+        _count("closed_goal_reached", "Afgesloten: doel bereikt"),
+        _count("closed_referred", "Afgesloten: doorverwezen"),
+        _count("closed_dropped_out", "Afgesloten: uitgevallen"),
+        _count("waiting_list", "Wachtlijst"),
+        _f("mean_duration_days", "Gemiddelde duur (dagen)", "float", required=False, min=0,
+           max=3650),
+    ),
+    key=("coach", "month"), checks=(_coach_closed,),
+)
+
+KERNTEAM_QUARTERS = Dataset(
+    "kernteam_quarter", "Kwartaalcijfers kernteams", KernteamQuarter,
+    fields=(
+        _f("kernteam", "Kernteam", "ref", attr="kernteam_id", ref=(Kernteam, "code"),
+           help="Code van het kernteam, bv. KT-07."),
+        _f("quarter", "Kwartaal", "quarter", help="Bv. 2025-Q3."),
+        _count("frail_elderly", "Kwetsbare ouderen in beeld"),
+        _count("with_care_plan", "Met proactief zorgplan"),
+        _count("discussed_mdo", "Besproken in MDO"),
+        _count("ed_visits", "SEH-bezoeken"),
+        _count("admissions", "Ziekenhuisopnames"),
+        _count("readmissions", "Heropnames"),
+        _count("falls", "Valincidenten"),
+    ),
+    key=("kernteam", "quarter"),
+    checks=(
+        _not_more("with_care_plan", "frail_elderly",
+                  "Met proactief zorgplan kan niet groter zijn dan kwetsbare ouderen in beeld."),
+        _not_more("discussed_mdo", "frail_elderly",
+                  "Besproken in MDO kan niet groter zijn dan kwetsbare ouderen in beeld."),
+        _not_more("readmissions", "admissions",
+                  "Heropnames kan niet groter zijn dan ziekenhuisopnames."),
+    ),
+    derived=lambda v: {"quarter_start": quarter_start(v["quarter"])},
+)
+
+INDICATOR_VALUES = Dataset(
+    "indicator_value", "Indicatorwaarden", IndicatorValue,
+    fields=(
+        _f("indicator", "Indicator", "ref", attr="indicator_id", ref=(Indicator, "key"),
+           help="Sleutel van de indicator, bv. ggz_kosten."),
+        AREA_OPTIONAL,
+        REGION,
+        _f("period", "Periode", "period", help="jjjj, jjjj-Qn of jjjj-mm."),
+        _f("value", "Waarde", "float", required=False),
+        _f("numerator", "Teller", "float", required=False, min=0),
+        _f("denominator", "Noemer", "float", required=False, min=0),
+        _enum_choice("status", "Status", ValueStatus),
+        _f("note", "Toelichting", "text", required=False, max_len=200),
+    ),
+    key=("indicator", "area", "region_code", "period"),
+    checks=(_area_xor_region, _value_matches_status),
+    derived=lambda v: {"period_start": period_start(v["period"])},
+)
+
+SURVEY_SCORES = Dataset(
+    "survey_score", "Scores Positieve Gezondheid", SurveyScore,
+    fields=(
+        AREA_OPTIONAL,
+        REGION,
+        _f("wave", "Meting", "int", min=1, max=50),
+        _f("year", "Jaar", "int", min=2000, max=2100),
+        _f("dimension", "Dimensie", "choice", choices=POSITIVE_HEALTH_DIMENSIONS),
+        _f("mean_score", "Gemiddelde score", "float", min=0, max=10),
+        _f("n_respondents", "Aantal respondenten", "int", min=0, max=1_000_000),
+    ),
+    key=("area", "region_code", "wave", "dimension"), checks=(_area_xor_region,),
+)
+
+BUDGETS = Dataset(
+    "budget", "Budgetten (ontschotting)", Budget,
+    fields=(
+        PROGRAMME,
+        _f("year", "Jaar", "int", min=2000, max=2100),
+        _f("financier", "Financier", "choice", choices=FINANCIERS),
+        _f("law", "Wet", "choice", choices=LAWS),
+        _f("amount_eur", "Bedrag (euro)", "float", min=0, max=1e10),
+    ),
+    key=("programme", "year", "financier", "law"),
+)
+
+DECISIONS = Dataset(
+    "decision", "Besluiten", Decision,
+    fields=(
+        PROGRAMME,
+        _f("subject_type", "Soort onderwerp", "choice", choices=SUBJECT_TYPES),
+        _f("subject", "Onderwerp", "text", max_len=200),
+        _f("project", "Project", "ref", attr="project_id", ref=(Project, "code"), required=False,
+           help="Code van het project waarover besloten is (optioneel)."),
+        _enum_choice("outcome", "Besluit", DecisionOutcome),
+        _f("decided_on", "Datum besluit", "date"),
+        _f("body", "Besloten door", "choice", choices=BODIES),
+        _f("rationale", "Onderbouwing", "longtext"),
+        _f("expected_effect", "Verwacht effect", "longtext", required=False),
+        _f("review_on", "Evaluatie op", "date", required=False),
+        _enum_choice("status", "Status", DecisionStatus),
+    ),
+    key=("programme", "subject", "decided_on"), soft_delete=True,
+    checks=(_not_before("review_on", "decided_on",
+                        "Evaluatie op mag niet voor de datum van het besluit liggen."),),
+    description="De openbare samenvatting publiceer je apart (knop Publiceren).",
+)
+
+CASES = Dataset(
+    "case", "Casussen", Case,
+    fields=(
+        _f("code", "Code", "text", max_len=20, help="Unieke code, bv. C-057."),
+        _f("title", "Titel", "text", max_len=200),
+        _f("summary", "Geanonimiseerde samenvatting", "longtext",
+           help="Geen namen of andere gegevens die een persoon herkenbaar maken."),
+        _f("knelpunt", "Knelpunt", "int", min=1, max=5, help="1 tot en met 5 (casussenboek)."),
+        _f("domains", "Domeinen", "list", choices=DOMAINS, min=1),
+        AREA_OPTIONAL,
+        _f("lessons", "Lessen", "longtext", required=False),
+        _f("publishable", "Publiceerbaar", "bool"),
+        _f("recorded_on", "Vastgelegd op", "date"),
+    ),
+    key=("code",), soft_delete=True, title_fields=("title",),
+)
+
+DATASETS: dict[str, Dataset] = {
+    ds.name: ds
+    for ds in (PROJECTS, MILESTONES, COACH_MONTHS, KERNTEAM_QUARTERS, INDICATOR_VALUES,
+               SURVEY_SCORES, BUDGETS, DECISIONS, CASES)
+}

@@ -1,0 +1,108 @@
+"""Streamlit widgets for editing: a form generated from a dataset spec, the problem list,
+the side-by-side conflict view and download buttons. Pages call these; the rules live
+in ``dashboard.datasets`` and the saving in ``dashboard.writes``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.datasets import Dataset, Field, display
+from dashboard.writes import WriteResult
+
+NONE_LABEL = "—"
+
+
+def _widget(f: Field, current: Any, refs: dict[str, list[str]], key: str) -> Any:
+    label = f.label + ("" if f.required else " (optioneel)")
+    k = f"{key}-{f.name}"
+    if f.kind == "text" or f.kind in ("quarter", "period"):
+        return st.text_input(label, value="" if current is None else str(current), key=k,
+                             max_chars=f.max_len, help=f.help or None)
+    if f.kind == "longtext":
+        return st.text_area(label, value=current or "", key=k, height=90, help=f.help or None)
+    if f.kind == "int":
+        return st.number_input(label, value=None if current is None else int(current), step=1,
+                               key=k, help=f.help or None, placeholder="")
+    if f.kind == "float":
+        return st.number_input(label, value=None if current is None else float(current),
+                               step=1.0, format="%.2f", key=k, help=f.help or None,
+                               placeholder="")
+    if f.kind in ("date", "month"):
+        return st.date_input(label, value=current, format="DD-MM-YYYY", key=k,
+                             min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31),
+                             help=f.help or None)
+    if f.kind == "bool":
+        return st.checkbox(label, value=bool(current), key=k, help=f.help or None)
+    if f.kind == "list":
+        return st.multiselect(label, options=list(f.choices), default=list(current or []),
+                              key=k, help=f.help or None, placeholder="Kies…")
+    options: list[Any] = list(refs.get(f.name, [])) if f.kind == "ref" else list(f.choices)
+    if current is not None and current not in options:
+        options.append(current)
+    if not f.required:
+        options = [None, *options]
+    index = options.index(current) if current in options else None
+    return st.selectbox(label, options=options, index=index, key=k, help=f.help or None,
+                        format_func=lambda v: NONE_LABEL if v is None else str(v),
+                        placeholder="Kies…")
+
+
+def record_form(ds: Dataset, refs: dict[str, list[str]], current: dict[str, Any] | None,
+                key: str, submit_label: str) -> dict[str, Any] | None:
+    """A form with one widget per field; returns the raw values when submitted."""
+    current = current or {}
+    with st.form(key, border=True, enter_to_submit=False):
+        short = [f for f in ds.fields if f.kind != "longtext"]
+        long = [f for f in ds.fields if f.kind == "longtext"]
+        columns = st.columns(3)
+        values: dict[str, Any] = {}
+        for i, f in enumerate(short):
+            with columns[i % 3]:
+                values[f.name] = _widget(f, current.get(f.name), refs, key)
+        for f in long:
+            values[f.name] = _widget(f, current.get(f.name), refs, key)
+        if ds.description:
+            st.caption(ds.description)
+        submitted = st.form_submit_button(submit_label, type="primary", icon=":material/save:")
+    return values if submitted else None
+
+
+def clear_form(key: str) -> None:
+    """Forget the widget values of a form (after a successful save or a reload)."""
+    for k in [k for k in st.session_state if isinstance(k, str) and k.startswith(f"{key}-")]:
+        del st.session_state[k]
+
+
+def show_problems(result: WriteResult) -> None:
+    lines = "\n".join(f"- **{p.label or 'Rij'}**: {p.message}" for p in result.problems)
+    st.error(f"Niet opgeslagen. Controleer:\n\n{lines}" if lines else result.message,
+             icon=":material/error:")
+
+
+def show_conflict(ds: Dataset, result: WriteResult, on_reload: Callable[[], None],
+                  key: str) -> None:
+    """Both values side by side, and a button to load the stored version."""
+    st.error(result.message, icon=":material/sync_problem:")
+    yours, stored = result.yours or {}, result.stored or {}
+    names = [f for f in ds.fields if f.name in yours or f.name in stored]
+    extra = [n for n in (*yours, *stored) if n not in {f.name for f in ds.fields}]
+    rows = [{"Veld": f.label, "Jouw waarde": display(yours.get(f.name)),
+             "Opgeslagen waarde": display(stored.get(f.name)),
+             "Verschilt": "ja" if yours.get(f.name) != stored.get(f.name) else ""}
+            for f in names]
+    rows += [{"Veld": n.replace("_", " "), "Jouw waarde": display(yours.get(n)),
+              "Opgeslagen waarde": display(stored.get(n)),
+              "Verschilt": "ja" if yours.get(n) != stored.get(n) else ""}
+             for n in dict.fromkeys(extra)]
+    if rows:
+        rows.sort(key=lambda r: r["Verschilt"] != "ja")  # the differences first
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    if not stored:
+        st.caption("De rij bestaat niet meer: iemand heeft hem verwijderd.")
+    st.button("Opnieuw laden", key=f"{key}-reload", icon=":material/refresh:",
+              on_click=on_reload, type="primary")

@@ -1,0 +1,317 @@
+"""Meeting mode: an agenda generated from the data, what changed since the last meeting,
+and a downloadable meeting report. Plain functions of (engine, role); no Streamlit.
+
+Run-chart signals are not computed here: ``agenda(..., signals=...)`` takes them as a list
+of ``AgendaItem``. ``new_kernteam_signals`` builds that list from the kernteam verdicts of
+the monitoring module (which applies the SPC rules of ``dashboard.spc``): a signal is new
+when it is there with the latest quarter and was not there without it. Other series can
+be added through ``signal_items`` (series title, rule description, period).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import Engine, and_, func, select
+
+from dashboard.datasets import DATASETS
+from dashboard.i18n import fmt_date, fmt_month, fmt_number
+from dashboard.queries import _frame, is_demo, settings  # noqa: F401 - is_demo for pages
+from dashboard.roles import Permission, Role, require
+from data_loaders.models import (
+    Area,
+    AuditLog,
+    Coach,
+    CoachMonth,
+    Decision,
+    DecisionStatus,
+    Kernteam,
+    KernteamQuarter,
+    Milestone,
+    Project,
+)
+
+REVIEW_HORIZON = dt.timedelta(days=30)  # decisions whose review date falls within a month
+STALE_PERIODS = 2  # "not updated for two periods"
+WRITE_ACTIONS = ("aanmaken", "wijzigen", "verwijderen", "publiceren", "importeren")
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    title: str  # what, e.g. "WC-07 (Hoensbroek)"
+    detail: str  # why it is on the agenda, in Dutch
+
+
+@dataclass
+class AgendaSection:
+    key: str
+    title: str
+    empty: str  # shown when nothing needs discussing
+    items: list[AgendaItem] = field(default_factory=list)
+
+
+def reference_date(engine: Engine) -> dt.date:
+    """'Today' for the agenda: the demo data's as-of date in demo mode, else today."""
+    s = settings(engine)
+    if s.get("demo_data") and s.get("demo_as_of"):
+        return dt.date.fromisoformat(str(s["demo_as_of"]))
+    return dt.date.today()
+
+
+def signal_items(signals: Iterable[tuple[str, str, str]]) -> list[AgendaItem]:
+    """Agenda items from run-chart signals: (series title, rule in Dutch, period)."""
+    return [AgendaItem(title, f"{rule} (vanaf {period})") for title, rule, period in signals]
+
+
+def new_kernteam_signals(quarters: pd.DataFrame, interventions: pd.DataFrame
+                         ) -> tuple[list[AgendaItem], int]:
+    """Kernteam run-chart signals that appeared with the latest quarter, and how many
+    signals there are in all (``quarters``/``interventions`` as the Kernteams page loads
+    them)."""
+    from dashboard import monitoring
+
+    if quarters.empty:
+        return [], 0
+    now = monitoring.signal_list(monitoring.team_verdicts(quarters, interventions))
+    latest = quarters["quarter"].max()
+    before = monitoring.signal_list(monitoring.team_verdicts(
+        quarters[quarters["quarter"] < latest], interventions))
+    known = set(zip(before["team"], before["metric"], strict=True))
+    items = [AgendaItem(f"{r.metric_label} · {r.team} ({r.area})",
+                        f"nieuw signaal met {latest}: {r.direction}, {r.signal_points} van "
+                        f"{r.points} kwartalen gemarkeerd")
+             for r in now.itertuples() if (r.team, r.metric) not in known]
+    return items, len(now)
+
+
+# ---------------------------------------------------------------- agenda sources
+
+
+def overloaded_coaches(engine: Engine, role: Role) -> pd.DataFrame:
+    """Coaches whose active households in their latest month exceed FTE × caseload norm."""
+    require(role, Permission.VIEW_INTERNAL)
+    norm = float(settings(engine).get("caseload_norm_per_fte", 30))
+    latest = (select(CoachMonth.coach_id, func.max(CoachMonth.month).label("month"))
+              .group_by(CoachMonth.coach_id).subquery())
+    stmt = (
+        select(Coach.code, Area.name.label("area"), Coach.fte, CoachMonth.month,
+               CoachMonth.active_households, CoachMonth.waiting_list)
+        .join(latest, and_(latest.c.coach_id == CoachMonth.coach_id,
+                           latest.c.month == CoachMonth.month))
+        .join(Coach, Coach.id == CoachMonth.coach_id)
+        .join(Area, Area.id == Coach.area_id)
+        .where(Coach.ended_on.is_(None))
+        .order_by(Coach.code)
+    )
+    df = _frame(engine, stmt)
+    df["capacity"] = df["fte"] * norm
+    df["load_pct"] = df["active_households"] / df["capacity"] * 100
+    return df[df["active_households"] > df["capacity"]].reset_index(drop=True)
+
+
+def overdue_milestones(engine: Engine, role: Role, today: dt.date) -> pd.DataFrame:
+    """Open milestones past their due date, of projects that are not deleted."""
+    require(role, Permission.VIEW_INTERNAL)
+    stmt = (
+        select(Project.code, Project.name.label("project"), Milestone.title, Milestone.due_on)
+        .join(Project, Project.id == Milestone.project_id)
+        .where(Milestone.done_on.is_(None), Milestone.due_on < today,
+               Milestone.deleted.is_(False), Project.deleted.is_(False))
+        .order_by(Milestone.due_on)
+    )
+    df = _frame(engine, stmt)
+    df["days_overdue"] = [(today - d).days for d in df["due_on"]]
+    return df
+
+
+def decisions_due(engine: Engine, role: Role, today: dt.date) -> pd.DataFrame:
+    """Decisions not yet evaluated whose review date has passed or falls within a month."""
+    require(role, Permission.VIEW_INTERNAL)
+    stmt = (
+        select(Decision.id, Decision.subject, Decision.outcome, Decision.decided_on,
+               Decision.body, Decision.review_on, Decision.status)
+        .where(Decision.deleted.is_(False), Decision.review_on.is_not(None),
+               Decision.review_on <= today + REVIEW_HORIZON,
+               Decision.status != DecisionStatus.EVALUATED)
+        .order_by(Decision.review_on)
+    )
+    df = _frame(engine, stmt)
+    df["outcome"] = df["outcome"].map(lambda o: o.value)
+    df["status"] = df["status"].map(lambda o: o.value)
+    return df
+
+
+def _month_back(d: dt.date, months: int) -> dt.date:
+    index = d.year * 12 + d.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def stale_figures(engine: Engine, role: Role, today: dt.date) -> pd.DataFrame:
+    """Coaches and kernteams whose figures miss the last ``STALE_PERIODS`` complete periods."""
+    require(role, Permission.VIEW_INTERNAL)
+    last_month = _month_back(today.replace(day=1), 1)  # the last complete month
+    month_limit = _month_back(last_month, STALE_PERIODS - 1)
+    this_quarter = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    quarter_limit = _month_back(this_quarter, 3 * STALE_PERIODS)
+    coaches = _frame(engine, select(Coach.code, func.max(CoachMonth.month).label("latest"))
+                     .outerjoin(CoachMonth, CoachMonth.coach_id == Coach.id)
+                     .where(Coach.ended_on.is_(None)).group_by(Coach.code))
+    teams = _frame(engine, select(Kernteam.code,
+                                  func.max(KernteamQuarter.quarter_start).label("latest"),
+                                  func.max(KernteamQuarter.quarter).label("label"))
+                   .outerjoin(KernteamQuarter, KernteamQuarter.kernteam_id == Kernteam.id)
+                   .group_by(Kernteam.code))
+    rows = [{"what": "Maandcijfers welzijnscoach", "code": r.code,
+             "latest": "nooit" if r.latest is None else fmt_month(r.latest)}
+            for r in coaches.itertuples() if r.latest is None or r.latest < month_limit]
+    rows += [{"what": "Kwartaalcijfers kernteam", "code": r.code,
+              "latest": "nooit" if r.latest is None else r.label}
+             for r in teams.itertuples() if r.latest is None or r.latest < quarter_limit]
+    return pd.DataFrame(rows, columns=["what", "code", "latest"])
+
+
+def agenda(engine: Engine, role: Role, today: dt.date,
+           signals: Sequence[AgendaItem] | None = None) -> list[AgendaSection]:
+    """The meeting agenda, generated from the data. ``signals`` (run-chart signals from
+    the SPC module) adds its section only when a signal source is wired in."""
+    require(role, Permission.VIEW_INTERNAL)
+    sections = []
+    if signals is not None:
+        sections.append(AgendaSection("signals", "Nieuwe signalen in run charts",
+                                      "Geen nieuwe signalen.", list(signals)))
+    coaches = overloaded_coaches(engine, role)
+    sections.append(AgendaSection(
+        "coaches", "Overbelaste welzijnscoaches", "Geen coach zit boven de norm.",
+        [AgendaItem(f"{r.code} ({r.area})",
+                    f"{fmt_number(r.active_households)} actieve huishoudens bij "
+                    f"{fmt_number(r.fte, 1)} fte: {fmt_number(r.load_pct, 0)}% van de norm; "
+                    f"wachtlijst {fmt_number(r.waiting_list)}")
+         for r in coaches.itertuples()]))
+    milestones = overdue_milestones(engine, role, today)
+    sections.append(AgendaSection(
+        "milestones", "Mijlpalen over tijd", "Geen mijlpalen over tijd.",
+        [AgendaItem(f"{r.code} {r.project}: {r.title}",
+                    f"uiterlijk {fmt_date(r.due_on)}, {fmt_number(r.days_overdue)} dagen over tijd")
+         for r in milestones.itertuples()]))
+    decisions = decisions_due(engine, role, today)
+    sections.append(AgendaSection(
+        "decisions", "Besluiten om te evalueren", "Geen besluiten om te evalueren.",
+        [AgendaItem(f"{r.subject} ({r.outcome})",
+                    f"besloten {fmt_date(r.decided_on)} door {r.body}; evaluatie "
+                    f"{'was' if r.review_on < today else 'is'} op {fmt_date(r.review_on)}; "
+                    f"status {r.status}")
+         for r in decisions.itertuples()]))
+    stale = stale_figures(engine, role, today)
+    sections.append(AgendaSection(
+        "stale", "Gegevens niet bijgewerkt", "Alle maand- en kwartaalcijfers zijn bijgewerkt.",
+        [AgendaItem(f"{r.what} {r.code}", f"laatste periode: {r.latest}")
+         for r in stale.itertuples()]))
+    return sections
+
+
+def changes_since(engine: Engine, role: Role, since: dt.datetime) -> pd.DataFrame:
+    """Successful writes since ``since`` (from the audit trail), newest first."""
+    require(role, Permission.EDIT_DATA)
+    stmt = (
+        select(AuditLog.at, AuditLog.actor, AuditLog.action, AuditLog.object_type,
+               AuditLog.object_id, AuditLog.new_values)
+        .where(AuditLog.at >= since, AuditLog.result == "ok",
+               AuditLog.action.in_(WRITE_ACTIONS))
+        .order_by(AuditLog.at.desc())
+        .limit(500)
+    )
+    df = _frame(engine, stmt)
+    df["what"] = df["object_type"].map(lambda t: DATASETS[t].label if t in DATASETS else t)
+    df["summary"] = df["new_values"].map(_summary)
+    return df.drop(columns=["new_values"])
+
+
+def _summary(values: dict | None) -> str:
+    if not values:
+        return ""
+    parts = [f"{k}: {v}" for k, v in values.items() if k != "rijen" and not isinstance(v, list)]
+    text = ", ".join(parts)
+    return text if len(text) <= 160 else text[:157] + "…"
+
+
+# ---------------------------------------------------------------- the audit log (beheerder)
+
+
+def audit_log(engine: Engine, role: Role, since: dt.date, until: dt.date, actor: str = "",
+              action: str = "", result: str = "", limit: int = 5_000) -> pd.DataFrame:
+    """Audit rows between two dates (inclusive), optionally filtered; newest first."""
+    require(role, Permission.ADMINISTER)
+    start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC)
+    end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    stmt = select(AuditLog.id, AuditLog.at, AuditLog.actor, AuditLog.role, AuditLog.action,
+                  AuditLog.object_type, AuditLog.object_id, AuditLog.result,
+                  AuditLog.old_values, AuditLog.new_values
+                  ).where(AuditLog.at >= start, AuditLog.at < end)
+    if actor:
+        stmt = stmt.where(AuditLog.actor == actor)
+    if action:
+        stmt = stmt.where(AuditLog.action == action)
+    if result:
+        stmt = stmt.where(AuditLog.result == result)
+    df = _frame(engine, stmt.order_by(AuditLog.id.desc()).limit(limit))
+    for column in ("old_values", "new_values"):
+        df[column] = df[column].map(lambda v: "" if v is None else _json(v))
+    return df
+
+
+def audit_choices(engine: Engine, role: Role) -> dict[str, list[str]]:
+    """Distinct actors, actions and results, for filter widgets."""
+    require(role, Permission.ADMINISTER)
+    out = {}
+    for name, column in (("actor", AuditLog.actor), ("action", AuditLog.action),
+                         ("result", AuditLog.result)):
+        out[name] = sorted(v for (v,) in _frame(engine, select(column).distinct()).itertuples(
+            index=False))
+    return out
+
+
+def _json(value: object) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+# ---------------------------------------------------------------- the meeting report
+
+
+def meeting_report_html(sections: Sequence[AgendaSection], projects: pd.DataFrame,
+                        today: dt.date, title: str, demo: bool) -> str:
+    """A self-contained HTML document of the current state (every value escaped)."""
+    e = html.escape
+    out = [
+        "<!DOCTYPE html>", '<html lang="nl"><head><meta charset="utf-8">',
+        f"<title>{e(title)}</title>",
+        "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;color:#222}"
+        "table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:4px 6px;"
+        "text-align:left;vertical-align:top}th{background:#eef}.demo{color:#a50}</style>",
+        "</head><body>", f"<h1>{e(title)}</h1>", f"<p>Stand van zaken op {e(fmt_date(today, long=True))}</p>",
+    ]
+    if demo:
+        out.append('<p class="demo"><strong>Voorbeelddata</strong>: verzonnen cijfers, geen '
+                   "echte gegevens.</p>")
+    for section in sections:
+        out.append(f"<h2>{e(section.title)}</h2>")
+        if not section.items:
+            out.append(f"<p>{e(section.empty)}</p>")
+            continue
+        out.append("<ul>")
+        out += [f"<li><strong>{e(i.title)}</strong>: {e(i.detail)}</li>" for i in section.items]
+        out.append("</ul>")
+    out.append("<h2>Projecten en programmalijnen</h2>")
+    out.append("<table><tr><th>Code</th><th>Naam</th><th>Programma</th><th>Status</th>"
+               "<th>Voortgang</th><th>Domeinen</th></tr>")
+    for r in projects.itertuples():
+        out.append(f"<tr><td>{e(str(r.code))}</td><td>{e(str(r.name))}</td>"
+                   f"<td>{e(str(r.programme))}</td><td>{e(str(r.status))}</td>"
+                   f"<td>{e(str(r.health))}</td><td>{e(', '.join(r.domains or []))}</td></tr>")
+    out.append("</table></body></html>")
+    return "\n".join(out)

@@ -1,0 +1,393 @@
+"""The write layer: create, update, (soft-)delete and publish, for every editable dataset.
+
+Every function takes ``(engine, actor, role, ...)``, checks the role itself
+(``require(role, Permission.EDIT_DATA)``), validates with Dutch messages naming the field
+and the rule (``dashboard.datasets``), saves by primary key with the version the user
+saw (optimistic locking through SQLAlchemy ``version_id_col``), and leaves exactly one
+audit row per call — also when the call is refused, invalid, in conflict or fails.
+
+A stale save is never applied: the result carries both the user's values and the stored
+ones so the page can show them side by side. Rows of datasets with a ``deleted`` column
+are soft-deleted; figure rows (coach months, kernteam quarters, indicator values, survey
+scores, budgets) are removed, and their last values stay in the audit trail.
+No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from dashboard import audit
+from dashboard.datasets import DATASETS, Dataset, Problem, clean
+from dashboard.roles import AccessDenied, Permission, Role, require
+from data_loaders.db import session_factory, transaction
+from data_loaders.models import Decision
+
+# Audit actions and results (shown as they are in the audit log).
+CREATE, UPDATE, DELETE, PUBLISH, IMPORT = "aanmaken", "wijzigen", "verwijderen", "publiceren", "importeren"
+OK, REFUSED, INVALID, CONFLICT, FAILED = "ok", "geweigerd", "ongeldig", "conflict", "mislukt"
+MAX_SUMMARY = 2_000
+
+
+@dataclass
+class WriteResult:
+    status: str  # ok, ongeldig, conflict, mislukt
+    message: str = ""  # Dutch, for the user
+    row_id: int | None = None
+    version: int | None = None  # the row's version after a successful save
+    problems: list[Problem] = field(default_factory=list)
+    yours: dict[str, Any] | None = None  # on conflict: what this user tried to save
+    stored: dict[str, Any] | None = None  # on conflict: what is in the database now
+    stored_version: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == OK
+
+
+# ---------------------------------------------------------------- conversions
+
+
+def jsonable(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Values as JSON-safe data for the audit trail (dates ISO, enums by value)."""
+    if values is None:
+        return None
+    out: dict[str, Any] = {}
+    for k, v in values.items():
+        if isinstance(v, (dt.date, dt.datetime)):
+            v = v.isoformat()
+        elif isinstance(v, enum.Enum):
+            v = v.value
+        elif isinstance(v, (list, tuple)):
+            v = list(v)
+        out[k] = v
+    return out
+
+
+class RefMaps:
+    """id <-> key lookups for the reference fields of one dataset (one query per model)."""
+
+    def __init__(self, session: Session, ds: Dataset) -> None:
+        self.by_id: dict[str, dict[int, str]] = {}
+        self.by_key: dict[str, dict[str, int]] = {}
+        for f in ds.fields:
+            if f.kind == "ref" and f.ref:
+                model, key = f.ref
+                pairs = session.execute(select(model.id, getattr(model, key))).all()
+                self.by_id[f.name] = {i: k for i, k in pairs}
+                self.by_key[f.name] = {str(k).lower(): i for i, k in pairs}
+
+
+def external(ds: Dataset, row: Any, refs: RefMaps) -> dict[str, Any]:
+    """A stored row in external form (refs by key, enums by value)."""
+    out: dict[str, Any] = {}
+    for f in ds.fields:
+        v = getattr(row, f.model_attr)
+        if f.kind == "ref":
+            v = refs.by_id[f.name].get(v) if v is not None else None
+        elif isinstance(v, enum.Enum):
+            v = v.value
+        elif f.kind == "list":
+            v = list(v or [])
+        out[f.name] = v
+    return out
+
+
+def _nullable(ds: Dataset, attr: str) -> bool:
+    return bool(ds.model.__table__.c[attr].nullable)
+
+
+def to_attrs(ds: Dataset, values: Mapping[str, Any], refs: RefMaps
+             ) -> tuple[dict[str, Any], list[Problem]]:
+    """External values -> model attributes; unknown references become Dutch problems."""
+    attrs: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for f in ds.fields:
+        v = values.get(f.name)
+        if f.kind == "ref" and v is not None:
+            ref_id = refs.by_key[f.name].get(str(v).lower())
+            if ref_id is None:
+                problems.append(Problem(f.name, f.label, f"{f.label} '{v}' bestaat niet."))
+                continue
+            v = ref_id
+        elif f.enum is not None and v is not None:
+            v = f.enum(v)
+        elif v is None and f.kind in ("text", "longtext") and not _nullable(ds, f.model_attr):
+            v = ""
+        attrs[f.model_attr] = v
+    if not problems:
+        attrs.update(ds.derived(dict(values)))
+    return attrs, problems
+
+
+def find_by_key(session: Session, ds: Dataset, attrs: Mapping[str, Any]) -> Any | None:
+    """The row with the same natural key (NULL-safe), or None."""
+    model = ds.model
+    conditions = []
+    for name in ds.key:
+        column = getattr(model, ds.field(name).model_attr)
+        v = attrs.get(ds.field(name).model_attr)
+        conditions.append(column.is_(None) if v is None else column == v)
+    return session.scalars(select(model).where(*conditions)).first()
+
+
+# ---------------------------------------------------------------- the audited unit of work
+
+
+def audited(engine: Engine, actor: str, role: Role, action: str, object_type: str,
+             object_id: Any, work: Callable[[Session], tuple[WriteResult, dict | None, dict | None]],
+             permission: Permission = Permission.EDIT_DATA) -> WriteResult:
+    """Run ``work`` in one transaction with exactly one audit row, whatever the outcome.
+
+    The building block of every write (also imports and account changes).
+
+    ``work`` returns (result, old values, new values). A successful result is committed
+    together with its audit row; anything else is rolled back and audited separately.
+    """
+    try:
+        require(role, permission)
+    except AccessDenied:
+        with transaction(engine) as s:
+            audit.record(s, actor=actor, role=role, action=action, object_type=object_type,
+                         object_id=object_id or "", result=REFUSED)
+        raise
+    session = session_factory(engine)()
+    old = new = None
+    try:
+        try:
+            result, old, new = work(session)
+        except IntegrityError:
+            session.rollback()
+            result = WriteResult(FAILED, "Opslaan mislukt: er bestaat al een rij met dezelfde "
+                                         "sleutel, of een verwijzing klopt niet.")
+        if result.ok:
+            audit.record(session, actor=actor, role=role, action=action, object_type=object_type,
+                         object_id=result.row_id if result.row_id is not None else object_id or "",
+                         old=jsonable(old), new=jsonable(new), result=OK)
+            session.commit()
+            return result
+        session.rollback()
+    except Exception:
+        session.rollback()
+        with transaction(engine) as s:
+            audit.record(s, actor=actor, role=role, action=action, object_type=object_type,
+                         object_id=object_id or "", result=FAILED)
+        raise
+    finally:
+        session.close()
+    with transaction(engine) as s:
+        audit.record(s, actor=actor, role=role, action=action, object_type=object_type,
+                     object_id=object_id or "", result=result.status,
+                     old=jsonable(result.stored if result.stored is not None else old),
+                     new=jsonable(result.yours if result.yours is not None else new))
+    return result
+
+
+def _invalid(problems: list[Problem], values: Mapping[str, Any] | None = None) -> WriteResult:
+    return WriteResult(INVALID, "Niet opgeslagen: " + " ".join(p.message for p in problems),
+                       problems=problems, yours=dict(values) if values else None)
+
+
+def _conflict(ds: Dataset, row_id: int, yours: dict[str, Any] | None, session: Session
+              ) -> WriteResult:
+    row = session.get(ds.model, row_id)
+    stored = external(ds, row, RefMaps(session, ds)) if row is not None else None
+    if row is not None and getattr(row, "deleted", False):
+        stored = {**(stored or {}), "verwijderd": True}
+    return WriteResult(
+        CONFLICT, "Iemand anders heeft deze gegevens intussen gewijzigd. Je wijziging is niet "
+                  "opgeslagen; vergelijk jouw waarden met de opgeslagen waarden en laad opnieuw.",
+        row_id=row_id, yours=yours, stored=stored,
+        stored_version=row.version if row is not None else None)
+
+
+def _load_current(session: Session, ds: Dataset, row_id: int) -> Any | None:
+    row = session.get(ds.model, row_id)
+    if row is None or getattr(row, "deleted", False):
+        return None
+    return row
+
+
+# ---------------------------------------------------------------- create, update, delete
+
+
+def create(engine: Engine, actor: str, role: Role, dataset: str, values: Mapping[str, Any]
+           ) -> WriteResult:
+    """Add a row of ``dataset``; refused when a row with the same natural key exists."""
+    ds = DATASETS[dataset]
+
+    def work(s: Session) -> tuple[WriteResult, dict | None, dict | None]:
+        cleaned, problems = clean(ds, values)
+        if problems:
+            return _invalid(problems, values), None, None
+        refs = RefMaps(s, ds)
+        attrs, problems = to_attrs(ds, cleaned, refs)
+        if problems:
+            return _invalid(problems, cleaned), None, None
+        if find_by_key(s, ds, attrs) is not None:
+            labels = ", ".join(ds.field(k).label for k in ds.key)
+            return _invalid([Problem(ds.key[0], ds.field(ds.key[0]).label,
+                                     f"Er bestaat al een rij met dezelfde {labels}.")],
+                            cleaned), None, None
+        row = ds.model(**attrs)
+        s.add(row)
+        s.flush()
+        return WriteResult(OK, "Opgeslagen.", row_id=row.id, version=row.version), None, cleaned
+
+    return audited(engine, actor, role, CREATE, dataset, "", work)
+
+
+def update(engine: Engine, actor: str, role: Role, dataset: str, row_id: int,
+           expected_version: int, values: Mapping[str, Any]) -> WriteResult:
+    """Save ``values`` over row ``row_id`` if it still has ``expected_version``.
+
+    A row changed by someone else since the user loaded it yields a ``conflict`` result
+    with both the user's and the stored values; nothing is overwritten.
+    """
+    ds = DATASETS[dataset]
+
+    def work(s: Session) -> tuple[WriteResult, dict | None, dict | None]:
+        cleaned, problems = clean(ds, values)
+        if problems:
+            return _invalid(problems, values), None, None
+        row = _load_current(s, ds, row_id)
+        if row is None or row.version != expected_version:
+            return _conflict(ds, row_id, cleaned, s), None, None
+        refs = RefMaps(s, ds)
+        attrs, problems = to_attrs(ds, cleaned, refs)
+        if problems:
+            return _invalid(problems, cleaned), None, None
+        other = find_by_key(s, ds, attrs)
+        if other is not None and other.id != row.id:
+            labels = ", ".join(ds.field(k).label for k in ds.key)
+            return _invalid([Problem(ds.key[0], ds.field(ds.key[0]).label,
+                                     f"Er bestaat al een andere rij met dezelfde {labels}.")],
+                            cleaned), None, None
+        old = external(ds, row, refs)
+        for k, v in attrs.items():
+            setattr(row, k, v)
+        try:
+            s.flush()  # UPDATE ... WHERE id = :id AND version = :expected
+        except StaleDataError:
+            s.rollback()
+            return _conflict(ds, row_id, cleaned, s), None, None
+        changed_old = {k: v for k, v in old.items() if cleaned.get(k) != v}
+        changed_new = {k: cleaned[k] for k in changed_old}
+        return (WriteResult(OK, "Opgeslagen.", row_id=row.id, version=row.version),
+                changed_old, changed_new)
+
+    return audited(engine, actor, role, UPDATE, dataset, row_id, work)
+
+
+def delete(engine: Engine, actor: str, role: Role, dataset: str, row_id: int,
+           expected_version: int) -> WriteResult:
+    """Soft-delete (``deleted``) or remove a figure row, if it still has ``expected_version``."""
+    ds = DATASETS[dataset]
+
+    def work(s: Session) -> tuple[WriteResult, dict | None, dict | None]:
+        row = _load_current(s, ds, row_id)
+        if row is None or row.version != expected_version:
+            return _conflict(ds, row_id, None, s), None, None
+        old = external(ds, row, RefMaps(s, ds))
+        try:
+            if ds.soft_delete:
+                row.deleted = True
+            else:
+                s.delete(row)
+            s.flush()
+        except StaleDataError:
+            s.rollback()
+            return _conflict(ds, row_id, None, s), None, None
+        return WriteResult(OK, "Verwijderd.", row_id=row_id), old, {"verwijderd": True}
+
+    return audited(engine, actor, role, DELETE, dataset, row_id, work)
+
+
+def publish_decision(engine: Engine, actor: str, role: Role, decision_id: int,
+                     expected_version: int, summary: str, publish: bool = True,
+                     today: dt.date | None = None) -> WriteResult:
+    """Publish (or withdraw) a decision's public summary; it then appears as a lesson learned."""
+    ds = DATASETS["decision"]
+    summary = (summary or "").strip()
+
+    def work(s: Session) -> tuple[WriteResult, dict | None, dict | None]:
+        if publish and not summary:
+            return _invalid([Problem("public_summary", "Openbare samenvatting",
+                                     "Openbare samenvatting is verplicht om te publiceren.")]
+                            ), None, None
+        if len(summary) > MAX_SUMMARY:
+            return _invalid([Problem("public_summary", "Openbare samenvatting",
+                                     f"Openbare samenvatting mag hoogstens {MAX_SUMMARY} tekens "
+                                     "lang zijn.")]), None, None
+        row: Decision | None = _load_current(s, ds, decision_id)
+        yours = {"public_summary": summary, "published": publish}
+        if row is None or row.version != expected_version:
+            result = _conflict(ds, decision_id, yours, s)
+            if row is not None and result.stored is not None:
+                result.stored.update(public_summary=row.public_summary, published=row.published)
+            return result, None, None
+        old = {"public_summary": row.public_summary, "published": row.published}
+        row.public_summary = summary
+        row.published = publish
+        row.published_on = (today or dt.date.today()) if publish else None
+        try:
+            s.flush()
+        except StaleDataError:
+            s.rollback()
+            return _conflict(ds, decision_id, yours, s), None, None
+        return (WriteResult(OK, "Gepubliceerd." if publish else "Publicatie ingetrokken.",
+                            row_id=decision_id, version=row.version), old, yours)
+
+    return audited(engine, actor, role, PUBLISH, "decision", decision_id, work)
+
+
+# ---------------------------------------------------------------- reading rows for editing
+
+
+def list_rows(engine: Engine, role: Role, dataset: str) -> pd.DataFrame:
+    """Current rows of ``dataset`` in external form, with ``id`` and ``version`` (for editing
+    and export). Soft-deleted rows are left out. Never cached: edits need fresh versions."""
+    require(role, Permission.VIEW_INTERNAL)
+    ds = DATASETS[dataset]
+    with session_factory(engine)() as s:
+        refs = RefMaps(s, ds)
+        stmt = select(ds.model).order_by(ds.model.id)
+        if ds.soft_delete:
+            stmt = stmt.where(ds.model.deleted.is_(False))
+        records = [{"id": r.id, "version": r.version, **external(ds, r, refs)}
+                   for r in s.scalars(stmt)]
+    columns = ["id", "version", *(f.name for f in ds.fields)]
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def get_row(engine: Engine, role: Role, dataset: str, row_id: int) -> dict[str, Any] | None:
+    """One current row (external form plus id, version), or None when absent or deleted."""
+    require(role, Permission.VIEW_INTERNAL)
+    ds = DATASETS[dataset]
+    with session_factory(engine)() as s:
+        row = _load_current(s, ds, row_id)
+        if row is None:
+            return None
+        out = {"id": row.id, "version": row.version, **external(ds, row, RefMaps(s, ds))}
+        if isinstance(row, Decision):
+            out.update(public_summary=row.public_summary, published=row.published)
+        return out
+
+
+def reference_keys(engine: Engine, role: Role, dataset: str) -> dict[str, list[str]]:
+    """For each reference field of ``dataset``, the keys a user may pick (for forms)."""
+    require(role, Permission.VIEW_INTERNAL)
+    ds = DATASETS[dataset]
+    with session_factory(engine)() as s:
+        refs = RefMaps(s, ds)
+    return {name: sorted(m.values(), key=str) for name, m in refs.by_id.items()}

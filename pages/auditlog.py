@@ -1,0 +1,37 @@
+"""Auditlog: the beheerder browses, filters and exports the append-only audit trail."""
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard import meeting, ui
+
+st.title("Auditlog")
+ui.demo_marker()
+
+engine, role = ui.engine(), ui.current_role()
+choices = meeting.audit_choices(engine, role)
+today = dt.date.today()
+a, b, c, d, e = st.columns(5)
+since = a.date_input("Van", value=today - dt.timedelta(days=30), format="DD-MM-YYYY",
+                     key="audit_since")
+until = b.date_input("Tot en met", value=today, format="DD-MM-YYYY", key="audit_until")
+actor = c.selectbox("Gebruiker", options=["", *choices["actor"]], key="audit_actor",
+                    format_func=lambda v: v or "Iedereen")
+action = d.selectbox("Actie", options=["", *choices["action"]], key="audit_action",
+                     format_func=lambda v: v or "Alle acties")
+result = e.selectbox("Resultaat", options=["", *choices["result"]], key="audit_result",
+                     format_func=lambda v: v or "Alle resultaten")
+
+log = meeting.audit_log(engine, role, since, until, actor, action, result)
+st.caption(f"{len(log)} regels (hoogstens 5.000, nieuwste eerst). Het auditlog wordt nooit "
+           "gewijzigd of verwijderd; tijden zijn UTC.")
+if log.empty:
+    ui.empty_state("Geen regels voor deze selectie.")
+else:
+    headers = {"at": "Tijdstip (UTC)", "actor": "Gebruiker", "role": "Rol", "action": "Actie",
+               "object_type": "Gegevens", "object_id": "Rij", "result": "Resultaat",
+               "old_values": "Oude waarden", "new_values": "Nieuwe waarden"}
+    ui.table(log, columns=headers, download=f"auditlog_{since.isoformat()}_{until.isoformat()}",
+             column_config={"Tijdstip (UTC)": st.column_config.DatetimeColumn(
+                 format="D MMM YYYY HH:mm:ss")})

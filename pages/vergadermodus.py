@@ -1,0 +1,87 @@
+"""Vergadermodus: the agenda generated from the data, quick entry of decisions and figures
+during the meeting, what changed since the last meeting, and the meeting report."""
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard import edit_ui, labels, meeting, ui, writes
+from dashboard.datasets import DATASETS
+from dashboard.i18n import fmt_date
+
+st.title("Vergadermodus")
+ui.demo_marker()
+
+engine, role, actor = ui.engine(), ui.current_role(), ui.current_username() or ""
+today = meeting.reference_date(engine)
+if flash := st.session_state.pop("meeting_flash", None):
+    st.success(flash, icon=":material/check_circle:")
+
+signals, all_signals = meeting.new_kernteam_signals(ui.load("kernteam_quarters"),
+                                                    ui.load("kernteam_interventions"))
+sections = meeting.agenda(engine, role, today, signals=signals)
+
+st.subheader(f"Agenda · {fmt_date(today, long=True)}")
+for number, section in enumerate(sections, start=1):
+    with st.expander(f"{number}. {section.title} ({len(section.items)})",
+                     expanded=bool(section.items)):
+        if not section.items:
+            st.caption(section.empty)
+        if section.key == "signals":
+            st.caption(f"In totaal {all_signals} signalen bij de kernteams; alle signalen en "
+                       "run charts staan op de pagina Kernteams.")
+        for item in section.items:
+            st.markdown(f"- **{item.title}** — {item.detail}")
+
+projects = writes.list_rows(engine, role, "project")
+report = meeting.meeting_report_html(sections, projects, today,
+                                     f"{labels.APP_TITLE}: verslag lerend netwerk",
+                                     demo=meeting.is_demo(engine))
+st.download_button("Vergaderverslag downloaden (HTML)", data=report.encode("utf-8"),
+                   file_name=f"vergadering_{today.isoformat()}.html", mime="text/html",
+                   icon=":material/description:", on_click="ignore")
+
+st.subheader("Snel invoeren")
+decision_tab, figures_tab = st.tabs(["Besluit vastleggen", "Cijfers invoeren"])
+with decision_tab:
+    key = "meeting-decision"
+    refs = writes.reference_keys(engine, role, "decision")
+    values = edit_ui.record_form(DATASETS["decision"], refs, {"decided_on": today,
+                                                               "status": "open"},
+                                 key, "Besluit opslaan")
+    if values is not None:
+        result = writes.create(engine, actor, role, "decision", values)
+        if result.ok:
+            edit_ui.clear_form(key)
+            ui.clear_caches()
+            st.session_state["meeting_flash"] = "Besluit vastgelegd."
+            st.rerun()
+        edit_ui.show_problems(result)
+with figures_tab:
+    name = st.radio("Soort cijfers", ["coach_month", "kernteam_quarter"], horizontal=True,
+                    format_func=lambda n: DATASETS[n].label, key="meeting_figures")
+    key = f"meeting-{name}"
+    values = edit_ui.record_form(DATASETS[name], writes.reference_keys(engine, role, name), None,
+                                 key, "Cijfers opslaan")
+    if values is not None:
+        result = writes.create(engine, actor, role, name, values)
+        if result.ok:
+            edit_ui.clear_form(key)
+            ui.clear_caches()
+            st.session_state["meeting_flash"] = "Cijfers opgeslagen."
+            st.rerun()
+        edit_ui.show_problems(result)
+    st.caption("Bestaande cijfers corrigeren kan op de pagina Gegevens beheren.")
+
+st.subheader("Wat is er veranderd sinds het vorige overleg?")
+since = st.date_input("Vorig overleg op", value=dt.date.today() - dt.timedelta(days=28),
+                      format="DD-MM-YYYY", key="meeting_since")
+changes = meeting.changes_since(engine, role, dt.datetime.combine(since, dt.time(),
+                                                                   tzinfo=dt.UTC))
+if changes.empty:
+    ui.empty_state("Sinds die datum is er niets gewijzigd.")
+else:
+    ui.table(changes, columns={"at": "Tijdstip (UTC)", "actor": "Door", "action": "Actie",
+                               "what": "Gegevens", "object_id": "Rij", "summary": "Nieuwe waarden"},
+             column_config={"Tijdstip (UTC)": st.column_config.DatetimeColumn(
+                 format="D MMM YYYY HH:mm")})
