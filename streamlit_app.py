@@ -16,7 +16,8 @@ for spec in pages_for(role):
     )
 # One section needs no header (Streamlit puts section headers inside the <ul>, which
 # screen readers and axe reject), so a single-section navigation stays a plain list.
-page = st.navigation(sections if len(sections) > 1 else next(iter(sections.values())))
+page = st.navigation(sections if len(sections) > 1 else next(iter(sections.values())),
+                     expanded=True)  # every page visible, no "meer tonen"
 ui.sidebar_account()
 if ui.password_change_required():
     ui.password_change_form()

@@ -6,6 +6,8 @@ import streamlit as st
 
 from dashboard import meeting, ui
 
+ui.entry_guard()
+
 st.title("Auditlog")
 ui.demo_marker()
 

@@ -4,6 +4,8 @@ import streamlit as st
 
 from dashboard import accounts, edit_ui, ui
 
+ui.entry_guard()
+
 st.title("Gebruikers")
 ui.demo_marker()
 

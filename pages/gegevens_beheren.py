@@ -9,6 +9,8 @@ from dashboard import edit_ui, ui, writes
 from dashboard.datasets import DATASETS
 from data_loaders.importers import export_frame
 
+ui.entry_guard()
+
 st.title("Gegevens beheren")
 ui.demo_marker()
 

@@ -8,6 +8,8 @@ from dashboard.datasets import DATASETS
 from dashboard.i18n import fmt_number
 from data_loaders import importers
 
+ui.entry_guard()
+
 st.title("Importeren")
 ui.demo_marker()
 

@@ -9,6 +9,8 @@ from dashboard import edit_ui, labels, meeting, ui, writes
 from dashboard.datasets import DATASETS
 from dashboard.i18n import fmt_date
 
+ui.entry_guard()
+
 st.title("Vergadermodus")
 ui.demo_marker()
 

@@ -153,10 +153,20 @@ def test_stale_save_is_refused_and_keeps_both_values(seeded_engine):
     assert retry.ok
 
 
-def test_concurrent_write_between_load_and_flush_is_caught(seeded_engine):
+@pytest.fixture()
+def sqlite_engine(demo_sqlite_url, tmp_path):
+    """The interleaving below is simulated on SQLite, whose reads take no snapshot."""
+    from data_loaders.db import make_engine
+    from tests.conftest import copy_of_demo
+
+    engine = make_engine(copy_of_demo(demo_sqlite_url, tmp_path))
+    yield engine
+    engine.dispose()
+
+
+def test_concurrent_write_between_load_and_flush_is_caught(sqlite_engine):
     """The version check in the UPDATE itself (StaleDataError), not only the early check."""
-    if seeded_engine.dialect.name != "sqlite":
-        pytest.skip("the interleaving is simulated on SQLite, whose reads take no snapshot")
+    seeded_engine = sqlite_engine
     row = first_row(seeded_engine, "project")
     fired = []
 
