@@ -15,11 +15,6 @@ OUTCOMES = ("opschalen", "doorgaan", "aanpassen", "stoppen")
 EVALUATED = "geëvalueerd"
 
 
-def choose(raw: str | None, options: Sequence[str]) -> str | None:
-    """The URL value when it is one of ``options`` (exact match), else None."""
-    return raw if raw in options else None
-
-
 def due_for_review(decisions: pd.DataFrame, today: dt.date) -> pd.Series:
     """Decisions whose review date has come and that have not been evaluated yet."""
     review = pd.to_datetime(decisions["review_on"]).dt.date

@@ -6,11 +6,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import evidence, learning, ui
+from dashboard import evidence, learning, monitoring, ui, views
 from dashboard.charts import spc_chart
 from dashboard.disclosure import mark_small
 from dashboard.i18n import fmt_date, fmt_number
-from dashboard.ui_filters import url_select
 
 ui.entry_guard()
 
@@ -30,15 +29,19 @@ if all_decisions.empty:
 today = dt.date.today()
 
 cols = st.columns(4)
-with cols[0]:
-    programme = url_select("Programma", "programma", sorted(all_decisions["programme"].unique()))
-with cols[1]:
-    area = url_select("Gebied", "gebied",
-                      sorted({a for names in all_decisions["areas"] for a in names}))
-with cols[2]:
-    outcome = url_select("Besluit", "uitkomst", list(learning.OUTCOMES))
-with cols[3]:
-    body = url_select("Besloten door", "orgaan", sorted(all_decisions["body"].unique()))
+
+
+def url_filter(column, label: str, param: str, options: list[str]) -> str | None:  # noqa: ANN001
+    choice = views.url_select(label, {views.ALL: "Alle", **{o: o for o in options}}, param=param,
+                              key=f"url_{param}", container=column)
+    return None if choice == views.ALL else choice
+
+
+programme = url_filter(cols[0], "Programma", "programma", sorted(all_decisions["programme"].unique()))
+area = url_filter(cols[1], "Gebied", "gebied",
+                  sorted({a for names in all_decisions["areas"] for a in names}))
+outcome = url_filter(cols[2], "Besluit", "uitkomst", list(learning.OUTCOMES))
+body = url_filter(cols[3], "Besloten door", "orgaan", sorted(all_decisions["body"].unique()))
 shown = learning.filter_decisions(all_decisions, programme=programme, area=area,
                                   outcome=outcome, body=body)
 shown = shown.assign(review_due=learning.due_for_review(shown, today))
@@ -113,7 +116,7 @@ st.header("Bewijs bij een besluit")
 ids = [str(i) for i in shown["id"]]
 labels = {str(r.id): f"{fmt_date(r.decided_on)} · {r.subject} · {r.outcome}" for r in shown.itertuples()}
 raw = st.query_params.get("besluit")
-start = learning.choose(raw, ids)
+start = monitoring.clean_choice(raw, ids)
 chosen = st.selectbox("Toon bewijs bij besluit", ids, index=ids.index(start) if start else 0,
                       format_func=labels.__getitem__, key="url_besluit")
 st.query_params["besluit"] = chosen

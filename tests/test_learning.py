@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from dashboard import evidence, learning, queries, spc
+from dashboard import monitoring, evidence, learning, queries, spc
 from dashboard.roles import AccessDenied, Role
 from data_loaders.db import transaction
 from data_loaders.models import Decision, DecisionEvidence, Kernteam, Project
@@ -64,9 +64,9 @@ def test_due_for_review_skips_evaluated_decisions():
 
 
 def test_url_values_outside_the_options_are_ignored():
-    assert learning.choose("stoppen", learning.OUTCOMES) == "stoppen"
-    assert learning.choose("stoppen' OR 1=1", learning.OUTCOMES) is None
-    assert learning.choose(None, learning.OUTCOMES) is None
+    assert monitoring.clean_choice("stoppen", learning.OUTCOMES) == "stoppen"
+    assert monitoring.clean_choice("stoppen' OR 1=1", learning.OUTCOMES) is None
+    assert monitoring.clean_choice(None, learning.OUTCOMES) is None
 
 
 def test_case_search_and_counts_per_category():
