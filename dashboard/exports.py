@@ -13,8 +13,13 @@ PNG_SCALE = 2  # sharp enough for slides and reports
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
-    """CSV as Dutch Excel opens it: semicolons, decimal commas, UTF-8 with BOM."""
-    return frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    """CSV as Dutch Excel opens it: semicolons, decimal commas, UTF-8 with BOM; list cells
+    (e.g. domains) become comma-separated text."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].map(lambda v: isinstance(v, list)).any():
+            out[col] = out[col].map(lambda v: ", ".join(map(str, v)) if isinstance(v, list) else v)
+    return out.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
 
 
 def to_xlsx(frame: pd.DataFrame, sheet: str = "Gegevens") -> bytes:

@@ -354,12 +354,3 @@ def spending_by(spending: pd.DataFrame, by: Literal["area", "project", "law"]) -
     df = spending.assign(**{by: spending[by].fillna("niet toegewezen")})
     return (df.groupby(by, as_index=False)["amount_eur"].sum()
             .sort_values("amount_eur", ascending=False).reset_index(drop=True))
-
-
-def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """CSV for Dutch spreadsheets: semicolons, decimal commas, UTF-8 with BOM."""
-    out = df.copy()
-    for col in out.columns:
-        if out[col].map(lambda v: isinstance(v, list)).any():
-            out[col] = out[col].map(lambda v: ", ".join(map(str, v)) if isinstance(v, list) else v)
-    return out.to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import monitoring, spc
+from dashboard import exports, monitoring, spc
 from dashboard.queries import QUERIES
 from dashboard.queries_monitoring import MONITORING_QUERIES
 from dashboard.roles import AccessDenied, Role
@@ -246,7 +246,7 @@ def test_spending_per_area_and_project_keeps_the_total(demo):
 
 
 def test_csv_download_suits_dutch_spreadsheets():
-    data = monitoring.to_csv_bytes(pd.DataFrame({"Gebied": ["Daalhof"], "Fte": [1.5],
+    data = exports.to_csv(pd.DataFrame({"Gebied": ["Daalhof"], "Fte": [1.5],
                                                  "Domeinen": [["Wmo", "Zvw"]]}))
     assert data.startswith(b"\xef\xbb\xbf")
     back = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig")
