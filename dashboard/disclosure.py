@@ -104,6 +104,14 @@ def mark_small(count: float | int | None) -> str:
     return f"{text} (klein aantal)" if is_small(count) else text
 
 
+def mark_small_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Internal tables: the given count columns as text, small counts marked."""
+    out = frame.copy()
+    for column in columns:
+        out[column] = out[column].map(mark_small)
+    return out
+
+
 # ---------------------------------------------------------------- tables with totals
 
 

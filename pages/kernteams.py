@@ -4,7 +4,7 @@ a comparison across teams that accounts for team size, and the teams with a sign
 import altair as alt
 import streamlit as st
 
-from dashboard import charts, monitoring, ui, views
+from dashboard import charts, disclosure, monitoring, ui, views
 from dashboard.i18n import fmt_number
 
 ui.entry_guard()
@@ -76,7 +76,7 @@ chart = charts.spc_chart(
     title=f"{team} · {names[team]}", y_title=metric.short, x_title="Kwartaal",
     interventions=list(zip(team_iv["started_on"], team_iv["label"], strict=True)))
 frame = charts.spc_frame(analysis, list(series["quarter_start"]), list(series["quarter"]))
-frame["numerator"] = list(series[metric.numerator])
+frame["numerator"] = [disclosure.mark_small(v) for v in series[metric.numerator]]
 frame["denominator"] = list(series[metric.denominator])
 views.chart_with_table(
     chart, frame,
@@ -140,8 +140,9 @@ chosen_q = views.url_select("Kwartaal", {q: q for q in sorted(quarters["quarter"
 rows = quarters[quarters["quarter"] == chosen_q].copy()
 for key, m in monitoring.METRICS.items():
     rows[f"rate_{key}"] = rows[m.numerator] / rows[m.denominator] * m.multiplier
+COUNTS = ["with_care_plan", "discussed_mdo", "ed_visits", "admissions", "readmissions", "falls"]
 views.chart_with_table(
-    None, rows,
+    None, disclosure.mark_small_columns(rows, COUNTS),
     columns={"team": "Kernteam", "area": "Gebied", "practice": "PlusPraktijk",
              "frail_elderly": "Kwetsbare ouderen", "with_care_plan": "Met zorgplan",
              "discussed_mdo": "Besproken in MDO", "ed_visits": "SEH-bezoeken",

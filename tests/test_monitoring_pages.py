@@ -44,6 +44,10 @@ def test_monitoring_pages_show_their_figures_for_every_role(app, role):
     assert "daling" in set(kt07["Richting"])
     assert at.selectbox(key="kt_team").value == "KT-07"  # opens on the strongest signal
     assert any(c.value.startswith("Beoordeling: **signaal**") for c in at.caption)
+    # internal pages show small counts, marked (SPEC §6)
+    results = next(d.value for d in at.dataframe if "Heropnames" in d.value.columns)
+    assert results["Heropnames"].str.endswith("(klein aantal)").any()
+    assert not results["Met zorgplan"].str.endswith("(klein aantal)").all()
 
     at.switch_page(MONITORING["Welzijnscoaches"]).run()
     assert not at.exception and at.title[0].value == "Welzijnscoaches"
