@@ -18,6 +18,7 @@ for spec in pages_for(role):
 # screen readers and axe reject), so a single-section navigation stays a plain list.
 page = st.navigation(sections if len(sections) > 1 else next(iter(sections.values())),
                      expanded=True)  # every page visible, no "meer tonen"
+ui.remember_requested_page()
 ui.sidebar_account()
 if ui.password_change_required():
     ui.password_change_form()

@@ -132,5 +132,15 @@ def home_page_for(role: Role) -> PageSpec:
     return next((p for p in visible if p.permission is Permission.VIEW_INTERNAL), visible[0])
 
 
+def requested_internal_page(url: str | None) -> PageSpec | None:
+    """The internal page a URL points at (e.g. ``…/kaart``), if any: used to remember a
+    shared link that an anonymous visitor opened before signing in."""
+    if not url:
+        return None
+    last = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return next((p for p in PAGES if p.url_path == last and p.permission is not Permission.VIEW_PUBLIC),
+                None)
+
+
 # The page served at "/" for every role, so that links to it never depend on who opens them.
 DEFAULT_PAGE = next(p for p in PAGES if p.title == "Geleerde lessen")

@@ -13,7 +13,7 @@ from streamlit.errors import StreamlitDuplicateElementKey
 
 from dashboard import accounts, auth, exports, labels, queries, sso
 from dashboard.i18n import VEGA_FORMAT_LOCALE, VEGA_TIME_LOCALE
-from dashboard.roles import ROLE_LABELS, Role
+from dashboard.roles import PAGES, ROLE_LABELS, Role, pages_for, requested_internal_page
 from data_loaders.db import database_url, make_engine
 
 CACHE_TTL = dt.timedelta(minutes=10)
@@ -204,10 +204,33 @@ def entry_guard() -> None:
         st.switch_page(ENTRY_SCRIPT)
 
 
+_REQUESTED = "requested_page"
+
+
+def remember_requested_page() -> None:
+    """A shared link to an internal page, opened before signing in: remember the page and
+    its URL parameters (the view), and say that signing in opens it."""
+    if current_role() is not Role.PUBLIEK:
+        return
+    spec = requested_internal_page(st.context.url)
+    if spec is not None:
+        st.session_state[_REQUESTED] = (spec.path, {k: st.query_params.get_all(k)
+                                                    for k in st.query_params})
+    remembered = st.session_state.get(_REQUESTED)
+    if remembered:
+        title = next(p.title for p in PAGES if p.path == remembered[0])
+        st.sidebar.info(f"Log in om de pagina {title} te openen.", icon=":material/lock:")
+
+
 def land_after_sign_in(default_path: str) -> None:
-    """Right after signing in, open the role's default page (Overzicht)."""
-    if st.session_state.pop("land_on_default", False):
-        st.switch_page(default_path)
+    """Right after signing in, open the page a shared link asked for (if the role may see
+    it, with the link's view), else the role's home page (Overzicht)."""
+    if not st.session_state.pop("land_on_default", False):
+        return
+    path, params = st.session_state.pop(_REQUESTED, (default_path, {}))
+    if path not in {p.path for p in pages_for(current_role())}:
+        path, params = default_path, {}
+    st.switch_page(path, query_params=params or None)
 
 
 # ---------------------------------------------------------------- page furniture

@@ -127,3 +127,21 @@ def test_a_fresh_server_never_runs_an_internal_page_for_an_anonymous_visitor(
         assert "Overzicht" not in nav and "besluiten" not in nav.lower()
         assert "AccessDenied" not in (tmp_path / "log").read_text()
         context.close()
+
+
+def test_a_shared_map_link_opens_its_view_after_signing_in(live_app, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="nl-NL")
+    page = context.new_page()
+    page.goto(f"{live_app}/kaart?indicator=ggz_kosten&periode=2020")
+    wait_until_idle(page)
+    page.get_by_text("Log in om de pagina Kaart te openen.").wait_for()
+    if page.get_by_role("dialog").count():  # Streamlit's own "page not found" notice
+        page.keyboard.press("Escape")
+    page.get_by_label("Gebruikersnaam").fill("bestuurder")
+    page.get_by_label("Wachtwoord").fill("demo")
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("heading", name="Kaart", level=1).wait_for(timeout=60_000)
+    wait_until_idle(page)
+    assert "/kaart?" in page.url and "indicator=ggz_kosten" in page.url and "periode=2020" in page.url
+    assert page.get_by_text("GGZ-kosten per inwoner").first.is_visible()
+    context.close()

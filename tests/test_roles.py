@@ -57,3 +57,13 @@ def test_permissions_grow_with_the_role():
 def test_refusal_says_in_dutch_which_role_may_not_do_what():
     with pytest.raises(AccessDenied, match="Geen toegang: de rol 'Bestuurder' mag dit niet"):
         require(Role.BESTUURDER, Permission.EDIT_DATA)
+
+
+def test_a_shared_link_to_an_internal_page_is_recognised():
+    from dashboard.roles import requested_internal_page
+
+    assert requested_internal_page("https://dashboard.example.nl/kaart").title == "Kaart"
+    assert requested_internal_page("http://localhost:8501/besluiten/").title == "Besluiten"
+    assert requested_internal_page("http://localhost:8501/") is None
+    assert requested_internal_page("http://localhost:8501/toegankelijkheid") is None  # public
+    assert requested_internal_page(None) is None
