@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from dashboard import audit
 from dashboard.auth import hash_password
-from data_loaders.db import make_engine, transaction
+from data_loaders.db import DEFAULT_SQLITE_PATH, database_url, make_engine, transaction
 from data_loaders.migrate import upgrade
 from data_loaders.models import (
     BODIES,
@@ -631,19 +631,28 @@ def prepare_database(url: str | None = None, as_of: dt.date | None = None,
     return engine
 
 
+def wants_demo(url: str, *, no_demo: bool, demo: bool) -> bool:
+    """Demo data goes only into the embedded SQLite database, unless asked for explicitly:
+    ``make run`` against a production PostgreSQL must never fill it with invented figures."""
+    return not no_demo and (demo or url == f"sqlite:///{DEFAULT_SQLITE_PATH}")
+
+
 def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Migrate and seed the Lerend Netwerk database.")
     parser.add_argument("--no-demo", action="store_true",
                         help="only migrate and sync the area registry (production)")
+    parser.add_argument("--demo", action="store_true",
+                        help="seed demo data also into a database other than the embedded SQLite file")
     args = parser.parse_args(list(argv) if argv is not None else None)
-    engine = prepare_database(demo=not args.no_demo)
+    url = database_url()
+    demo = wants_demo(url, no_demo=args.no_demo, demo=args.demo)
+    engine = prepare_database(url, demo=demo)
     with transaction(engine) as session:
         n_areas = session.scalar(select(func.count()).select_from(Area))
-    print(f"Database ready at {engine.url.render_as_string(hide_password=True)}: {n_areas} areas.")
+    kind = "demo data" if demo else "no demo data"
+    print(f"Database ready at {engine.url.render_as_string(hide_password=True)}: {n_areas} areas, {kind}.")
     return 0
 
 
 if __name__ == "__main__":
     raise SystemExit(main())
-
-

@@ -130,3 +130,14 @@ def test_models_and_migrations_agree(empty_db_url):
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     engine.dispose()
     assert diff == []
+
+
+def test_demo_data_never_goes_into_a_production_database_by_default():
+    from data_loaders.db import DEFAULT_SQLITE_PATH
+    from data_loaders.seed import wants_demo
+
+    embedded = f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    assert wants_demo(embedded, no_demo=False, demo=False)
+    assert not wants_demo("postgresql+psycopg://lerend@db/ln", no_demo=False, demo=False)
+    assert wants_demo("postgresql+psycopg://lerend@db/ln", no_demo=False, demo=True)
+    assert not wants_demo(embedded, no_demo=True, demo=False)
