@@ -79,8 +79,10 @@ def clear_form(key: str) -> None:
 
 
 def show_problems(result: WriteResult) -> None:
-    lines = "\n".join(f"- **{p.label or 'Rij'}**: {p.message}" for p in result.problems)
-    st.error(f"Niet opgeslagen. Controleer:\n\n{lines}" if lines else result.message,
+    from dashboard.ui import escape_md  # problems quote what the user typed
+
+    lines = "\n".join(f"- **{p.label or 'Rij'}**: {escape_md(p.message)}" for p in result.problems)
+    st.error(f"Niet opgeslagen. Controleer:\n\n{lines}" if lines else escape_md(result.message),
              icon=":material/error:")
 
 

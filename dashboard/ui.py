@@ -4,6 +4,7 @@ account box, the demo-data marker and chart/table conventions. Pages call these.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import altair as alt
@@ -17,6 +18,19 @@ from dashboard.roles import PAGES, ROLE_LABELS, Role, pages_for, requested_inter
 from data_loaders.db import database_url, make_engine
 
 CACHE_TTL = dt.timedelta(minutes=10)
+
+
+# Characters that make markdown out of plain text: emphasis, links and images, raw HTML,
+# headings, tables, strikethrough and maths. Backslash-escaped, they show as themselves.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#!|~$])")
+
+
+def escape_md(text: Any) -> str:
+    """User-entered text for ``st.markdown``/``st.write``/``st.caption``/widget labels: shown
+    literally, never as a link, image, HTML or heading (those calls all render markdown)."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return ""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
 def _secrets() -> dict[str, Any] | None:

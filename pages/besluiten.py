@@ -76,7 +76,7 @@ with board:
         col.subheader(f"{name.capitalize()} ({len(group)})")
         for row in group.itertuples():
             with col.container(border=True):
-                st.markdown(f"**{row.subject}**")
+                st.markdown(f"**{ui.escape_md(row.subject)}**")
                 st.caption(f"{row.programme} · {row.body} · {fmt_date(row.decided_on)}")
                 s = strength[int(row.id)]
                 st.markdown(f":{STRENGTH_COLOURS[s.level]}[Bewijskracht: {s.label}]")
@@ -125,15 +125,15 @@ series = series_of(int(chosen))
 s = strength[int(chosen)]
 
 with st.container(border=True):
-    st.subheader(f"{decision['subject']}: {decision['outcome']}")
+    st.subheader(f"{ui.escape_md(decision['subject'])}: {decision['outcome']}")
     st.caption(f"{decision['programme']} · besloten door {decision['body']} op "
                f"{fmt_date(decision['decided_on'])} · status {decision['status']} · evaluatie op "
                f"{fmt_date(decision['review_on'])}"
                + (" (verlopen)" if decision["review_due"] else ""))
     st.badge(f"Bewijskracht: {s.label}", color=STRENGTH_COLOURS[s.level], icon=":material/insights:")
-    st.markdown(f"**Onderbouwing.** {decision['rationale']}")
+    st.markdown(f"**Onderbouwing.** {ui.escape_md(decision['rationale'])}")
     if decision["expected_effect"]:
-        st.markdown(f"**Verwacht effect.** {decision['expected_effect']}")
+        st.markdown(f"**Verwacht effect.** {ui.escape_md(decision['expected_effect'])}")
     st.markdown("**Gebieden.** " + (", ".join(decision["areas"]) or "–"))
 
 if not series:
@@ -180,5 +180,5 @@ linked = links[links["decision_id"] == int(chosen)]
 if linked.empty:
     ui.empty_state("Geen casussen gekoppeld.")
 for row in linked.itertuples():
-    st.page_link("pages/casussen.py", label=f"{row.code} · {row.title}",
+    st.page_link("pages/casussen.py", label=f"{ui.escape_md(row.code)} · {ui.escape_md(row.title)}",
                  icon=":material/menu_book:", query_params={"zoek": row.code})

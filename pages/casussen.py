@@ -67,10 +67,10 @@ st.subheader("Casussen")
 links = ui.load("decision_case_links")
 for case in shown.itertuples():
     used = links[links["case_id"] == case.id]
-    with st.expander(f"{case.code} · {case.title} ({case.area or 'gebied onbekend'})"):
+    with st.expander(f"{ui.escape_md(case.code)} · {ui.escape_md(case.title)} ({case.area or 'gebied onbekend'})"):
         st.markdown(f"*Knelpunt {case.knelpunt}: {labels.KNELPUNTEN[case.knelpunt]}*")
-        st.write(case.summary)
-        st.markdown(f"**Les:** {case.lessons}")
+        st.markdown(ui.escape_md(case.summary))
+        st.markdown(f"**Les:** {ui.escape_md(case.lessons)}")
         st.caption(f"Domeinen: {', '.join(case.domains) or '–'} · vastgelegd "
                    f"{fmt_date(case.recorded_on)} · "
                    + ("publiceerbaar" if case.publishable else "niet publiceerbaar"))
@@ -78,5 +78,5 @@ for case in shown.itertuples():
             st.caption("Nog niet gebruikt in een besluit.")
         for row in used.itertuples():
             st.page_link("pages/besluiten.py", icon=":material/gavel:",
-                         label=f"Besluit {fmt_date(row.decided_on)}: {row.subject} ({row.outcome})",
+                         label=f"Besluit {fmt_date(row.decided_on)}: {ui.escape_md(row.subject)} ({row.outcome})",
                          query_params={"besluit": str(row.decision_id)})

@@ -103,7 +103,8 @@ with edit_tab:
                     st.session_state[confirm_key] = True
                     st.rerun()
             else:
-                st.warning(f"Weet je zeker dat je **{described[row_id]}** wilt verwijderen? "
+                st.warning(f"Weet je zeker dat je **{ui.escape_md(described[row_id])}** wilt "
+                           "verwijderen? "
                            + ("De rij verdwijnt uit het dashboard; de gegevens blijven in het "
                               "auditlog bewaard." if ds.soft_delete else
                               "De cijfers verdwijnen; de oude waarden blijven in het auditlog."),

@@ -32,7 +32,7 @@ single = None
 if raw is not None:
     match = lessons[lessons["id"].astype(str) == raw]
     if match.empty:
-        st.warning(f"De les uit de link ('{raw}') bestaat niet of is niet gepubliceerd. "
+        st.warning(f"De les uit de link ('{ui.escape_md(raw)}') bestaat niet of is niet gepubliceerd. "
                    "Hieronder staan alle gepubliceerde lessen.", icon=":material/link_off:")
     else:
         single = match
@@ -41,14 +41,14 @@ if raw is not None:
 
 def show_lesson(lesson) -> None:  # type: ignore[no-untyped-def]
     with st.container(border=True):
-        st.subheader(lesson.subject)
+        st.subheader(ui.escape_md(lesson.subject))
         st.caption(f"{lesson.programme} · {lesson.body} · besloten op {fmt_date(lesson.decided_on)}")
         st.markdown(f"**Besluit: {lesson.outcome}**")
-        st.write(lesson.public_summary)
+        st.markdown(ui.escape_md(lesson.public_summary))
         used = lesson_cases[lesson_cases["decision_id"] == lesson.id]
         if not used.empty:
             st.markdown("**Casussen achter dit besluit:** "
-                        + "; ".join(f"{c.title} ({c.lessons})" for c in used.itertuples()))
+                        + "; ".join(f"{ui.escape_md(c.title)} ({ui.escape_md(c.lessons)})" for c in used.itertuples()))
         st.page_link(PAGE, label="Link naar deze les", icon=":material/link:",
                      query_params={"les": str(lesson.id)})
 
@@ -130,10 +130,10 @@ else:
     shown = cases[cases["knelpunt"].isin(chosen)] if chosen else cases
     st.caption(f"{len(shown)} van {len(cases)} gepubliceerde casussen")
     for case in shown.itertuples():
-        with st.expander(f"{case.title} ({case.area or 'gebied onbekend'})"):
+        with st.expander(f"{ui.escape_md(case.title)} ({case.area or 'gebied onbekend'})"):
             st.markdown(f"*Knelpunt: {labels.KNELPUNTEN[case.knelpunt]}*")
-            st.write(case.summary)
-            st.markdown(f"**Les:** {case.lessons}")
+            st.markdown(ui.escape_md(case.summary))
+            st.markdown(f"**Les:** {ui.escape_md(case.lessons)}")
 
 st.divider()
 st.page_link("pages/toegankelijkheid.py", label="Toegankelijkheidsverklaring",

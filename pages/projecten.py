@@ -116,7 +116,7 @@ for col, s in zip(st.columns(len(statuses)), statuses, strict=True):
         st.markdown(f"**{s.capitalize()}** ({len(group)})")
         for r in group.itertuples():
             with st.container(border=True):
-                st.markdown(f"**{r.code}** {r.name}")
+                st.markdown(f"**{ui.escape_md(r.code)}** {ui.escape_md(r.name)}")
                 st.badge(r.health, color=HEALTH_BADGE.get(r.health, "gray"))
                 if r.overdue:
                     st.badge(f"{r.overdue} mijlpaal over tijd", color="red",
@@ -129,7 +129,7 @@ options = dict(zip(overview["code"], overview["code"] + " · " + overview["name"
 code = views.url_select("Project", options, param="project", key="pr_project",
                         default=next(iter(options)))
 p = overview.set_index("code").loc[code]
-st.markdown(f"### {p['name']}")
+st.markdown(f"### {ui.escape_md(p['name'])}")
 st.badge(p["status"], color="blue")
 st.badge(p["health"], color=HEALTH_BADGE.get(p["health"], "gray"))
 a, b = st.columns(2)
@@ -140,7 +140,7 @@ with a:
     if p["domain_count"] < monitoring.MIN_DOMAINS:
         st.error(f"Dit project overstijgt minder dan {monitoring.MIN_DOMAINS} domeinen.")
 with b:
-    st.markdown(f"**Contactpersoon (rol):** {p['contact_role'] or '–'}")
+    st.markdown(f"**Contactpersoon (rol):** {ui.escape_md(p['contact_role']) or '–'}")
     st.markdown(f"**Budget:** {fmt_euro(p['budget_eur'])}")
     st.markdown(f"**Looptijd:** {fmt_date(p['started_on'])} t/m {fmt_date(p['ends_on'])}")
 for field, label in (("goal", "Doel"), ("approach", "Aanpak en planning"),

@@ -33,7 +33,7 @@ for number, section in enumerate(sections, start=1):
             st.caption(f"In totaal {all_signals} signalen bij de kernteams; alle signalen en "
                        "run charts staan op de pagina Kernteams.")
         for item in section.items:
-            st.markdown(f"- **{item.title}** — {item.detail}")
+            st.markdown(f"- **{ui.escape_md(item.title)}** — {ui.escape_md(item.detail)}")
 
 projects = writes.list_rows(engine, role, "project")
 report = meeting.meeting_report_html(sections, projects, today,

@@ -116,6 +116,43 @@ def test_migrations_go_down_and_up_again(empty_db_url):
     engine.dispose()
 
 
+def test_migrations_go_down_and_up_again_with_demo_data_present(empty_db_url):
+    """A production database holds data: downgrading it to base and upgrading again must work."""
+    from data_loaders.db import make_engine
+    from data_loaders.migrate import downgrade, upgrade
+
+    prepare_database(empty_db_url, as_of=AS_OF).dispose()
+    engine = make_engine(empty_db_url)
+    with transaction(engine) as s:
+        assert count(s, Kernteam) == 35  # really seeded before going down
+    engine.dispose()
+    downgrade(empty_db_url, "base")
+    engine = make_engine(empty_db_url)
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    engine.dispose()
+    upgrade(empty_db_url)
+    engine = make_engine(empty_db_url)
+    assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+    with transaction(engine) as s:
+        assert count(s, Kernteam) == 0  # the schema is back, empty
+    engine.dispose()
+    engine = prepare_database(empty_db_url, as_of=AS_OF)  # and can be seeded again
+    with transaction(engine) as s:
+        assert count(s, Kernteam) == 35
+    engine.dispose()
+
+
+def test_migration_history_has_exactly_one_head():
+    """Two heads (two branches adding a revision) would make ``upgrade head`` fail."""
+    from alembic.script import ScriptDirectory
+
+    from data_loaders.migrate import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert len(script.get_heads()) == 1
+    assert len(script.get_bases()) == 1
+
+
 def test_models_and_migrations_agree(empty_db_url):
     """A schema change without a migration would break a production upgrade."""
     from alembic.autogenerate import compare_metadata

@@ -52,3 +52,13 @@ def test_every_page_file_starts_with_the_entry_guard():
         if first != "ui.entry_guard()":
             missing.append(path.name)
     assert missing == []
+
+
+def test_escape_md_neutralises_markdown_and_html_but_keeps_ordinary_text():
+    from dashboard.ui import escape_md
+
+    assert escape_md("BZ-1: 12,5 % (wijk Noord). Goed!") == "BZ-1: 12,5 % (wijk Noord). Goed\\!"
+    escaped = escape_md('[x](javascript:alert(1)) ![i](u) <img src=x> *b* # h `c` $m$')
+    assert escaped == ("\\[x\\](javascript:alert(1)) \\!\\[i\\](u) \\<img src=x\\> \\*b\\* "
+                       "\\# h \\`c\\` \\$m\\$")
+    assert escape_md(None) == "" and escape_md(float("nan")) == ""

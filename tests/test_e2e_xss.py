@@ -1,0 +1,226 @@
+"""XSS in a real browser: script, HTML and markdown payloads saved in every free-text field
+come back as literal text on every page that shows them, and nothing of them runs.
+
+The payloads are written through ``dashboard.writes`` (the same audited functions the
+editing forms call) into a private copy of the demo database served by its own app; the
+sign-in username goes through the sign-in form itself and ends up in the audit log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from dashboard import writes
+from dashboard.queries import QUERIES
+from dashboard.roles import Role
+from data_loaders.db import make_engine
+from tests.conftest import ARTIFACTS, copy_of_demo, running_app
+from tests.test_e2e import wait_until_idle
+from tests.test_e2e_beheer import signed_in
+
+pytestmark = pytest.mark.browser
+
+IMG = '<img src=x onerror="window.__xss=1">'
+SCRIPT = "<script>window.__xss=1</script>"
+MD_LINK = "[klikmij](javascript:window.__xss=1)"
+MD_IMAGE = "![plaatje](https://example.invalid/x.png)"
+JS_URL = "javascript:alert(1)"
+PARTS = (IMG, SCRIPT, MD_LINK, MD_IMAGE, JS_URL)
+
+
+def payload(field: str) -> str:
+    """A distinct payload per field, so a missing field is noticed: name + every attack."""
+    return f"XSS-{field} {IMG} {SCRIPT} {MD_LINK} {MD_IMAGE} {JS_URL} *nadruk* # kop"
+
+
+PROJECT_FIELDS = ("name", "goal", "approach", "participants", "facilities", "expected_results",
+                  "resident_participation", "contact_role")
+DECISION_FIELDS = ("subject", "rationale", "expected_effect")
+CASE_FIELDS = ("title", "summary", "lessons")
+LIMITS = {"contact_role": 120}
+
+
+@dataclass
+class Planted:
+    url: str
+    project_code: str
+    decision_id: int
+
+
+def _save(engine, dataset: str, row_id: int, fields: tuple[str, ...]) -> None:
+    row = writes.get_row(engine, Role.PROGRAMMATEAM, dataset, row_id)
+    assert row is not None
+    values = {k: v for k, v in row.items() if k not in ("id", "version", "public_summary",
+                                                          "published")}
+    values.update({f: payload(f)[:LIMITS.get(f, 200) if f in ("name", "subject", "title",
+                                                                "contact_role") else None]
+                   for f in fields})
+    result = writes.update(engine, "programmateam", Role.PROGRAMMATEAM, dataset, row_id,
+                           row["version"], values)
+    assert result.ok, result.message
+
+
+def plant(db_url: str) -> tuple[str, int]:
+    engine = make_engine(db_url)
+    try:
+        links = QUERIES["decision_case_links"](engine, Role.BESTUURDER)
+        lessons = QUERIES["published_lessons"](engine, Role.PUBLIEK)
+        linked = links[links["decision_id"].isin(lessons["id"])].iloc[0]
+        decision_id, case_id = int(linked["decision_id"]), int(linked["case_id"])
+        _save(engine, "decision", decision_id, DECISION_FIELDS)
+        row = writes.get_row(engine, Role.PROGRAMMATEAM, "decision", decision_id)
+        published = writes.publish_decision(engine, "programmateam", Role.PROGRAMMATEAM,
+                                             decision_id, row["version"],
+                                             payload("public_summary"))
+        assert published.ok, published.message
+        _save(engine, "case", case_id, CASE_FIELDS)
+        projects = writes.list_rows(engine, Role.PROGRAMMATEAM, "project")
+        project = projects.iloc[0]
+        _save(engine, "project", int(project["id"]), PROJECT_FIELDS)
+        return str(project["code"]), decision_id
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def planted(demo_sqlite_url: str, tmp_path_factory: pytest.TempPathFactory
+            ) -> Iterator[Planted]:
+    workdir: Path = tmp_path_factory.mktemp("xss")
+    db_url = copy_of_demo(demo_sqlite_url, workdir)
+    code, decision_id = plant(db_url)
+    with running_app(db_url, workdir / "streamlit.log") as url:
+        yield Planted(url, code, decision_id)
+
+
+CHECK = """() => ({
+  xss: typeof window.__xss,
+  injectedImages: [...document.querySelectorAll('img')].filter(
+      i => i.getAttribute('src') === 'x' || (i.getAttribute('src') || '').includes('example.invalid')).length,
+  injectedScripts: [...document.querySelectorAll('script')].filter(
+      s => s.textContent.includes('__xss')).length,
+  handlers: [...document.querySelectorAll('[onerror]')].length,
+  jsLinks: [...document.querySelectorAll('a')].filter(
+      a => (a.getAttribute('href') || '').trim().toLowerCase().startsWith('javascript')
+           || (a.textContent.includes('klikmij') && !a.textContent.includes('[klikmij]'))).length,
+  text: document.body.innerText,
+})"""
+
+
+def assert_inert(page, where: str) -> str:  # noqa: ANN001
+    page.wait_for_timeout(500)  # let any injected handler fire
+    found = page.evaluate(CHECK)
+    assert found["xss"] == "undefined", f"{where}: a payload ran"
+    assert found["injectedImages"] == 0, f"{where}: an injected image was rendered"
+    assert found["injectedScripts"] == 0, f"{where}: an injected script element exists"
+    assert found["handlers"] == 0, f"{where}: an element with an onerror handler exists"
+    assert found["jsLinks"] == 0, f"{where}: a markdown payload became a link"
+    return found["text"]
+
+
+def assert_literal(text: str, field: str, where: str) -> None:
+    expected = payload(field)[:LIMITS.get(field, 10_000)]
+    for part in PARTS:
+        if part in expected:
+            assert part in text, f"{where}: {part!r} of {field} is not shown literally"
+    assert f"XSS-{field}" in text, f"{where}: {field} is not shown"
+
+
+def open_page(page, url: str) -> None:  # noqa: ANN001
+    page.goto(url)
+    wait_until_idle(page)
+
+
+def navigate(page, title: str) -> None:  # noqa: ANN001
+    """Through the sidebar: a new page load would start a new, signed-out session."""
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+    page.get_by_role("heading", name=title, level=1).wait_for(timeout=60_000)
+    wait_until_idle(page)
+
+
+def pick(page, label: str, text: str) -> None:  # noqa: ANN001
+    """Choose the option of a select box that contains ``text`` (typed to filter the list)."""
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    page.keyboard.type(text)
+    page.get_by_role("option").filter(has_text=text).first.click()
+    wait_until_idle(page)
+
+
+def test_payloads_come_back_as_literal_text_on_every_page(planted, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    # The public page, not signed in: the published summary and the cases behind it.
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale="nl-NL")
+    page = context.new_page()
+    open_page(page, f"{planted.url}/?les={planted.decision_id}")  # the default page
+    assert not page.get_by_text("Page not found").is_visible()
+    text = assert_inert(page, "Geleerde lessen")
+    for field in ("subject", "public_summary", "title", "lessons"):
+        assert_literal(text, field, "Geleerde lessen")
+    page.screenshot(path=str(ARTIFACTS / "xss-geleerde-lessen.png"), full_page=True)
+    context.close()
+
+    context, page = signed_in(browser, planted.url, "beheerder")
+    navigate(page, "Besluiten")
+    pick(page, "Toon bewijs bij besluit", "XSS-subject")
+    text = assert_inert(page, "Besluiten")
+    for field in DECISION_FIELDS:
+        assert_literal(text, field, "Besluiten")
+    page.screenshot(path=str(ARTIFACTS / "xss-besluiten.png"), full_page=True)
+
+    navigate(page, "Casussen")
+    page.get_by_text("XSS-title").first.click()  # open the case's expander
+    wait_until_idle(page)
+    text = assert_inert(page, "Casussen")
+    for field in CASE_FIELDS:
+        assert_literal(text, field, "Casussen")
+    page.screenshot(path=str(ARTIFACTS / "xss-casussen.png"), full_page=True)
+
+    navigate(page, "Projecten")
+    pick(page, "Project", "XSS-name")
+    text = assert_inert(page, "Projecten")
+    for field in PROJECT_FIELDS:
+        assert_literal(text, field, "Projecten")
+    page.screenshot(path=str(ARTIFACTS / "xss-projecten.png"), full_page=True)
+
+    # Gegevens beheren shows the stored values in the edit form's inputs.
+    navigate(page, "Gegevens beheren")
+    search = page.get_by_label("Zoeken")
+    search.fill(planted.project_code)
+    search.press("Enter")
+    wait_until_idle(page)
+    assert_inert(page, "Gegevens beheren")
+    form = page.get_by_test_id("stForm").first
+    assert form.get_by_label("Naam", exact=True).input_value() == payload("name")
+    assert form.get_by_label("Doel (optioneel)", exact=True).input_value() == payload("goal")
+    page.screenshot(path=str(ARTIFACTS / "xss-gegevens-beheren.png"), full_page=True)
+    context.close()
+
+
+def test_a_payload_as_sign_in_username_stays_text_in_the_audit_log(planted, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale="nl-NL")
+    page = context.new_page()
+    open_page(page, planted.url)
+    username = f"{IMG}{MD_LINK}"
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill("fout")
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_text("Onbekende gebruikersnaam of onjuist wachtwoord.").wait_for()
+    assert_inert(page, "aanmelden")
+    context.close()
+
+    context, page = signed_in(browser, planted.url, "beheerder")
+    navigate(page, "Auditlog")
+    assert_inert(page, "Auditlog")
+    page.get_by_role("combobox", name="Gebruiker").click()
+    option = page.get_by_role("option", name=username, exact=True)
+    option.wait_for()
+    option.click()
+    wait_until_idle(page)
+    text = assert_inert(page, "Auditlog")
+    assert "1 regels" in text  # the failed sign-in, found by its literal username
+    page.screenshot(path=str(ARTIFACTS / "xss-auditlog.png"), full_page=True)
+    context.close()
