@@ -102,7 +102,7 @@ def generate(url: str, seed: int = 1) -> dict[str, float]:
         s.add(Setting(key="caseload_norm_per_fte", value=30))
         for username, role in DEMO_ACCOUNTS.items():  # the benchmark signs in as these
             s.add(User(username=username, password_hash=hash_password(DEMO_PASSWORD), role=role,
-                       is_demo=True))
+                       is_demo=False))  # not demo data, so no forced password change
         s.flush()
         programme_id = prog.id
     cols = int(np.ceil(np.sqrt(N_BUURTEN * 1.2)))
