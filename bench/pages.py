@@ -31,8 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 AS_OF = dt.date(2026, 11, 23)
 # National scale: the pages whose data grows with the number of areas, first.
-NATIONAL_PAGES = ["Kaart", "Overzicht", "Kernteams", "Welzijnscoaches", "Indicatoren",
-                  "Wijkprofiel"]
+NATIONAL_PAGES = ["Kaart", "Overzicht", "Kernteams", "Welzijnscoaches"]
 TARGET_DEMO_MS, TARGET_NATIONAL_MS, TARGET_MAP_BYTES = 300, 1000, 5 * 1024 * 1024
 
 
@@ -216,56 +215,68 @@ def main() -> int:
     def log(msg: str) -> None:
         print(f"[{dt.datetime.now(dt.UTC):%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
 
+    def flush() -> str:
+        """Write what is measured so far (a later failing section loses nothing)."""
+        text = "\n".join([*report, *[line for sec in sections for line in (*sec, "")],
+                          *(["## National data generation", "", *gen_times, ""] if gen_times else []),
+                          notes.read_text() if notes.exists() else ""])
+        if args.write:
+            (ROOT / "bench" / "RESULTS.md").write_text(text + "\n")
+        return text
+
+    def section(title: str, fn) -> None:  # type: ignore[no-untyped-def]
+        log(title)
+        try:
+            sections.append(fn())
+        except Exception as exc:  # noqa: BLE001 - report it and go on with the next section
+            sections.append([f"## {title}", "", f"FAILED: {type(exc).__name__}: {exc}"])
+        flush()
+
+    notes = ROOT / "bench" / "NOTES.md"
     with tempfile.TemporaryDirectory() as tmp, contextlib_pg(not args.skip_postgres) as pg:
         demo_url = f"sqlite:///{tmp}/demo.sqlite"
         prepare_database(demo_url, as_of=AS_OF).dispose()
-        log("demo SQLite")
-        demo = scenario(demo_url, None, args.runs)
-        sections.append([f"## Demo data, SQLite (target warm ≤ {TARGET_DEMO_MS} ms)",
-                         f"Load average after: {loadavg()}", "", *table(demo, TARGET_DEMO_MS)])
-        if pg:
-            url = create_database(pg)
-            prepare_database(url, as_of=AS_OF).dispose()
-            log("demo PostgreSQL")
+
+        def demo(url: str, name: str) -> list[str]:
             res = scenario(url, None, args.runs)
-            sections.append([f"## Demo data, PostgreSQL 15 (target warm ≤ {TARGET_DEMO_MS} ms)",
-                             f"Load average after: {loadavg()}", "", *table(res, TARGET_DEMO_MS)])
+            return [f"## Demo data, {name} (target warm ≤ {TARGET_DEMO_MS} ms)", "",
+                    f"Load average after: {loadavg()}", "", *table(res, TARGET_DEMO_MS)]
+
+        section("Demo data, SQLite", lambda: demo(demo_url, "SQLite"))
+        if pg:
+            def demo_pg() -> list[str]:
+                url = create_database(pg)
+                prepare_database(url, as_of=AS_OF).dispose()
+                return demo(url, "PostgreSQL 15")
+            section("Demo data, PostgreSQL 15", demo_pg)
         if not args.skip_browser:
             from bench.concurrency import run as browse
-            log(f"{args.sessions} browser sessions")
-            sections.append(browse(demo_url, args.sessions, Path(tmp)))
+            section(f"{args.sessions} concurrent browser sessions",
+                    lambda: browse(demo_url, args.sessions, Path(tmp)))
         if not args.skip_national:
-            backends = [("SQLite", f"sqlite:///{tmp}/national.sqlite")]
+            backends = [("SQLite", lambda: f"sqlite:///{tmp}/national.sqlite")]
             if pg:
-                backends.append(("PostgreSQL 15", create_database(pg)))
-            for name, url in backends:
-                log(f"generating national data on {name}")
-                t0 = time.perf_counter()
-                steps = national.generate(url)
-                gen_times.append(f"- {name}: {time.perf_counter() - t0:,.0f} s ("
-                                 + ", ".join(f"{k} {v:,.0f} s" for k, v in steps.items()) + ")")
-                log(f"national {name}")
-                res = scenario(url, nat_titles, max(3, args.runs - 2))
-                sections.append([f"## National scale, {name} (target warm ≤ {TARGET_NATIONAL_MS} ms, "
-                                 "map spec ≤ 5 MB)",
-                                 f"{national.N_BUURTEN:,} buurten with polygons, "
-                                 f"{national.N_INDICATORS} indicators × {len(national.YEARS)} years "
-                                 f"({national.N_BUURTEN * national.N_INDICATORS * len(national.YEARS):,} "
-                                 f"values), {national.N_COACHES} coaches, {national.N_KERNTEAMS} "
-                                 f"kernteams. Pages: {'all' if nat_titles is None else ', '.join(nat_titles)}. "
-                                 f"Load average after: {loadavg()}", "",
-                                 *table(res, TARGET_NATIONAL_MS)])
-    for s in sections:
-        report += [*s, ""]
-    if gen_times:
-        report += ["## National data generation", "", *gen_times, ""]
-    notes = ROOT / "bench" / "NOTES.md"
-    if notes.exists():
-        report += [notes.read_text()]
-    text = "\n".join(report)
-    print(text)
-    if args.write:
-        (ROOT / "bench" / "RESULTS.md").write_text(text + "\n")
+                backends.append(("PostgreSQL 15", lambda: create_database(pg)))
+            for name, make_url in backends:
+                def nat(name: str = name, make_url=make_url) -> list[str]:  # type: ignore[no-untyped-def]
+                    url = make_url()
+                    t0 = time.perf_counter()
+                    steps = national.generate(url)
+                    gen_times.append(f"- {name}: {time.perf_counter() - t0:,.0f} s ("
+                                     + ", ".join(f"{k} {v:,.0f} s" for k, v in steps.items()) + ")")
+                    res = scenario(url, nat_titles, max(3, args.runs - 2))
+                    return [f"## National scale, {name} (target warm ≤ {TARGET_NATIONAL_MS} ms, "
+                            "map spec ≤ 5 MB)", "",
+                            f"{national.N_BUURTEN:,} buurten with polygons, "
+                            f"{national.N_INDICATORS} indicators × {len(national.YEARS)} years "
+                            f"({national.N_BUURTEN * national.N_INDICATORS * len(national.YEARS):,} "
+                            f"values), {national.N_COACHES} coaches, {national.N_KERNTEAMS} "
+                            f"kernteams. Pages: "
+                            f"{'all' if nat_titles is None else ', '.join(nat_titles)}. "
+                            f"Load average after: {loadavg()}", "",
+                            *table(res, TARGET_NATIONAL_MS)]
+                section(f"National scale, {name}", nat)
+    print(flush())
     return 0
 
 
