@@ -98,6 +98,7 @@ def run_scenario(url: str, titles: list[str] | None, runs: int) -> list[dict]:
             if titles is not None and page.title not in titles:
                 continue
             ui.clear_caches()
+            at.query_params = {}  # a sidebar click in the browser drops the previous page's URL state
             t0 = time.perf_counter()
             at.switch_page(page.path).run()
             cold = time.perf_counter() - t0
