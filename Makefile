@@ -37,8 +37,9 @@ lint: $(VENV)/.dev
 clean:
 	rm -rf $(VENV) .pytest_cache
 
+# make bench [BENCH_FLAGS="--quick" or "--skip-national --skip-postgres ..."] -> bench/RESULTS.md
 bench: $(VENV)/.dev
-	$(BIN)/python bench/pages.py --write
+	$(BIN)/python bench/pages.py --write $(BENCH_FLAGS)
 
 # make backup [FILE=path]; make restore FILE=path (uses LN_DATABASE_URL or the embedded SQLite file)
 backup: $(VENV)/.runtime

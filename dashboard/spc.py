@@ -20,6 +20,7 @@ Rules
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ def longest_run_limit(n_useful: int) -> int:
     return int(round(math.log2(n_useful))) + 3 if n_useful > 0 else 0
 
 
+@functools.lru_cache(maxsize=256)  # scipy's ppf costs ~1 ms; pages ask for it per series
 def crossings_limit(n_useful: int) -> int:
     """Anhøj: fewer crossings than this signal (5% lower limit of Binomial(n-1, 0.5))."""
     return int(binom.ppf(0.05, n_useful - 1, 0.5)) if n_useful > 1 else 0

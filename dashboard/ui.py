@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 import altair as alt
@@ -16,6 +17,11 @@ from dashboard import accounts, auth, exports, labels, queries, sso
 from dashboard.i18n import VEGA_FORMAT_LOCALE, VEGA_TIME_LOCALE
 from dashboard.roles import PAGES, ROLE_LABELS, Role, pages_for, requested_internal_page
 from data_loaders.db import database_url, make_engine
+
+# Altair validates every schema object when it is built *and* the whole spec again in
+# ``to_dict`` (which st.altair_chart calls). The first pass only improves tracebacks; it
+# cost ~40% of Wijkprofiel's render time (bench/RESULTS.md). Specs are still validated.
+alt.utils.schemapi.disable_debug_mode()
 
 CACHE_TTL = dt.timedelta(minutes=10)
 
@@ -60,9 +66,22 @@ def load(query: str, **params: Any) -> Any:
     return _load(query, current_role().value, database_url(_secrets()), tuple(sorted(params.items())))
 
 
+def computed(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)`` for a pure function of loaded frames (SPC verdicts over all
+    teams, say), cached like ``load``: it would otherwise rerun on every widget change."""
+    return _computed(fn, f"{fn.__module__}.{fn.__qualname__}", args, tuple(sorted(kwargs.items())))
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+def _computed(_fn: Callable[..., Any], name: str, args: tuple[Any, ...],
+              kwargs: tuple[tuple[str, Any], ...]) -> Any:
+    return _fn(*args, **dict(kwargs))
+
+
 def clear_caches() -> None:
     """After a write: drop cached reads so every role sees the new figures."""
     _load.clear()
+    _computed.clear()
     _is_demo.clear()
 
 

@@ -32,7 +32,7 @@ method_choice = views.url_select(
     help="Bij een interventie: de middenlijn en grenzen van de kwartalen ervóór doortrekken "
          "(bevroren basislijn), of na de interventie een nieuwe fase met eigen middenlijn.")
 method: monitoring.Method = "phases" if method_choice == "phases" else "baseline"
-verdicts = monitoring.team_verdicts(quarters, interventions, method=method)
+verdicts = ui.computed(monitoring.team_verdicts, quarters, interventions, method=method)
 signals = monitoring.signal_list(verdicts)
 teams = sorted(quarters["team"].unique())
 metric_signals = signals[signals["metric"] == metric_key]

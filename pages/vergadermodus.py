@@ -19,8 +19,8 @@ today = meeting.reference_date(engine)
 if flash := st.session_state.pop("meeting_flash", None):
     st.success(flash, icon=":material/check_circle:")
 
-signals, all_signals = meeting.new_kernteam_signals(ui.load("kernteam_quarters"),
-                                                    ui.load("kernteam_interventions"))
+signals, all_signals = ui.computed(meeting.new_kernteam_signals, ui.load("kernteam_quarters"),
+                                   ui.load("kernteam_interventions"))
 sections = meeting.agenda(engine, role, today, signals=signals)
 
 st.subheader(f"Agenda · {fmt_date(today, long=True)}")
