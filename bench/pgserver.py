@@ -1,5 +1,5 @@
-"""A throwaway PostgreSQL server for the benchmark (same recipe as tests/conftest.py's
-``pg_server`` fixture, as a plain context manager so the benchmark needs no pytest)."""
+"""A throwaway PostgreSQL server from Debian's binaries, used by the benchmark and by the
+test suite's ``pg_server`` fixture (a plain context manager, so it needs no pytest)."""
 
 from __future__ import annotations
 
@@ -62,11 +62,13 @@ def pg_server() -> Iterator[str]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def create_database(server_url: str) -> str:
+def create_database(server_url: str, template: str | None = None) -> str:
+    """Create a new database on the server (optionally a copy of ``template``); its URL."""
     import psycopg
 
-    name = f"ln_bench_{uuid.uuid4().hex[:12]}"
+    name = f"ln_{uuid.uuid4().hex[:12]}"
     conninfo = server_url.replace("postgresql+psycopg", "postgresql") + "/postgres"
+    clause = f' TEMPLATE "{template}"' if template else ""
     with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"{clause}')
     return f"{server_url}/{name}"

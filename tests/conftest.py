@@ -7,21 +7,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import glob
 import os
 import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
+from bench import pgserver
 from data_loaders.seed import prepare_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,10 +35,7 @@ def missing(what: str) -> None:
     pytest.skip(f"{what} not installed")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+free_port = pgserver.free_port
 
 
 # ---------------------------------------------------------------- SQLite
@@ -63,60 +58,19 @@ def fresh_sqlite_url(tmp_path: Path) -> str:
 # ---------------------------------------------------------------- PostgreSQL
 
 
-def _pg_bindir() -> Path | None:
-    for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
-        if Path(candidate, "initdb").exists():
-            return Path(candidate)
-    found = shutil.which("pg_ctl")
-    return Path(found).parent if found and shutil.which("initdb") else None
-
-
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[str]:
-    """Start a throwaway PostgreSQL server on a free loopback port; yield its base URL.
-
-    PostgreSQL refuses to run as root, so under root (CI) the cluster belongs to the
-    unprivileged ``postgres`` user.
-    """
-    bindir = _pg_bindir()
-    if bindir is None:
+    """A throwaway PostgreSQL server on a free loopback port (``bench.pgserver``); under
+    root (CI) the cluster belongs to the unprivileged ``postgres`` user."""
+    if pgserver.bindir() is None:
         missing("PostgreSQL (initdb/pg_ctl)")
-    assert bindir is not None
-    workdir = Path(tempfile.mkdtemp(prefix="ln-pg-"))
-    datadir, sockdir = workdir / "data", workdir / "sock"
-    sockdir.mkdir()
-    as_user: list[str] = []
-    user = os.environ.get("USER", "postgres")
-    if os.geteuid() == 0:
-        as_user, user = ["runuser", "-u", "postgres", "--"], "postgres"
-        shutil.chown(workdir, "postgres")
-        shutil.chown(sockdir, "postgres")
-    port = free_port()
-    subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(datadir), "-U", user,
-                    "-A", "trust", "-E", "UTF8", "--no-locale"],
-                   check=True, capture_output=True)
-    subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(datadir), "-w", "-l",
-                    str(workdir / "log"), "-o",
-                    f"-p {port} -k {sockdir} -c listen_addresses=127.0.0.1 -c fsync=off",
-                    "start"], check=True, capture_output=True)
-    try:
-        yield f"postgresql+psycopg://{user}@127.0.0.1:{port}"
-    finally:
-        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate",
-                        "stop"], capture_output=True)
-        shutil.rmtree(workdir, ignore_errors=True)
+    with pgserver.pg_server() as url:
+        yield url
 
 
 def create_pg_database(server_url: str, template: str | None = None) -> str:
     """Create a new database on the throwaway server (optionally a copy of ``template``)."""
-    import psycopg
-
-    name = f"ln_test_{uuid.uuid4().hex[:12]}"
-    conninfo = server_url.replace("postgresql+psycopg", "postgresql") + "/postgres"
-    clause = f' TEMPLATE "{template}"' if template else ""
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"{clause}')
-    return f"{server_url}/{name}"
+    return pgserver.create_database(server_url, template)
 
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
