@@ -4,6 +4,7 @@ beheren; a bestuurder, in a separate browser session, sees Overzicht change afte
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import ARTIFACTS
 from tests.test_e2e import wait_until_idle
@@ -24,6 +25,19 @@ def signed_in(browser, url: str, username: str):  # noqa: ANN001, ANN201
     return context, page
 
 
+def search_rows(page, code: str) -> None:  # noqa: ANN001
+    """Narrow Gegevens beheren to one project and wait until its form has replaced the
+    previous row's form (the caption renders before the form, so it alone is not enough)."""
+    search = page.get_by_label("Zoeken")
+    search.fill(code)
+    search.press("Enter")
+    page.get_by_text("1 van 12 rijen").wait_for(timeout=60_000)
+    wait_until_idle(page)
+    expect(page.get_by_test_id("stForm").first.get_by_label("Naam", exact=True)).to_have_count(
+        1, timeout=60_000)
+    wait_until_idle(page)
+
+
 def running_projects(page) -> list[str]:  # noqa: ANN001
     """The 'Projecten in uitvoering' metric of each programme, left to right."""
     page.get_by_text("Projecten in uitvoering").first.wait_for()
@@ -41,11 +55,7 @@ def test_programmateam_edit_shows_up_for_bestuurder_after_reload(live_app, brows
     team.get_by_test_id("stSidebarNav").get_by_role("link", name="Gegevens beheren").click()
     team.get_by_role("heading", name="Gegevens beheren", level=1).wait_for(timeout=60_000)
     wait_until_idle(team)
-    search = team.get_by_label("Zoeken")
-    search.fill("PW-4")
-    search.press("Enter")
-    wait_until_idle(team)
-    team.get_by_text("1 van 12 rijen").wait_for()
+    search_rows(team, "PW-4")
     form = team.get_by_test_id("stForm").first
     status = form.get_by_role("combobox", name="Status")
     assert status.input_value() == "voorbereiding"
@@ -115,11 +125,7 @@ def open_project(page, code: str) -> None:  # noqa: ANN001
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Gegevens beheren").click()
     page.get_by_role("heading", name="Gegevens beheren", level=1).wait_for(timeout=60_000)
     wait_until_idle(page)
-    search = page.get_by_label("Zoeken")
-    search.fill(code)
-    search.press("Enter")
-    wait_until_idle(page)
-    page.get_by_text("1 van 12 rijen").wait_for()
+    search_rows(page, code)
 
 
 def test_second_of_two_simultaneous_edits_sees_both_values(live_app, browser):
@@ -143,7 +149,6 @@ def test_second_of_two_simultaneous_edits_sees_both_values(live_app, browser):
     second.get_by_role("button", name="Opnieuw laden").click()
     wait_until_idle(second)
     reloaded = second.get_by_test_id("stForm").first.get_by_label("Naam", exact=True)
-    reloaded.wait_for()
-    assert reloaded.input_value() == "POH Jeugd (eerste)"
+    expect(reloaded).to_have_value("POH Jeugd (eerste)", timeout=60_000)
     first_context.close()
     second_context.close()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from dashboard import writes
 from dashboard.queries import QUERIES
@@ -194,8 +195,10 @@ def test_payloads_come_back_as_literal_text_on_every_page(planted, browser):
     wait_until_idle(page)
     assert_inert(page, "Gegevens beheren")
     form = page.get_by_test_id("stForm").first
-    assert form.get_by_label("Naam", exact=True).input_value() == payload("name")
-    assert form.get_by_label("Doel (optioneel)", exact=True).input_value() == payload("goal")
+    name = form.get_by_label("Naam", exact=True)
+    expect(name).to_have_count(1, timeout=60_000)  # the previous row's form has gone
+    expect(name).to_have_value(payload("name"), timeout=60_000)
+    expect(form.get_by_label("Doel (optioneel)", exact=True)).to_have_value(payload("goal"))
     page.screenshot(path=str(ARTIFACTS / "xss-gegevens-beheren.png"), full_page=True)
     context.close()
 
