@@ -1,4 +1,6 @@
-"""Reusable altair charts (no Streamlit): the run/control chart used across pages."""
+"""Reusable altair charts (no Streamlit): the run/control chart used across pages and the
+Wijkprofiel and Welzijnscoaches charts. Pages show them through ``ui.chart_spec``, which
+caches the built spec."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from dashboard.spc import SeriesAnalysis
 SIGNAL_COLOUR = "#D55E00"  # Okabe-Ito vermilion: visible for colour-blind readers
 POINT_COLOUR = "#0072B2"
 LIMIT_COLOUR = "#7F8C9A"
+AREA_COLOUR = "#1f77b4"  # the area's own line in Wijkprofiel trends
 CHART_NAMES = {"run": "Runchart", "i": "I-kaart", "p": "P-kaart", "u": "U-kaart"}
 
 
@@ -84,3 +87,119 @@ def spc_chart(
         title=alt.Title(title, subtitle=f"{CHART_NAMES[analysis.chart]} · {verdict}"),
         height=height, description=description,
     )
+
+
+def trend_chart(series: pd.DataFrame, refs: pd.DataFrame, interventions: pd.DataFrame, *,
+                title: str, unit: str, area_name: str) -> alt.LayerChart:
+    """One indicator's trend in an area (``profile.trend_frame`` plus a ``value_text``
+    column): its 95% band when there is one, dashed reference lines (``reference_series``)
+    and dotted intervention dates (``label``, ``started_on``)."""
+    x = alt.X("period_start:T", title=None, axis=alt.Axis(format="%Y"))
+    layers: list[alt.Chart] = []
+    has_band = bool(series["lower"].notna().any())
+    if has_band:
+        layers.append(alt.Chart(series).mark_area(opacity=0.18, color=AREA_COLOUR).encode(
+            x=x, y=alt.Y("lower:Q", title=unit), y2="upper:Q"))
+    if len(refs):
+        layers.append(alt.Chart(refs).mark_line(strokeDash=[4, 3], strokeWidth=1.5).encode(
+            x=x, y=alt.Y("value:Q", title=unit),
+            color=alt.Color("reference:N", title="Referentie",
+                            scale=alt.Scale(range=["#7f7f7f", "#bcbd22", "#9467bd"])),
+            tooltip=[alt.Tooltip("reference:N", title="Referentie"),
+                     alt.Tooltip("period:N", title="Periode"),
+                     alt.Tooltip("value:Q", title="Waarde", format=",.1f")]))
+    layers.append(alt.Chart(series).mark_line(point=True, color=AREA_COLOUR).encode(
+        x=x, y=alt.Y("value:Q", title=unit, scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("period:N", title="Periode"),
+                 alt.Tooltip("value_text:N", title="Waarde"),
+                 alt.Tooltip("numerator:Q", title="Teller", format=",.0f"),
+                 alt.Tooltip("denominator:Q", title="Noemer", format=",.0f"),
+                 alt.Tooltip("lower:Q", title="95%-betrouwbaarheid ondergrens", format=",.1f"),
+                 alt.Tooltip("upper:Q", title="95%-betrouwbaarheid bovengrens", format=",.1f"),
+                 alt.Tooltip("status:N", title="Status")]))
+    if len(interventions):
+        layers.append(alt.Chart(interventions).mark_rule(strokeDash=[2, 2], color="#d62728")
+                      .encode(x="started_on:T",
+                              tooltip=[alt.Tooltip("label:N", title="Interventie"),
+                                       alt.Tooltip("started_on:T", title="Start",
+                                                   format="%d %b %Y")]))
+    band = " met 95%-betrouwbaarheidsband (Wilson)" if has_band else ""
+    return alt.layer(*layers).properties(
+        title=title, height=220,
+        description=f"Trend van {title} in {area_name}{band}, met referentielijnen.")
+
+
+def spider_chart(own: pd.DataFrame, ref: pd.DataFrame, rings: pd.DataFrame,
+                 spokes: pd.DataFrame) -> alt.LayerChart:
+    """The Positive Health spider (``profile.spider_frame`` rows of the area and of its
+    reference, on the ``profile.spider_grid`` rings and spokes)."""
+    xs = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-13, 13]))
+    ys = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-12, 12]))
+    grid = alt.Chart(rings).mark_line(color="#ddd").encode(
+        x=xs, y=ys, detail="level:N", order="order:Q")
+    names_layer = alt.Chart(spokes).mark_text(fontSize=12, color="#333").encode(
+        x=xs, y=ys, text="dimension:N")
+    lines = alt.Chart(pd.concat([own, ref])).mark_line(point=True).encode(
+        x=xs, y=ys, order="order:Q",
+        color=alt.Color("series:N", title="Meting"),
+        strokeDash=alt.StrokeDash("who:N", title="Wie",
+                                  scale=alt.Scale(domain=["gebied", *ref["who"].unique()],
+                                                  range=[[1, 0], [5, 3], [2, 2]])),
+        tooltip=[alt.Tooltip("series:N", title="Meting"),
+                 alt.Tooltip("dimension:N", title="Dimensie"),
+                 alt.Tooltip("score:Q", title="Gemiddelde score (0-10)", format=",.1f"),
+                 alt.Tooltip("n:Q", title="Respondenten")])
+    return alt.layer(grid, names_layer, lines).properties(
+        height=460, title="Positieve Gezondheid: gemiddelde score per dimensie (0-10)",
+        description="Spinnenweb van de zes dimensies van Positieve Gezondheid per meting, "
+                    "vergeleken met de referentie.")
+
+
+def capacity_bars(table: pd.DataFrame) -> alt.LayerChart:
+    """Capacity used per coach (``monitoring.coach_caseload`` plus a ``flag`` column), with
+    the 100% norm as a dashed rule; overloaded coaches in the signal colour."""
+    bars = alt.Chart(table).mark_bar().encode(
+        y=alt.Y("coach:N", title="Coach", sort="-x"),
+        x=alt.X("capacity_used_pct:Q", title="Benutte capaciteit (%)"),
+        color=alt.Color("flag:N", title="Signaal", scale=alt.Scale(
+            domain=["binnen norm", "overbelast"], range=[POINT_COLOUR, SIGNAL_COLOUR])),
+        tooltip=[alt.Tooltip("coach:N", title="Coach"), alt.Tooltip("area:N", title="Gebied"),
+                 alt.Tooltip("fte:Q", title="Fte", format=",.1f"),
+                 alt.Tooltip("active_households:Q", title="Actieve huishoudens"),
+                 alt.Tooltip("capacity_used_pct:Q", title="Benut (%)", format=",.0f")])
+    rule = alt.Chart().mark_rule(color="#1C2733", strokeDash=[4, 3]).encode(x=alt.datum(100))
+    overloaded = int((table["flag"] == "overbelast").sum())
+    return alt.layer(bars, rule, data=table).properties(
+        height=max(240, 22 * len(table)), title="Benutte capaciteit per coach",
+        description=f"Staafdiagram van de benutte capaciteit van {len(table)} coaches; "
+                    f"{overloaded} boven de norm.")
+
+
+def capacity_lines(per_area: pd.DataFrame) -> alt.LayerChart:
+    """Capacity used per area and month (``monitoring.area_caseload``), 100% = the norm."""
+    lines = alt.Chart(per_area).mark_line(point=True).encode(
+        x=alt.X("month:T", title="Maand", axis=alt.Axis(format="%b %Y")),
+        y=alt.Y("capacity_used_pct:Q", title="Benutte capaciteit (%)"),
+        color=alt.Color("area:N", title="Gebied"),
+        tooltip=[alt.Tooltip("area:N", title="Gebied"),
+                 alt.Tooltip("month:T", title="Maand", format="%b %Y"),
+                 alt.Tooltip("capacity_used_pct:Q", title="Benut (%)", format=",.0f"),
+                 alt.Tooltip("waiting_list:Q", title="Wachtlijst")])
+    rule = alt.Chart().mark_rule(color="#1C2733", strokeDash=[4, 3]).encode(y=alt.datum(100))
+    return alt.layer(lines, rule, data=per_area).properties(
+        height=300, title="Benutte capaciteit per gebied (100% = norm)",
+        description="Lijngrafiek van de benutte capaciteit per gebied per maand.")
+
+
+def stacked_months(flow: pd.DataFrame, name: str, order: Sequence[str], title: str,
+                   y_title: str = "Huishoudens") -> alt.Chart:
+    """Stacked bars per month of ``count`` by the category column ``name`` in ``order``."""
+    return alt.Chart(flow).mark_bar().encode(
+        x=alt.X("month:T", title="Maand", axis=alt.Axis(format="%b %Y")),
+        y=alt.Y("count:Q", title=y_title),
+        color=alt.Color(f"{name}:N", title=name.capitalize(), sort=list(order)),
+        tooltip=[alt.Tooltip("month:T", title="Maand", format="%b %Y"),
+                 alt.Tooltip(f"{name}:N", title=name.capitalize()),
+                 alt.Tooltip("count:Q", title=y_title)],
+    ).properties(height=280, title=title,
+                 description=f"Gestapeld staafdiagram: {title.lower()} per maand.")

@@ -33,13 +33,18 @@ def to_xlsx(frame: pd.DataFrame, sheet: str = "Gegevens") -> bytes:
     return buffer.getvalue()
 
 
+def _spec(chart: Any) -> dict[str, Any]:
+    """A Vega-Lite spec dict, from a dict or an altair chart."""
+    return chart if isinstance(chart, dict) else chart.to_dict()
+
+
 def chart_svg(chart: Any) -> bytes:
     import vl_convert as vlc
 
-    return vlc.vegalite_to_svg(chart.to_json()).encode("utf-8")
+    return vlc.vegalite_to_svg(_spec(chart)).encode("utf-8")
 
 
 def chart_png(chart: Any) -> bytes:
     import vl_convert as vlc
 
-    return bytes(vlc.vegalite_to_png(chart.to_json(), scale=PNG_SCALE))
+    return bytes(vlc.vegalite_to_png(_spec(chart), scale=PNG_SCALE))

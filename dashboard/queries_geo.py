@@ -147,8 +147,10 @@ def _indicator_meta(engine: Engine, indicator_key: str) -> dict[str, Any]:
     return {"id": row.id, "is_rate": row.is_rate, "multiplier": row.multiplier}
 
 
-def area_values(engine: Engine, role: Role, indicator_key: str) -> pd.DataFrame:
-    """Values per area and period: stored area values, else aggregated from CBS-part values."""
+def area_values(engine: Engine, role: Role, indicator_key: str,
+                area_key: str | None = None) -> pd.DataFrame:
+    """Values per area and period: stored area values, else aggregated from CBS-part values.
+    With ``area_key``, one area's values only (Wijkprofiel: one area of thousands)."""
     require(role, Permission.VIEW_INTERNAL)
     meta = _indicator_meta(engine, indicator_key)
     cols = (IndicatorValue.period, IndicatorValue.period_start, IndicatorValue.value,
@@ -156,11 +158,13 @@ def area_values(engine: Engine, role: Role, indicator_key: str) -> pd.DataFrame:
             IndicatorValue.note)
     direct = _frame(engine, select(Area.key.label("area_key"), *cols)
                     .join(Area, Area.id == IndicatorValue.area_id)
-                    .where(IndicatorValue.indicator_id == meta["id"]))
+                    .where(IndicatorValue.indicator_id == meta["id"],
+                           *([Area.key == area_key] if area_key else [])))
     direct["status"] = direct["status"].map(_status)
     direct["origin"] = "gebied"
     parts = _frame(engine, select(Area.key.label("area_key"), AreaPart.cbs_code)
-                   .join(Area, Area.id == AreaPart.area_id))
+                   .join(Area, Area.id == AreaPart.area_id)
+                   .where(*([Area.key == area_key] if area_key else [])))
     regional = _frame(engine, select(IndicatorValue.region_code.label("cbs_code"), *cols)
                       .where(IndicatorValue.indicator_id == meta["id"],
                              IndicatorValue.region_code.in_(parts["cbs_code"].tolist())))
@@ -168,21 +172,23 @@ def area_values(engine: Engine, role: Role, indicator_key: str) -> pd.DataFrame:
     if len(regional):
         regional["status"] = regional["status"].map(_status)
         have = set(zip(direct["area_key"], direct["period"], strict=True))
-        for (area_key, period), _ in regional.merge(parts, on="cbs_code").groupby(
+        for (key, period), _ in regional.merge(parts, on="cbs_code").groupby(
                 ["area_key", "period"]):
-            if (area_key, period) in have:
+            if (key, period) in have:
                 continue
-            codes = parts.loc[parts["area_key"] == area_key, "cbs_code"]
+            codes = parts.loc[parts["area_key"] == key, "cbs_code"]
             found = regional[(regional["period"] == period) & regional["cbs_code"].isin(codes)]
             records = found.to_dict("records")
             records += [{"status": "ontbreekt"}] * (len(codes) - len(found))  # absent part
             agg = aggregate_parts(records, is_rate=meta["is_rate"], multiplier=meta["multiplier"])
-            rows.append({"area_key": area_key, "period": period,
+            rows.append({"area_key": key, "period": period,
                          "period_start": found["period_start"].iloc[0], "value": agg.value,
                          "numerator": agg.numerator, "denominator": agg.denominator,
                          "status": agg.status, "note": agg.note,
                          "origin": f"opgebouwd uit {agg.parts} CBS-delen"})
     out = pd.concat([direct, pd.DataFrame(rows)], ignore_index=True) if rows else direct
+    for col in ("value", "numerator", "denominator"):  # NaN, never None, whatever the origin
+        out[col] = pd.to_numeric(out[col]).astype(float)
     return out.sort_values(["area_key", "period"]).reset_index(drop=True)
 
 

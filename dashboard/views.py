@@ -70,7 +70,7 @@ def programme_area_filters(prefix: str) -> monitoring.Filters:
     return monitoring.Filters(programme or None, tuple(chosen))
 
 
-def chart_with_table(chart: alt.TopLevelMixin | None, data: pd.DataFrame, *,
+def chart_with_table(chart: ui.VegaSpec | alt.TopLevelMixin | None, data: pd.DataFrame, *,
                      columns: Mapping[str, str], name: str,
                      column_config: Mapping[str, Any] | None = None) -> None:
     """A chart and, in a second tab, its table with a CSV download of the same rows."""

@@ -100,7 +100,7 @@ with timeline:
         )
         .properties(height=220, description=f"Tijdlijn van {len(shown)} besluiten per programma, "
                     "gekleurd naar besluit (opschalen, doorgaan, aanpassen, stoppen)."))
-    st.altair_chart(ui.dutch(chart), width="stretch")
+    ui.vega(chart)
 with listing:
     ui.table(shown.assign(strength=shown["id"].map(lambda i: strength[int(i)].label),
                           due=shown["review_due"].map({True: "verlopen", False: ""})),
@@ -152,11 +152,10 @@ for title, group in (("Pilot", [x for x in series if not x.is_comparison]),
                                "ontbreekt.")
                 continue
             marks = interventions[interventions["series_id"] == x.series_id]
-            chart = spc_chart(x.analysis, x.x, x.periods, title=f"{x.label} · {x.where}",
-                              y_title=x.unit, height=300,
-                              interventions=[(pd.Timestamp(r.started_on), r.label)
-                                             for r in marks.itertuples()])
-            st.altair_chart(ui.dutch(chart), width="stretch")
+            ui.vega(ui.chart_spec(spc_chart, x.analysis, x.x, x.periods,
+                                  title=f"{x.label} · {x.where}", y_title=x.unit, height=300,
+                                  interventions=[(pd.Timestamp(r.started_on), r.label)
+                                                 for r in marks.itertuples()]))
             n_total = "–" if x.n_total is None else fmt_number(x.n_total)
             st.markdown(f"**{x.verdict.capitalize()}** · {x.n_points} punten · n = {n_total}"
                         + (f" · basislijn: eerste {x.baseline} punten" if x.baseline else "")

@@ -56,7 +56,7 @@ chart = (
     .properties(height=280, description="Gestapeld staafdiagram van het aantal casussen per jaar, "
                 "per knelpuntcategorie. De tabel hieronder toont dezelfde aantallen.")
 )
-st.altair_chart(ui.dutch(chart), width="stretch")
+ui.vega(chart)
 st.caption(" · ".join(f"{k} = {name}" for k, name in labels.KNELPUNTEN.items()))
 with st.expander("Aantallen als tabel"):
     table = counts.pivot_table(index="year", columns="knelpunt", values="cases", aggfunc="sum")

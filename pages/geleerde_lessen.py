@@ -115,7 +115,7 @@ else:
                 "tabel erboven." + (f" Niet getoond (kleine aantallen): {', '.join(hidden)}."
                                     if hidden else "")))
         )
-        st.altair_chart(ui.dutch(chart), width="stretch")
+        ui.vega(chart)
         if hidden:
             st.caption("Niet in de grafiek omdat de aantallen te klein zijn: " + ", ".join(hidden))
 

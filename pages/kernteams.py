@@ -71,8 +71,8 @@ st.subheader(f"{metric.label}: {team}")
 series = monitoring.team_series(quarters, team)
 team_iv = interventions[interventions["team"] == team]
 analysis = monitoring.analyse_team(series, metric, list(team_iv["started_on"]), method)
-chart = charts.spc_chart(
-    analysis, list(series["quarter_start"]), list(series["quarter"]),
+chart = ui.chart_spec(
+    charts.spc_chart, analysis, list(series["quarter_start"]), list(series["quarter"]),
     title=f"{team} · {names[team]}", y_title=metric.short, x_title="Kwartaal",
     interventions=list(zip(team_iv["started_on"], team_iv["label"], strict=True)))
 frame = charts.spc_frame(analysis, list(series["quarter_start"]), list(series["quarter"]))

@@ -1,7 +1,6 @@
 """Welzijnscoaches: caseload per coach and area against the norm per FTE, FTE against the
 plan, the waiting list, inflow and outflow, and run charts of the key series."""
 
-import altair as alt
 import streamlit as st
 
 from dashboard import charts, monitoring, spc, ui, views
@@ -59,21 +58,8 @@ if len(overloaded):
 st.subheader(f"Caseload per coach, {fmt_month(last)}")
 table = caseload.assign(flag=caseload["overloaded"].map({True: "overbelast",
                                                          False: "binnen norm"}))
-bars = alt.Chart(table).mark_bar().encode(
-    y=alt.Y("coach:N", title="Coach", sort="-x"),
-    x=alt.X("capacity_used_pct:Q", title="Benutte capaciteit (%)"),
-    color=alt.Color("flag:N", title="Signaal", scale=alt.Scale(
-        domain=["binnen norm", "overbelast"], range=[charts.POINT_COLOUR, charts.SIGNAL_COLOUR])),
-    tooltip=[alt.Tooltip("coach:N", title="Coach"), alt.Tooltip("area:N", title="Gebied"),
-             alt.Tooltip("fte:Q", title="Fte", format=",.1f"),
-             alt.Tooltip("active_households:Q", title="Actieve huishoudens"),
-             alt.Tooltip("capacity_used_pct:Q", title="Benut (%)", format=",.0f")])
-rule = alt.Chart().mark_rule(color="#1C2733", strokeDash=[4, 3]).encode(x=alt.datum(100))
 views.chart_with_table(
-    alt.layer(bars, rule, data=table).properties(
-        height=max(240, 22 * len(table)), title="Benutte capaciteit per coach",
-        description=f"Staafdiagram van de benutte capaciteit van {len(table)} coaches; "
-                    f"{len(overloaded)} boven de norm."),
+    ui.chart_spec(charts.capacity_bars, table),
     table, name="welzijnscoaches-caseload",
     columns={"coach": "Coach", "area": "Gebied", "fte": "Fte",
              "active_households": "Actieve huishoudens", "capacity": "Capaciteit",
@@ -84,19 +70,8 @@ views.chart_with_table(
 # ------------------------------------------------------------------ caseload per area and month
 st.subheader("Caseload per gebied per maand")
 per_area = monitoring.area_caseload(months, norm)
-lines = alt.Chart(per_area).mark_line(point=True).encode(
-    x=alt.X("month:T", title="Maand", axis=alt.Axis(format="%b %Y")),
-    y=alt.Y("capacity_used_pct:Q", title="Benutte capaciteit (%)"),
-    color=alt.Color("area:N", title="Gebied"),
-    tooltip=[alt.Tooltip("area:N", title="Gebied"), alt.Tooltip("month:T", title="Maand",
-                                                                 format="%b %Y"),
-             alt.Tooltip("capacity_used_pct:Q", title="Benut (%)", format=",.0f"),
-             alt.Tooltip("waiting_list:Q", title="Wachtlijst")])
 views.chart_with_table(
-    alt.layer(lines, alt.Chart().mark_rule(color="#1C2733", strokeDash=[4, 3])
-              .encode(y=alt.datum(100)), data=per_area).properties(
-        height=300, title="Benutte capaciteit per gebied (100% = norm)",
-        description="Lijngrafiek van de benutte capaciteit per gebied per maand."),
+    ui.chart_spec(charts.capacity_lines, per_area),
     per_area.assign(flag=per_area["overloaded"].map({True: "overbelast", False: "binnen norm"})),
     name="welzijnscoaches-gebieden",
     columns={"area": "Gebied", "month": "Maand", "coaches": "Coaches", "fte": "Fte",
@@ -114,15 +89,7 @@ for col, mapping, name, title in (
     with col:
         st.subheader(title)
         flow = monitoring.long_by(monthly, mapping, name)
-        bar = alt.Chart(flow).mark_bar().encode(
-            x=alt.X("month:T", title="Maand", axis=alt.Axis(format="%b %Y")),
-            y=alt.Y("count:Q", title="Huishoudens"),
-            color=alt.Color(f"{name}:N", title=name.capitalize(), sort=list(mapping.values())),
-            tooltip=[alt.Tooltip("month:T", title="Maand", format="%b %Y"),
-                     alt.Tooltip(f"{name}:N", title=name.capitalize()),
-                     alt.Tooltip("count:Q", title="Huishoudens")],
-        ).properties(height=280, title=title,
-                     description=f"Gestapeld staafdiagram: {title.lower()} per maand.")
+        bar = ui.chart_spec(charts.stacked_months, flow, name, list(mapping.values()), title)
         views.chart_with_table(bar, flow, name=f"welzijnscoaches-{name}",
                                columns={"month": "Maand", name: name.capitalize(),
                                         "count": "Huishoudens"},
@@ -144,8 +111,8 @@ for i, (key, (title, y_title, fmt)) in enumerate(series.items()):
     with cols[i % 2]:
         analysis = spc.analyse(list(data[key]))
         labels = [fmt_month(m) for m in data["month"]]
-        chart = charts.spc_chart(analysis, list(data["month"]), labels, title=title,
-                                 y_title=y_title, x_title="Maand", value_format=fmt)
+        chart = ui.chart_spec(charts.spc_chart, analysis, list(data["month"]), labels,
+                              title=title, y_title=y_title, x_title="Maand", value_format=fmt)
         views.chart_with_table(
             chart, charts.spc_frame(analysis, list(data["month"]), labels),
             name=f"welzijnscoaches-run-{key}",

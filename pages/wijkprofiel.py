@@ -1,10 +1,9 @@
 """Wijkprofiel: one area's trends, Positive Health, projects, coaches and kernteams."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import labels, ui
+from dashboard import charts, labels, ui
 from dashboard.i18n import fmt_date, fmt_number
 from dashboard.maps import fmt_value
 from dashboard.profile import reference_series, spider_frame, spider_grid, trend_frame
@@ -46,7 +45,7 @@ with tab_trends:
                                for r in interventions.itertuples()) + ").")
     cols = st.columns(2)
     for i, meta in enumerate(catalogue.itertuples()):
-        values = ui.load("area_values", indicator_key=meta.key)
+        values = ui.load("area_values", indicator_key=meta.key, area_key=key)
         series = trend_frame(values, key, is_survey=bool(meta.is_survey),
                              multiplier=float(meta.multiplier))
         if series["value"].notna().sum() == 0:
@@ -56,41 +55,11 @@ with tab_trends:
         series["label"] = area["name"]
         series["value_text"] = [fmt_value(v, meta.unit) if s == "ok" else s
                                 for v, s in zip(series["value"], series["status"], strict=True)]
-        x = alt.X("period_start:T", title=None, axis=alt.Axis(format="%Y"))
-        y_title = meta.unit
-        layers = []
-        if series["lower"].notna().any():
-            layers.append(alt.Chart(series).mark_area(opacity=0.18, color="#1f77b4").encode(
-                x=x, y=alt.Y("lower:Q", title=y_title), y2="upper:Q"))
-        if len(refs):
-            layers.append(alt.Chart(refs).mark_line(strokeDash=[4, 3], strokeWidth=1.5).encode(
-                x=x, y=alt.Y("value:Q", title=y_title),
-                color=alt.Color("reference:N", title="Referentie",
-                                scale=alt.Scale(range=["#7f7f7f", "#bcbd22", "#9467bd"])),
-                tooltip=[alt.Tooltip("reference:N", title="Referentie"),
-                         alt.Tooltip("period:N", title="Periode"),
-                         alt.Tooltip("value:Q", title="Waarde", format=",.1f")]))
-        layers.append(alt.Chart(series).mark_line(point=True, color="#1f77b4").encode(
-            x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
-            tooltip=[alt.Tooltip("period:N", title="Periode"),
-                     alt.Tooltip("value_text:N", title="Waarde"),
-                     alt.Tooltip("numerator:Q", title="Teller", format=",.0f"),
-                     alt.Tooltip("denominator:Q", title="Noemer", format=",.0f"),
-                     alt.Tooltip("lower:Q", title="95%-betrouwbaarheid ondergrens", format=",.1f"),
-                     alt.Tooltip("upper:Q", title="95%-betrouwbaarheid bovengrens", format=",.1f"),
-                     alt.Tooltip("status:N", title="Status")]))
-        if len(interventions):
-            layers.append(alt.Chart(interventions).mark_rule(strokeDash=[2, 2], color="#d62728")
-                          .encode(x="started_on:T",
-                                  tooltip=[alt.Tooltip("label:N", title="Interventie"),
-                                           alt.Tooltip("started_on:T", title="Start",
-                                                       format="%d %b %Y")]))
-        band = " met 95%-betrouwbaarheidsband (Wilson)" if series["lower"].notna().any() else ""
-        chart = alt.layer(*layers).properties(
-            title=meta.label, height=220,
-            description=f"Trend van {meta.label} in {area['name']}{band}, met referentielijnen.")
+        chart = ui.chart_spec(charts.trend_chart, series, refs, interventions,
+                              title=meta.label, unit=meta.unit, area_name=area["name"])
+        band = series["lower"].notna().any()
         with cols[i % 2]:
-            st.altair_chart(ui.dutch(chart), width="stretch")
+            ui.vega(chart)
             suppressed = (series["status"] == "onderdrukt").sum()
             note = f"{labels.POLARITY.get(meta.polarity, meta.polarity)}. Bron: {meta.source}."
             if suppressed:
@@ -109,28 +78,7 @@ with tab_ph:
         if len(ref):  # the reference wave closest to the area's latest wave
             latest_year = own["year"].max()
             ref = ref[ref["year"] == ref.loc[(ref["year"] - latest_year).abs().idxmin(), "year"]]
-        rings, spokes = spider_grid()
-        xs = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-13, 13]))
-        ys = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-12, 12]))
-        grid = alt.Chart(rings).mark_line(color="#ddd").encode(
-            x=xs, y=ys, detail="level:N", order="order:Q")
-        names_layer = alt.Chart(spokes).mark_text(fontSize=12, color="#333").encode(
-            x=xs, y=ys, text="dimension:N")
-        lines = alt.Chart(pd.concat([own, ref])).mark_line(point=True).encode(
-            x=xs, y=ys, order="order:Q",
-            color=alt.Color("series:N", title="Meting"),
-            strokeDash=alt.StrokeDash("who:N", title="Wie",
-                                      scale=alt.Scale(domain=["gebied", *ref["who"].unique()],
-                                                      range=[[1, 0], [5, 3], [2, 2]])),
-            tooltip=[alt.Tooltip("series:N", title="Meting"),
-                     alt.Tooltip("dimension:N", title="Dimensie"),
-                     alt.Tooltip("score:Q", title="Gemiddelde score (0-10)", format=",.1f"),
-                     alt.Tooltip("n:Q", title="Respondenten")])
-        chart = alt.layer(grid, names_layer, lines).properties(
-            height=460, title="Positieve Gezondheid: gemiddelde score per dimensie (0-10)",
-            description="Spinnenweb van de zes dimensies van Positieve Gezondheid per meting, "
-                        "vergeleken met de referentie.")
-        st.altair_chart(ui.dutch(chart), width="stretch")
+        ui.vega(ui.chart_spec(charts.spider_chart, own, ref, *spider_grid()))
         table = scores.pivot_table(index="dimension", columns=["who", "year"],
                                    values="mean_score").map(lambda v: fmt_number(v, 1))
         table.columns = [f"{'Gebied' if w == 'gebied' else w} {y}" for w, y in table.columns]

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import shapely
 from sqlalchemy import func, select
@@ -122,6 +123,12 @@ def test_import_command_stores_boundaries_and_sentinel_figures_as_suppressed(
     assert eijsden["status"] == "onderdrukt" and eijsden["value"] != eijsden["value"]  # NaN
     baandert = hh[(hh["area_key"] == "baandert") & (hh["period"] == "2023")].iloc[0]
     assert baandert["status"] == "ok" and baandert["value"] > 0
+    # Wijkprofiel asks for one area: the same rows as that area's share of all areas.
+    for key in ("eijsden", "baandert"):
+        one = queries.QUERIES["area_values"](seeded_engine, Role.BESTUURDER,
+                                             indicator_key="huishoudens", area_key=key)
+        assert len(one) and set(one["area_key"]) == {key}
+        pd.testing.assert_frame_equal(one, hh[hh["area_key"] == key].reset_index(drop=True))
     # importing again updates rather than duplicates
     assert cbs_geo.main([str(gpkg), "--database", url]) == 0
     with transaction(seeded_engine) as s:
