@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -305,3 +305,65 @@ def table_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def csv_bytes(table: pd.DataFrame) -> bytes:
     """CSV for Dutch spreadsheet software: semicolons and decimal commas, UTF-8 with BOM."""
     return table.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+
+
+# ---------------------------------------------------------------- the whole view, cacheable
+
+Loader = Callable[..., Any]  # load(query_name, **params): a registered query for one role
+ALL = "alle"  # the programme/municipality filter value that keeps every area
+
+
+@dataclass(frozen=True)
+class MapView:
+    """Everything Kaart shows for one selection, built once and cached as a whole: the
+    deck's JSON (megabytes at national scale), its legend, table and CSV."""
+
+    deck_json: str
+    tooltip: dict[str, Any]
+    legend: list[LegendEntry]
+    table: pd.DataFrame
+    csv: bytes
+    approximate: bool
+    attribution: str
+
+
+class JsonDeck(pdk.Deck):
+    """A deck whose JSON was built before (a cached ``MapView``): st.pydeck_chart only
+    calls ``to_json`` and reads the tooltip."""
+
+    def __init__(self, view: MapView) -> None:
+        super().__init__(layers=[], tooltip=view.tooltip, map_provider="carto",
+                         map_style="light")
+        self._json = view.deck_json
+
+    def to_json(self) -> str:
+        return self._json
+
+
+def periods(load: Loader, *, indicator_key: str) -> list[str]:
+    """The indicator's periods with area figures, newest first."""
+    return sorted(load("area_values", indicator_key=indicator_key)["period"].unique(),
+                  reverse=True)
+
+
+def map_view(load: Loader, *, indicator_key: str, period: str, mode: str,
+             baseline: str | None, programme: str = ALL, municipality: str = ALL
+             ) -> MapView | None:
+    """Kaart for one indicator, period, comparison and filter; ``None`` when the filter
+    leaves no programme area."""
+    meta = load("indicators").set_index("key").loc[indicator_key]
+    areas = load("areas")
+    shown = areas[((areas["programme"] == programme) | (programme == ALL))
+                  & ((areas["municipality_name"] == municipality) | (municipality == ALL))]
+    if shown.empty:
+        return None
+    layers = load("map_layers")
+    frame = map_frame(shown, load("area_values", indicator_key=indicator_key),
+                      load("reference_values", indicator_key=indicator_key),
+                      period=period, mode=mode, unit=meta["unit"], baseline=baseline)
+    frame, legend = assign_classes(frame, polarity=meta["polarity"], mode=mode, unit=meta["unit"])
+    deck = build_deck(layers, frame)
+    table = table_frame(frame)
+    return MapView(deck_json=deck.to_json(), tooltip=deck._tooltip, legend=legend, table=table,
+                   csv=csv_bytes(table), approximate=layers["source"] == "benadering",
+                   attribution=layers["attribution"] or "")

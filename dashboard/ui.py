@@ -69,6 +69,23 @@ def load(query: str, **params: Any) -> Any:
     return _load(query, current_role().value, database_url(_secrets()), tuple(sorted(params.items())))
 
 
+def view(fn: Callable[..., Any], **params: Any) -> Any:
+    """``fn(load, **params)``: a page view built from registered queries (Kaart's map),
+    cached as a whole per (view, role, database, params). A rerun with the same selection
+    then unpickles the finished view instead of rebuilding it from thousands of rows."""
+    return _view(fn, f"{fn.__module__}.{fn.__qualname__}", current_role().value,
+                 database_url(_secrets()), tuple(sorted(params.items())))
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner="Gegevens laden…")
+def _view(_fn: Callable[..., Any], name: str, role: str, url: str,
+          params: tuple[tuple[str, Any], ...]) -> Any:
+    # The role is part of the key, as in _load: public and internal views never mix.
+    def load(query: str, **query_params: Any) -> Any:
+        return _load(query, role, url, tuple(sorted(query_params.items())))
+    return _fn(load, **dict(params))
+
+
 def computed(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """``fn(*args, **kwargs)`` for a pure function of loaded frames (SPC verdicts over all
     teams, say), cached like ``load``: it would otherwise rerun on every widget change."""
@@ -86,6 +103,7 @@ def clear_caches() -> None:
     _load.clear()
     _computed.clear()
     _spec.clear()
+    _view.clear()
     _is_demo.clear()
 
 

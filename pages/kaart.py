@@ -12,7 +12,6 @@ ui.demo_marker()
 
 catalogue = ui.load("indicators")
 areas = ui.load("areas")
-layers = ui.load("map_layers")
 if catalogue.empty:
     ui.empty_state("Er zijn nog geen indicatoren vastgelegd.")
     st.stop()
@@ -23,9 +22,7 @@ c1, c2, c3, c4 = st.columns([3, 1.3, 2, 1.3])
 indicator = c1.selectbox("Indicator", keys, format_func=lambda k: meta_by_key.at[k, "label"],
                          index=keys.index(ui.url_choice("indicator", keys, keys[0])))
 meta = meta_by_key.loc[indicator]
-values = ui.load("area_values", indicator_key=indicator)
-refs = ui.load("reference_values", indicator_key=indicator)
-periods = sorted(values["period"].unique(), reverse=True)
+periods = ui.view(maps.periods, indicator_key=indicator)
 if not periods:
     ui.empty_state(f"Nog geen cijfers voor {meta['label']}.")
     st.stop()
@@ -41,53 +38,48 @@ if mode == "basisjaar":
                             index=earlier.index(ui.url_choice("basis", earlier, earlier[-1])))
 
 f1, f2, _ = st.columns([2, 2, 3])
-programmes = ["alle", *sorted(areas["programme"].unique())]
+programmes = [maps.ALL, *sorted(areas["programme"].unique())]
 programme = f1.selectbox("Programma", programmes,
-                         format_func=lambda p: "Alle programma's" if p == "alle" else p,
-                         index=programmes.index(ui.url_choice("programma", programmes, "alle")))
-munis = ["alle", *sorted(areas["municipality_name"].unique())]
-muni = f2.selectbox("Gemeente", munis, format_func=lambda m: "Alle gemeenten" if m == "alle" else m,
-                    index=munis.index(ui.url_choice("gemeente", munis, "alle")))
+                         format_func=lambda p: "Alle programma's" if p == maps.ALL else p,
+                         index=programmes.index(ui.url_choice("programma", programmes, maps.ALL)))
+munis = [maps.ALL, *sorted(areas["municipality_name"].unique())]
+muni = f2.selectbox("Gemeente", munis, format_func=lambda m: "Alle gemeenten" if m == maps.ALL else m,
+                    index=munis.index(ui.url_choice("gemeente", munis, maps.ALL)))
 
 # The URL reproduces this view.
 st.query_params.from_dict({k: v for k, v in {
     "indicator": indicator, "periode": period, "vergelijk": mode, "basis": baseline,
     "programma": programme, "gemeente": muni}.items() if v is not None})
 
-shown_areas = areas[((areas["programme"] == programme) | (programme == "alle"))
-                    & ((areas["municipality_name"] == muni) | (muni == "alle"))]
-if shown_areas.empty:
+view = ui.view(maps.map_view, indicator_key=indicator, period=period, mode=mode,
+               baseline=baseline, programme=programme, municipality=muni)
+if view is None:
     ui.empty_state("Geen programmagebieden voor deze combinatie van programma en gemeente.")
     st.stop()
-frame = maps.map_frame(shown_areas, values, refs, period=period, mode=mode, unit=meta["unit"],
-                       baseline=baseline)
-frame, legend = maps.assign_classes(frame, polarity=meta["polarity"], mode=mode,
-                                    unit=meta["unit"])
-
-if layers["source"] == "benadering":
+if view.approximate:
     st.warning(labels.GEO_FALLBACK_NOTE, icon=":material/map:")
 
 tab_map, tab_table = st.tabs(["Kaart", "Tabel"])
 with tab_map:
     map_col, legend_col = st.columns([4, 1.4])
     with map_col:
-        event = st.pydeck_chart(maps.build_deck(layers, frame), on_select="rerun",
+        event = st.pydeck_chart(maps.JsonDeck(view), on_select="rerun",
                                 selection_mode="single-object", key="kaart_map", height=540,
                                 alt=f"Kaart van {meta['label']} ({maps.MODES[mode].lower()}, "
                                     f"{period}) per programmagebied; dezelfde cijfers staan "
                                     "in het tabblad Tabel.")
         st.caption("Klik op een gebied om het wijkprofiel te openen. Grijze vlakken: andere buurten "
-                   "in dezelfde gemeenten. " + (layers["attribution"] or ""))
+                   "in dezelfde gemeenten. " + view.attribution)
     with legend_col:
         st.markdown(f"**{meta['label']}**  \n{maps.MODES[mode]}, {period} ({meta['unit']})")
-        if legend:
-            entries = pd.DataFrame({"Kleur": ["" for _ in legend],
-                                    "Klasse": [e.label for e in legend]})
-            colours = [f"background-color: {e.hex}" for e in legend]
+        if view.legend:
+            entries = pd.DataFrame({"Kleur": ["" for _ in view.legend],
+                                    "Klasse": [e.label for e in view.legend]})
+            colours = [f"background-color: {e.hex}" for e in view.legend]
             st.dataframe(entries.style.apply(lambda _: colours, subset=["Kleur"]),
                          hide_index=True, key="legenda",
                          column_config={"Kleur": st.column_config.TextColumn(width=40)})
-        st.caption(maps.legend_caption(legend, unit=meta["unit"], polarity=meta["polarity"],
+        st.caption(maps.legend_caption(view.legend, unit=meta["unit"], polarity=meta["polarity"],
                                        mode=mode))
 
 selected = (event.selection.objects.get("gebieden") if event and event.selection else None) or []
@@ -95,11 +87,11 @@ if selected:
     st.switch_page("pages/wijkprofiel.py", query_params={"gebied": selected[0]["key"]})
 
 with tab_table:
-    table = maps.table_frame(frame)
+    table = view.table
     ui.table(table, columns={c: c for c in table.columns},
              column_config={c: st.column_config.NumberColumn(format="localized")
                             for c in ("Waarde", "Teller", "Noemer", "Gemeente (referentie)",
                                       "Zuid-Limburg", "Nederland", "Getoond op kaart")})
-    st.download_button("Download als CSV", maps.csv_bytes(table),
+    st.download_button("Download als CSV", view.csv,
                        file_name=f"kaart_{indicator}_{period}.csv", mime="text/csv",
                        icon=":material/download:")

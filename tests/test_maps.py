@@ -105,3 +105,33 @@ def test_csv_download_opens_in_dutch_spreadsheets():
     header, first = text.splitlines()[:2]
     assert header.startswith("Gebied;Programma;Gemeente;Waarde;Teller;Noemer;Status")
     assert first.startswith("A;P;Een;5,25;52,5;1000,0;ok")
+
+
+def test_map_view_builds_the_filtered_map_its_table_and_csv_from_the_queries(seeded_engine):
+    from dashboard.queries import QUERIES
+    from dashboard.roles import Role
+
+    def load(query, **params):  # noqa: ANN001, ANN003, ANN202
+        return QUERIES[query](seeded_engine, Role.BESTUURDER, **params)
+
+    indicator = load("indicators")["key"].iloc[0]
+    period = maps.periods(load, indicator_key=indicator)[0]
+    everything = maps.map_view(load, indicator_key=indicator, period=period, mode="waarde",
+                               baseline=None)
+    assert len(everything.table) == 10  # every programme area of SPEC §3
+    deck = json.loads(maps.JsonDeck(everything).to_json())
+    drawn = {row["name"] for layer in deck["layers"] if layer["id"] == "gebieden"
+             for row in layer["data"]}
+    assert drawn == set(everything.table["Gebied"])
+    assert everything.csv.decode("utf-8-sig").count("\n") == 11  # header and ten areas
+    areas = load("areas")
+    blauwe_zorg = areas.loc[areas["key"] == "limmel", "programme"].iloc[0]
+    maastricht = maps.map_view(load, indicator_key=indicator, period=period, mode="waarde",
+                               baseline=None, municipality="Maastricht")
+    # the four Blauwe Zorg neighbourhoods and Daalhof (PlusWIJken)
+    assert set(maastricht.table["Gemeente"]) == {"Maastricht"} and len(maastricht.table) == 5
+    only_bz = maps.map_view(load, indicator_key=indicator, period=period, mode="waarde",
+                            baseline=None, programme=blauwe_zorg, municipality="Maastricht")
+    assert set(only_bz.table["Programma"]) == {blauwe_zorg} and len(only_bz.table) == 4
+    assert maps.map_view(load, indicator_key=indicator, period=period, mode="waarde",
+                         baseline=None, programme=blauwe_zorg, municipality="Heerlen") is None
