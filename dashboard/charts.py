@@ -10,6 +10,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from dashboard.i18n import VEGA_FORMAT_LOCALE, VEGA_TIME_LOCALE
 from dashboard.spc import SeriesAnalysis
 
 SIGNAL_COLOUR = "#D55E00"  # Okabe-Ito vermilion: visible for colour-blind readers
@@ -17,6 +18,15 @@ POINT_COLOUR = "#0072B2"
 LIMIT_COLOUR = "#7F8C9A"
 AREA_COLOUR = "#1f77b4"  # the area's own line in Wijkprofiel trends
 CHART_NAMES = {"run": "Runchart", "i": "I-kaart", "p": "P-kaart", "u": "U-kaart"}
+
+
+def dutch(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Dutch number and date formats for an altair chart (1.234,5; 23 nov 2026)."""
+    return chart.configure(
+        locale=alt.Locale(number=alt.NumberLocale(**VEGA_FORMAT_LOCALE),
+                          time=alt.TimeLocale(**VEGA_TIME_LOCALE)),
+        font="Source Sans Pro, sans-serif",
+    ).configure_view(stroke=None)
 
 
 def spc_frame(analysis: SeriesAnalysis, x: Sequence[Any], labels: Sequence[str]) -> pd.DataFrame:

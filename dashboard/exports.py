@@ -1,6 +1,6 @@
 """File exports of tables and charts: CSV and Excel as Dutch users open them, charts as
 PNG and SVG rendered on the server with vl-convert (Dutch number and date locale kept,
-because ``ui.dutch`` puts the locale in the chart spec). No Streamlit here."""
+because ``charts.dutch`` puts the locale in the chart spec). No Streamlit here."""
 
 from __future__ import annotations
 

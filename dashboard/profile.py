@@ -1,15 +1,20 @@
 """Wijkprofiel figures: trend series with confidence bands and the Positive Health spider.
 
-Pure pandas, no Streamlit.
+Pure pandas and altair, no Streamlit.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
+from dashboard import charts, labels
 from dashboard.aggregation import wilson_interval
+from dashboard.maps import fmt_value
 from data_loaders.models import POSITIVE_HEALTH_DIMENSIONS
 
 REFERENCE_NAMES = {"ZL": "Zuid-Limburg", "NL": "Nederland"}
@@ -85,3 +90,41 @@ def spider_grid(levels: tuple[int, ...] = (2, 4, 6, 8, 10)) -> tuple[pd.DataFram
     labels = [{"dimension": d, "x": 11.2 * math.sin(2 * math.pi * i / len(dims)),
                "y": 11.2 * math.cos(2 * math.pi * i / len(dims))} for i, d in enumerate(dims)]
     return pd.DataFrame(rings), pd.DataFrame(labels)
+
+
+@dataclass(frozen=True)
+class TrendPanel:
+    """One indicator's trend chart in Wijkprofiel: its Vega-Lite spec and the caption."""
+
+    spec: dict[str, Any]
+    caption: str
+
+
+def trend_panels(load: Callable[..., Any], *, area_key: str) -> list[TrendPanel]:
+    """The area's trend chart for every indicator with at least one published value, in
+    catalogue order; built once per area and cached as a whole (``ui.view``)."""
+    area = load("areas").set_index("key").loc[area_key]
+    interventions = load("area_profile", area_key=area_key)["interventions"].copy()
+    interventions["started_on"] = pd.to_datetime(interventions["started_on"])
+    panels = []
+    for meta in load("indicators").itertuples():
+        series = trend_frame(load("area_values", indicator_key=meta.key, area_key=area_key),
+                             area_key, is_survey=bool(meta.is_survey),
+                             multiplier=float(meta.multiplier))
+        if series["value"].notna().sum() == 0:
+            continue
+        refs = reference_series(load("reference_values", indicator_key=meta.key),
+                                area["municipality_code"], area["municipality_name"])
+        series["label"] = area["name"]
+        series["value_text"] = [fmt_value(v, meta.unit) if s == "ok" else s
+                                for v, s in zip(series["value"], series["status"], strict=True)]
+        chart = charts.trend_chart(series, refs, interventions, title=meta.label,
+                                   unit=meta.unit, area_name=area["name"])
+        caption = (f"Blauwe lijn: {area['name']}. "
+                   f"{labels.POLARITY.get(meta.polarity, meta.polarity)}. Bron: {meta.source}.")
+        if suppressed := int((series["status"] == "onderdrukt").sum()):
+            caption += f" {suppressed} periode(n) onderdrukt (te weinig waarnemingen)."
+        if series["lower"].notna().any():
+            caption += " De band toont de 95%-betrouwbaarheid."
+        panels.append(TrendPanel(spec=charts.dutch(chart).to_dict(), caption=caption))
+    return panels

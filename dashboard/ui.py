@@ -13,8 +13,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitDuplicateElementKey
 
-from dashboard import accounts, auth, exports, labels, queries, sso
-from dashboard.i18n import VEGA_FORMAT_LOCALE, VEGA_TIME_LOCALE
+from dashboard import accounts, auth, charts, exports, labels, queries, sso
 from dashboard.roles import PAGES, ROLE_LABELS, Role, pages_for, requested_internal_page
 from data_loaders.db import database_url, make_engine
 
@@ -361,18 +360,18 @@ def chart_spec(build: Callable[..., alt.TopLevelMixin], *args: Any, **kwargs: An
 @st.cache_data(ttl=CACHE_TTL, max_entries=256, show_spinner=False)
 def _spec(_build: Callable[..., alt.TopLevelMixin], name: str, args: tuple[Any, ...],
           kwargs: tuple[tuple[str, Any], ...]) -> VegaSpec:
-    return dutch(_build(*args, **dict(kwargs))).to_dict()
+    return charts.dutch(_build(*args, **dict(kwargs))).to_dict()
 
 
 def vega(chart: VegaSpec | alt.TopLevelMixin) -> None:
     """Show a chart (a cached spec from ``chart_spec`` or an altair chart) in Dutch locale."""
-    st.vega_lite_chart(chart if isinstance(chart, dict) else dutch(chart).to_dict(),
+    st.vega_lite_chart(chart if isinstance(chart, dict) else charts.dutch(chart).to_dict(),
                        width="stretch")
 
 
 def chart(spec: VegaSpec | alt.TopLevelMixin, name: str) -> None:
     """A chart in Dutch locale, with PNG and SVG downloads rendered by vl-convert."""
-    localized = spec if isinstance(spec, dict) else dutch(spec).to_dict()
+    localized = spec if isinstance(spec, dict) else charts.dutch(spec).to_dict()
     vega(localized)
     with st.container(horizontal=True):
         _download("PNG", key=f"chart-{name}-png", data=lambda: exports.chart_png(localized),
@@ -381,15 +380,6 @@ def chart(spec: VegaSpec | alt.TopLevelMixin, name: str) -> None:
         _download("SVG", key=f"chart-{name}-svg", data=lambda: exports.chart_svg(localized),
                   file_name=f"{name}.svg", mime="image/svg+xml",
                   help="Grafiek downloaden als vectorafbeelding (SVG)")
-
-
-def dutch(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Dutch number and date formats for an altair chart (1.234,5; 23 nov 2026)."""
-    return chart.configure(
-        locale=alt.Locale(number=alt.NumberLocale(**VEGA_FORMAT_LOCALE),
-                          time=alt.TimeLocale(**VEGA_TIME_LOCALE)),
-        font="Source Sans Pro, sans-serif",
-    ).configure_view(stroke=None)
 
 
 def url_choice(param: str, options: list[str], default: str | None) -> str | None:

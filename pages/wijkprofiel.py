@@ -3,10 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, labels, ui
+from dashboard import charts, ui
 from dashboard.i18n import fmt_date, fmt_number
-from dashboard.maps import fmt_value
-from dashboard.profile import reference_series, spider_frame, spider_grid, trend_frame
+from dashboard.profile import spider_frame, spider_grid, trend_panels
 
 ui.entry_guard()
 
@@ -41,31 +40,13 @@ with tab_trends:
     interventions["started_on"] = pd.to_datetime(interventions["started_on"])
     if len(interventions):
         st.caption("Verticale stippellijnen: interventies ("
-                   + "; ".join(f"{r.label}, {fmt_date(r.started_on.date())}"
+                   + "; ".join(f"{ui.escape_md(r.label)}, {fmt_date(r.started_on.date())}"
                                for r in interventions.itertuples()) + ").")
     cols = st.columns(2)
-    for i, meta in enumerate(catalogue.itertuples()):
-        values = ui.load("area_values", indicator_key=meta.key, area_key=key)
-        series = trend_frame(values, key, is_survey=bool(meta.is_survey),
-                             multiplier=float(meta.multiplier))
-        if series["value"].notna().sum() == 0:
-            continue
-        refs = reference_series(ui.load("reference_values", indicator_key=meta.key),
-                                area["municipality_code"], area["municipality_name"])
-        series["label"] = area["name"]
-        series["value_text"] = [fmt_value(v, meta.unit) if s == "ok" else s
-                                for v, s in zip(series["value"], series["status"], strict=True)]
-        chart = ui.chart_spec(charts.trend_chart, series, refs, interventions,
-                              title=meta.label, unit=meta.unit, area_name=area["name"])
-        band = series["lower"].notna().any()
+    for i, panel in enumerate(ui.view(trend_panels, area_key=key)):
         with cols[i % 2]:
-            ui.vega(chart)
-            suppressed = (series["status"] == "onderdrukt").sum()
-            note = f"{labels.POLARITY.get(meta.polarity, meta.polarity)}. Bron: {meta.source}."
-            if suppressed:
-                note += f" {suppressed} periode(n) onderdrukt (te weinig waarnemingen)."
-            st.caption(f"Blauwe lijn: {area['name']}. " + note
-                       + (" De band toont de 95%-betrouwbaarheid." if band else ""))
+            ui.vega(panel.spec)
+            st.caption(ui.escape_md(panel.caption))
 
 with tab_ph:
     scores = ui.load("survey_scores", area_key=key)

@@ -32,7 +32,7 @@ def test_excel_holds_the_values_even_with_time_zones():
 
 
 def test_charts_render_to_png_and_svg_in_dutch_locale():
-    from dashboard.ui import dutch
+    from dashboard.charts import dutch
 
     chart = dutch(alt.Chart(pd.DataFrame({"x": [1, 2], "y": [1500.5, 2500.0]}))
                   .mark_bar().encode(x="x:O", y=alt.Y("y:Q", axis=alt.Axis(format=",.1f"))))

@@ -140,6 +140,8 @@ def test_wijkprofiel_shows_trends_positive_health_and_the_work_in_the_area(signe
     marks = [la["mark"]["type"] if isinstance(la["mark"], dict) else la["mark"]
              for la in survey["layer"]]
     assert "area" in marks and "rule" in marks  # confidence band and intervention date
+    assert any("De band toont de 95%-betrouwbaarheid" in c.value for c in at.caption)
+    assert survey["config"]["locale"]["number"]["decimal"] == ","  # 1.234,5
     assert any("Positieve Gezondheid" in str(t) for t in titles)  # the spider chart
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Projecten en programmalijnen"]) >= 1
