@@ -4,6 +4,13 @@ at once against one ``streamlit run`` server on the demo database.
 For every page visit the time from clicking the sidebar link until the page heading shows,
 the app reports ``notRunning`` and the status widget has gone; errors are timeouts and
 Streamlit exception boxes. Run alone: ``python bench/concurrency.py --sessions 20``.
+
+Each session is a tab with its own Streamlit session (and its own sign-in) in one browser
+context, so the tabs share the HTTP cache like returning users whose browsers already hold
+Streamlit's static bundle; a warm-up session fills it first. Sessions arrive spread over
+``--ramp`` seconds and read each page for ``--think`` seconds on average (uniform between
+half and one and a half times that) before clicking the next; ``--think 0 --ramp 0`` is the
+stress variant where every session clicks as fast as it can.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ import argparse
 import asyncio
 import datetime as dt
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -24,9 +32,30 @@ sys.path.insert(0, str(ROOT))
 DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-        "--no-first-run", "--disable-component-update", "--disable-sync"]
+        "--no-first-run", "--disable-component-update", "--disable-sync", "--disable-extensions",
+        # Twenty tabs of one headless browser: none of them is the "foreground" tab, and
+        # Chromium would otherwise throttle their timers and deprioritise their renderers.
+        "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+        "--disable-backgrounding-occluded-windows"]
 TIMEOUT_MS = 120_000
 TARGET_P95_S = 5.0
+
+
+def cpu_seconds(*needles: str) -> float:
+    """User + system CPU seconds of the running processes whose command line holds every
+    needle (Linux /proc)."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if all(n in cmd for n in needles):
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / tick
+        except OSError:  # the process ended meanwhile
+            continue
+    return total
 
 
 async def _idle(page) -> None:  # type: ignore[no-untyped-def]
@@ -35,9 +64,12 @@ async def _idle(page) -> None:  # type: ignore[no-untyped-def]
                                  timeout=TIMEOUT_MS)
 
 
-async def _session(browser, url: str, titles: list[str], times: dict, errors: list) -> None:  # type: ignore[no-untyped-def]
-    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+async def _session(context, url: str, titles: list[str], times: dict, errors: list,  # type: ignore[no-untyped-def]
+                   *, delay: float = 0.0, think: float = 0.0, seed: int = 0) -> None:
+    rng = random.Random(seed)
+    await asyncio.sleep(delay)
     page = await context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)  # a click on a busy tab waits like the other steps
     try:
         t0 = time.perf_counter()
         await page.goto(url, timeout=TIMEOUT_MS)
@@ -50,10 +82,10 @@ async def _session(browser, url: str, titles: list[str], times: dict, errors: li
         times.setdefault("Inloggen → Overzicht", []).append(time.perf_counter() - t0)
     except Exception as exc:  # noqa: BLE001 - every failure is a benchmark error
         errors.append(f"sign-in: {type(exc).__name__}: {str(exc).splitlines()[0]}")
-        await context.close()
         return
     nav = page.get_by_test_id("stSidebarNav")
     for title in titles:
+        await asyncio.sleep(think * rng.uniform(0.5, 1.5))  # reading the previous page
         try:
             t0 = time.perf_counter()
             await nav.get_by_role("link", name=title, exact=True).click()
@@ -64,24 +96,37 @@ async def _session(browser, url: str, titles: list[str], times: dict, errors: li
                 errors.append(f"{title}: exception shown")
         except Exception as exc:  # noqa: BLE001
             errors.append(f"{title}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
-    await context.close()
+    # The tab stays open (as a user's would), so its renderer's CPU time is still counted.
 
 
-async def _browse(url: str, sessions: int, titles: list[str]) -> tuple[dict, list, float]:
+async def _browse(url: str, sessions: int, titles: list[str], think: float, ramp: float
+                  ) -> tuple[dict, list, float, dict[str, float]]:
     from playwright.async_api import async_playwright
 
     times: dict[str, list[float]] = {}
     errors: list[str] = []
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        # One session first, so imports and the cold caches are not charged to the run.
-        await _session(browser, url, titles, {}, errors)
+        context = await browser.new_context(viewport={"width": 1280, "height": 900},
+                                            locale="nl-NL")
+        # One session first: server imports, cold caches and the browser's HTTP cache are
+        # not charged to the run.
+        await _session(context, url, titles, {}, errors)
+        for page in context.pages:
+            await page.close()
+        port = url.rsplit(":", 1)[1]
+        before = {"server": cpu_seconds("streamlit", f"--server.port={port}"),
+                  "chromium": cpu_seconds("/chromium"), "driver": cpu_seconds("run-driver")}
         t0 = time.perf_counter()
-        await asyncio.gather(*(_session(browser, url, titles, times, errors)
-                               for _ in range(sessions)))
+        await asyncio.gather(*(_session(context, url, titles, times, errors,
+                                        delay=ramp * i / sessions, think=think, seed=i)
+                               for i in range(sessions)))
         wall = time.perf_counter() - t0
+        cpu = {"server": cpu_seconds("streamlit", f"--server.port={port}") - before["server"],
+               "chromium": cpu_seconds("/chromium") - before["chromium"],
+               "driver": cpu_seconds("run-driver") - before["driver"]}
         await browser.close()
-    return times, errors, wall
+    return times, errors, wall, cpu
 
 
 def pct(values: list[float], q: float) -> float:
@@ -89,7 +134,8 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-def run(db_url: str, sessions: int, workdir: Path) -> list[str]:
+def run(db_url: str, sessions: int, workdir: Path, think: float = 5.0, ramp: float = 10.0
+        ) -> list[str]:
     """Start ``streamlit run`` on ``db_url``, browse with ``sessions`` sessions; Markdown lines."""
     from dashboard.roles import Role, pages_for
     from tests.conftest import running_app
@@ -97,16 +143,25 @@ def run(db_url: str, sessions: int, workdir: Path) -> list[str]:
     titles = [p.title for p in pages_for(Role.BESTUURDER) if p.title != "Overzicht"] + ["Overzicht"]
     load_before = os.getloadavg()[0]
     with running_app(db_url, workdir / "streamlit-bench.log") as url:
-        times, errors, wall = asyncio.run(_browse(url, sessions, titles))
+        times, errors, wall, cpu = asyncio.run(_browse(url, sessions, titles, think, ramp))
     every = [t for ts in times.values() for t in ts]
-    lines = [f"## {sessions} concurrent browser sessions (demo data, SQLite, one `streamlit run`)",
+    lines = [f"## {sessions} concurrent browser sessions (demo data, SQLite, one `streamlit run`, "
+             f"think time {think:g} s)",
              "",
              f"Each session: open the app, sign in as bestuurder, then click through all "
-             f"{len(titles)} pages in the sidebar (Chromium headless, one browser, one context per "
-             f"session), after one warm-up session browsed them alone. Time = click until the page heading shows, "
-             f"`stApp[data-test-script-state=notRunning]` and no `stStatusWidget`. Wall time "
-             f"{wall:,.0f} s; load average before {load_before:.2f}, after "
-             f"{os.getloadavg()[0]:.2f}.", ""]
+             f"{len(titles)} pages in the sidebar. Chromium headless, one browser; each session "
+             f"is a tab with its own Streamlit session in one shared browser context (a warm "
+             f"HTTP cache, as for returning users), after one warm-up session browsed the pages "
+             f"alone. Sessions arrive over {ramp:g} s and read each page "
+             f"{think * 0.5:g}–{think * 1.5:g} s before the next click. Time = click until the "
+             f"page heading shows, `stApp[data-test-script-state=notRunning]` and no "
+             f"`stStatusWidget`. Wall time {wall:,.0f} s; load average before {load_before:.2f}, "
+             f"after {os.getloadavg()[0]:.2f}.", "",
+             f"CPU used during the run (of {os.cpu_count()} × {wall:,.0f} s = "
+             f"{os.cpu_count() * wall:,.0f} CPU-seconds available): the `streamlit run` server "
+             f"{cpu['server']:,.0f} s ({cpu['server'] / wall:.0%} of one core), Chromium "
+             f"{cpu['chromium']:,.0f} s ({cpu['chromium'] / wall:.0%} of one core), the Playwright "
+             f"driver {cpu['driver']:,.0f} s.", ""]
     if every:
         ok = pct(every, 0.95) <= TARGET_P95_S and not errors
         lines += [f"**All page visits: n={len(every)}, p50 {pct(every, 0.5):.2f} s, p95 "
@@ -124,13 +179,17 @@ def run(db_url: str, sessions: int, workdir: Path) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--think", type=float, default=5.0,
+                        help="mean seconds a session reads a page before the next click")
+    parser.add_argument("--ramp", type=float, default=10.0,
+                        help="seconds over which the sessions arrive")
     args = parser.parse_args()
     from data_loaders.seed import prepare_database
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/demo.sqlite"
         prepare_database(url, as_of=dt.date(2026, 11, 23)).dispose()
-        print("\n".join(run(url, args.sessions, Path(tmp))))
+        print("\n".join(run(url, args.sessions, Path(tmp), args.think, args.ramp)))
     return 0
 
 

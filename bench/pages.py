@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 AS_OF = dt.date(2026, 11, 23)
-# National scale: the pages whose data grows with the number of areas, first.
-NATIONAL_PAGES = ["Kaart", "Overzicht", "Kernteams", "Welzijnscoaches"]
+# National scale: every page ("all"); ``--national-pages`` picks a few for a quicker run.
+NATIONAL_PAGES = "all"
 TARGET_DEMO_MS, TARGET_NATIONAL_MS, TARGET_MAP_BYTES = 300, 1000, 5 * 1024 * 1024
 
 
@@ -183,9 +183,13 @@ def main() -> int:
     parser.add_argument("--skip-national", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--skip-browser", action="store_true")
-    parser.add_argument("--national-pages", default=",".join(NATIONAL_PAGES),
+    parser.add_argument("--national-pages", default=NATIONAL_PAGES,
                         help="comma-separated page titles at national scale, or 'all'")
     parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--think", type=float, default=5.0,
+                        help="mean seconds a browser session reads a page (bench/concurrency.py)")
+    parser.add_argument("--skip-stress", action="store_true",
+                        help="skip the browser run without think time")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--pages", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -202,7 +206,7 @@ def main() -> int:
 
     if args.quick:
         args.runs, args.skip_national, args.skip_postgres = 3, True, True
-        args.sessions = min(args.sessions, 5)
+        args.sessions, args.skip_stress = min(args.sessions, 5), True
     nat_titles = None if args.national_pages == "all" else args.national_pages.split(",")
     started = dt.datetime.now(dt.UTC)
     report = [f"# Benchmark results", "",
@@ -253,7 +257,10 @@ def main() -> int:
         if not args.skip_browser:
             from bench.concurrency import run as browse
             section(f"{args.sessions} concurrent browser sessions",
-                    lambda: browse(demo_url, args.sessions, Path(tmp)))
+                    lambda: browse(demo_url, args.sessions, Path(tmp), think=args.think))
+            if not args.skip_stress:
+                section(f"{args.sessions} concurrent browser sessions, no think time",
+                        lambda: browse(demo_url, args.sessions, Path(tmp), think=0, ramp=0))
         if not args.skip_national:
             backends = [("SQLite", lambda: f"sqlite:///{tmp}/national.sqlite")]
             if pg:

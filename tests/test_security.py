@@ -17,6 +17,9 @@ def test_streamlit_config_is_hardened():
     assert cfg["server"]["maxUploadSize"] <= 10  # MB
     assert cfg["client"]["showErrorDetails"] == "none"  # no tracebacks for visitors
     assert cfg["browser"]["gatherUsageStats"] is False
+    # Not security but capacity: a full garbage collection after every script run blocks
+    # all other sessions for ~150 ms (bench/RESULTS.md).
+    assert cfg["runner"]["postScriptGC"] is False
 
 
 def test_no_raw_html_rendering_anywhere_in_the_app():
