@@ -253,9 +253,10 @@ def entry_guard() -> None:
     """First line of every page: on a freshly started server Streamlit may run a file in
     ``pages/`` directly (its legacy multipage mode) and skip the role-based navigation.
     Such a run is sent through the entry script instead, which switches Streamlit to
-    ``st.navigation`` for good."""
+    ``st.navigation`` for good. The URL parameters (a shared link's view) go along."""
     if not st.session_state.get(_VIA_ENTRY):
-        st.switch_page(ENTRY_SCRIPT)
+        st.switch_page(ENTRY_SCRIPT,
+                       query_params={k: st.query_params.get_all(k) for k in st.query_params})
 
 
 _REQUESTED = "requested_page"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from dashboard.roles import Role, pages_for
@@ -129,10 +131,22 @@ def test_a_fresh_server_never_runs_an_internal_page_for_an_anonymous_visitor(
         context.close()
 
 
-def test_a_shared_map_link_opens_its_view_after_signing_in(live_app, browser):
+@pytest.mark.parametrize("server", ["running", "fresh"])
+def test_a_shared_map_link_opens_its_view_after_signing_in(
+        live_app, browser, server, demo_sqlite_url, tmp_path):
+    # A fresh server first runs the page file directly (see the test above); the link's
+    # view must survive the detour through the entry script.
+    from tests.conftest import copy_of_demo, running_app
+
+    with running_app(copy_of_demo(demo_sqlite_url, tmp_path), tmp_path / "log") \
+            if server == "fresh" else contextlib.nullcontext(live_app) as url:
+        open_shared_map_link(browser, url)
+
+
+def open_shared_map_link(browser, url: str) -> None:  # noqa: ANN001
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="nl-NL")
     page = context.new_page()
-    page.goto(f"{live_app}/kaart?indicator=ggz_kosten&periode=2020")
+    page.goto(f"{url}/kaart?indicator=ggz_kosten&periode=2020")
     wait_until_idle(page)
     page.get_by_text("Log in om de pagina Kaart te openen.").wait_for()
     if page.get_by_role("dialog").count():  # Streamlit's own "page not found" notice
