@@ -32,64 +32,74 @@ m3.metric("Welzijnscoaches", fmt_number(len(profile["coaches"])),
           else None, delta_color="off", delta_arrow="off")
 m4.metric("Kernteams", fmt_number(len(profile["kernteams"])))
 
+# Only the open tab runs and is sent (eleven or more charts are heavy for the browser);
+# the tab is in the URL (?tab=…), so a link opens the same view.
 tab_trends, tab_ph, tab_work, tab_meta = st.tabs(
-    ["Trends", "Positieve Gezondheid", "Projecten, coaches en kernteams", "Indicatoren"])
+    ["Trends", "Positieve Gezondheid", "Projecten, coaches en kernteams", "Indicatoren"],
+    key="tab", bind="query-params")
 
-with tab_trends:
-    interventions = profile["interventions"].copy()
-    interventions["started_on"] = pd.to_datetime(interventions["started_on"])
-    if len(interventions):
-        st.caption("Verticale stippellijnen: interventies ("
-                   + "; ".join(f"{ui.escape_md(r.label)}, {fmt_date(r.started_on.date())}"
-                               for r in interventions.itertuples()) + ").")
-    cols = st.columns(2)
-    for i, panel in enumerate(ui.view(trend_panels, area_key=key)):
-        with cols[i % 2]:
-            ui.vega(panel.spec)
-            st.caption(ui.escape_md(panel.caption))
+if tab_trends.open:
+    with tab_trends:
+        interventions = profile["interventions"].copy()
+        interventions["started_on"] = pd.to_datetime(interventions["started_on"])
+        if len(interventions):
+            st.caption("Verticale stippellijnen: interventies ("
+                       + "; ".join(f"{ui.escape_md(r.label)}, {fmt_date(r.started_on.date())}"
+                                   for r in interventions.itertuples()) + ").")
+        cols = st.columns(2)
+        for i, panel in enumerate(ui.view(trend_panels, area_key=key)):
+            with cols[i % 2]:
+                ui.vega(panel.spec)
+                st.caption(ui.escape_md(panel.caption))
 
-with tab_ph:
-    scores = ui.load("survey_scores", area_key=key)
-    spider = spider_frame(scores)
-    if spider.empty or not (spider["who"] == "gebied").any():
-        ui.empty_state("Nog geen metingen Positieve Gezondheid in dit gebied.")
-    else:
-        own = spider[spider["who"] == "gebied"]
-        ref = spider[spider["who"] != "gebied"]
-        if len(ref):  # the reference wave closest to the area's latest wave
-            latest_year = own["year"].max()
-            ref = ref[ref["year"] == ref.loc[(ref["year"] - latest_year).abs().idxmin(), "year"]]
-        ui.vega(ui.chart_spec(charts.spider_chart, own, ref, *spider_grid()))
-        table = scores.pivot_table(index="dimension", columns=["who", "year"],
-                                   values="mean_score").map(lambda v: fmt_number(v, 1))
-        table.columns = [f"{'Gebied' if w == 'gebied' else w} {y}" for w, y in table.columns]
-        st.dataframe(table.reset_index().rename(columns={"dimension": "Dimensie"}),
-                     hide_index=True, width="stretch")
-
-with tab_work:
-    left, mid, right = st.columns([3.2, 1.6, 2.2])
-    with left:
-        st.subheader("Projecten en programmalijnen")
-        if profile["projects"].empty:
-            ui.empty_state("Geen projecten in dit gebied.")
+if tab_ph.open:
+    with tab_ph:
+        scores = ui.load("survey_scores", area_key=key)
+        spider = spider_frame(scores)
+        if spider.empty or not (spider["who"] == "gebied").any():
+            ui.empty_state("Nog geen metingen Positieve Gezondheid in dit gebied.")
         else:
-            ui.table(profile["projects"], columns={"code": "Code", "status": "Status",
-                                                   "health": "Voortgang", "name": "Naam"})
-    with mid:
-        st.subheader("Welzijnscoaches")
-        if profile["coaches"].empty:
-            ui.empty_state("Geen welzijnscoaches in dit gebied.")
-        else:
-            ui.table(profile["coaches"], columns={"code": "Code", "fte": "Fte"})
-    with right:
-        st.subheader("Kernteams")
-        if profile["kernteams"].empty:
-            ui.empty_state("Geen kernteams in dit gebied.")
-        else:
-            ui.table(profile["kernteams"], columns={"code": "Code", "practice": "PlusPraktijk"})
+            own = spider[spider["who"] == "gebied"]
+            ref = spider[spider["who"] != "gebied"]
+            if len(ref):  # the reference wave closest to the area's latest wave
+                latest_year = own["year"].max()
+                nearest = ref.loc[(ref["year"] - latest_year).abs().idxmin(), "year"]
+                ref = ref[ref["year"] == nearest]
+            ui.vega(ui.chart_spec(charts.spider_chart, own, ref, *spider_grid()))
+            table = scores.pivot_table(index="dimension", columns=["who", "year"],
+                                       values="mean_score").map(lambda v: fmt_number(v, 1))
+            table.columns = [f"{'Gebied' if w == 'gebied' else w} {y}" for w, y in table.columns]
+            st.dataframe(table.reset_index().rename(columns={"dimension": "Dimensie"}),
+                         hide_index=True, width="stretch")
 
-with tab_meta:
-    ui.table(catalogue, columns={"label": "Indicator", "definition": "Definitie", "unit": "Eenheid",
-                                 "polarity": "Polariteit", "source": "Bron",
-                                 "period_type": "Periode", "last_update": "Laatst bijgewerkt"},
-             column_config={"Laatst bijgewerkt": st.column_config.DateColumn(format="D MMM YYYY")})
+if tab_work.open:
+    with tab_work:
+        left, mid, right = st.columns([3.2, 1.6, 2.2])
+        with left:
+            st.subheader("Projecten en programmalijnen")
+            if profile["projects"].empty:
+                ui.empty_state("Geen projecten in dit gebied.")
+            else:
+                ui.table(profile["projects"], columns={"code": "Code", "status": "Status",
+                                                       "health": "Voortgang", "name": "Naam"})
+        with mid:
+            st.subheader("Welzijnscoaches")
+            if profile["coaches"].empty:
+                ui.empty_state("Geen welzijnscoaches in dit gebied.")
+            else:
+                ui.table(profile["coaches"], columns={"code": "Code", "fte": "Fte"})
+        with right:
+            st.subheader("Kernteams")
+            if profile["kernteams"].empty:
+                ui.empty_state("Geen kernteams in dit gebied.")
+            else:
+                ui.table(profile["kernteams"], columns={"code": "Code", "practice": "PlusPraktijk"})
+
+if tab_meta.open:
+    with tab_meta:
+        ui.table(catalogue, columns={"label": "Indicator", "definition": "Definitie",
+                                     "unit": "Eenheid",
+                                     "polarity": "Polariteit", "source": "Bron",
+                                     "period_type": "Periode", "last_update": "Laatst bijgewerkt"},
+                 column_config={"Laatst bijgewerkt":
+                                st.column_config.DateColumn(format="D MMM YYYY")})

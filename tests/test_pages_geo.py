@@ -142,15 +142,22 @@ def test_wijkprofiel_shows_trends_positive_health_and_the_work_in_the_area(signe
     assert "area" in marks and "rule" in marks  # confidence band and intervention date
     assert any("De band toont de 95%-betrouwbaarheid" in c.value for c in at.caption)
     assert survey["config"]["locale"]["number"]["decimal"] == ","  # 1.234,5
-    assert any("Positieve Gezondheid" in str(t) for t in titles)  # the spider chart
+    assert not any("Positieve Gezondheid" in str(t) for t in titles)  # other tabs wait
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Projecten en programmalijnen"]) >= 1
     assert "Start GGZ-team in de wijk" in texts(at)
+
+    at.query_params["tab"] = "Positieve Gezondheid"  # a shared link to the second tab
+    at.run()
+    titles = [json.loads(c.proto.spec).get("title") for c in at.get("vega_lite_chart")]
+    assert len(titles) == 1 and "Positieve Gezondheid" in str(titles[0])  # only the spider
+    assert any("Dimensie" in df.value.columns for df in at.dataframe)
 
 
 def test_wijkprofiel_of_a_pluswijken_area_lists_its_kernteams_and_coaches(signed_in):
     at = signed_in(Role.PROGRAMMATEAM).switch_page("pages/wijkprofiel.py").run()
     at.query_params["gebied"] = "hoensbroek"
+    at.query_params["tab"] = "Projecten, coaches en kernteams"
     at.run()
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Kernteams"]) > 0 and int(metrics["Welzijnscoaches"]) > 0
