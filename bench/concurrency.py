@@ -6,9 +6,9 @@ the app reports ``notRunning`` and the status widget has gone; errors are timeou
 Streamlit exception boxes. Run alone: ``python bench/concurrency.py --sessions 20``.
 
 Each session is a tab with its own Streamlit session (and its own sign-in) in one browser
-context, so the tabs share the HTTP cache like returning users whose browsers already hold
-Streamlit's static bundle; a warm-up session fills it first. Sessions arrive spread over
-``--ramp`` seconds and read each page for ``--think`` seconds on average (uniform between
+with a persistent profile, so the tabs share the disk and code cache like returning users
+whose browsers already hold Streamlit's static bundle; a warm-up session fills it first.
+Sessions arrive spread over ``--ramp`` seconds and read each page for ``--think`` seconds on average (uniform between
 half and one and a half times that) before clicking the next; ``--think 0 --ramp 0`` is the
 stress variant where every session clicks as fast as it can.
 """
@@ -41,10 +41,10 @@ TIMEOUT_MS = 120_000
 TARGET_P95_S = 5.0
 
 
-def cpu_seconds(*needles: str) -> float:
-    """User + system CPU seconds of the running processes whose command line holds every
-    needle (Linux /proc)."""
-    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+def cpu_by_process(*needles: str) -> dict[int, float]:
+    """User + system CPU seconds per running process whose command line holds every needle
+    (Linux /proc)."""
+    tick, found = os.sysconf("SC_CLK_TCK"), {}
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
@@ -52,10 +52,25 @@ def cpu_seconds(*needles: str) -> float:
             cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
             if all(n in cmd for n in needles):
                 fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-                total += (int(fields[11]) + int(fields[12])) / tick
+                found[int(proc.name)] = (int(fields[11]) + int(fields[12])) / tick
         except OSError:  # the process ended meanwhile
             continue
-    return total
+    return found
+
+
+class CpuMeter:
+    """CPU seconds used by a group of processes since ``start``, sampled twice a second so
+    that processes ending meanwhile (a closed tab's renderer) still count."""
+
+    def __init__(self, *needles: str) -> None:
+        self.needles, self.base, self.last = needles, cpu_by_process(*needles), {}
+
+    def sample(self) -> None:
+        self.last.update(cpu_by_process(*self.needles))
+
+    def used(self) -> float:
+        self.sample()
+        return sum(v - self.base.get(pid, 0.0) for pid, v in self.last.items())
 
 
 async def _idle(page) -> None:  # type: ignore[no-untyped-def]
@@ -96,7 +111,7 @@ async def _session(context, url: str, titles: list[str], times: dict, errors: li
                 errors.append(f"{title}: exception shown")
         except Exception as exc:  # noqa: BLE001
             errors.append(f"{title}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
-    # The tab stays open (as a user's would), so its renderer's CPU time is still counted.
+    await page.close()  # the user leaves
 
 
 async def _browse(url: str, sessions: int, titles: list[str], think: float, ramp: float
@@ -105,28 +120,51 @@ async def _browse(url: str, sessions: int, titles: list[str], think: float, ramp
 
     times: dict[str, list[float]] = {}
     errors: list[str] = []
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = await browser.new_context(viewport={"width": 1280, "height": 900},
-                                            locale="nl-NL")
-        # One session first: server imports, cold caches and the browser's HTTP cache are
-        # not charged to the run.
+    async with async_playwright() as p, _profile_dir() as profile:
+        # A persistent profile, as a user's browser has: its disk cache also keeps V8's
+        # compiled code of Streamlit's bundle, so a new tab does not compile it again.
+        context = await p.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, args=ARGS,
+            viewport={"width": 1280, "height": 900}, locale="nl-NL")
+        # This machine has no internet: the map's basemap tiles (Carto) would hang in DNS
+        # and retry, costing the browser CPU no real user's machine spends. Abort them.
+        await context.route(lambda u: not u.startswith(url), lambda route: route.abort())
+        # One session first: server imports, cold caches and the browser's cache are not
+        # charged to the run.
         await _session(context, url, titles, {}, errors)
-        for page in context.pages:
+        for page in context.pages:  # the persistent context opens with a blank tab
             await page.close()
         port = url.rsplit(":", 1)[1]
-        before = {"server": cpu_seconds("streamlit", f"--server.port={port}"),
-                  "chromium": cpu_seconds("/chromium"), "driver": cpu_seconds("run-driver")}
+        meters = {"server": CpuMeter("streamlit", f"--server.port={port}"),
+                  "chromium": CpuMeter("/chromium"), "driver": CpuMeter("run-driver")}
+
+        async def sample() -> None:
+            while True:
+                for meter in meters.values():
+                    meter.sample()
+                await asyncio.sleep(0.5)
+
+        sampler = asyncio.create_task(sample())
         t0 = time.perf_counter()
         await asyncio.gather(*(_session(context, url, titles, times, errors,
                                         delay=ramp * i / sessions, think=think, seed=i)
                                for i in range(sessions)))
         wall = time.perf_counter() - t0
-        cpu = {"server": cpu_seconds("streamlit", f"--server.port={port}") - before["server"],
-               "chromium": cpu_seconds("/chromium") - before["chromium"],
-               "driver": cpu_seconds("run-driver") - before["driver"]}
-        await browser.close()
+        sampler.cancel()
+        cpu = {name: meter.used() for name, meter in meters.items()}
+        await context.close()
     return times, errors, wall, cpu
+
+
+class _profile_dir:  # noqa: N801 - used like tempfile.TemporaryDirectory
+    """An async context manager around a temporary browser profile directory."""
+
+    async def __aenter__(self) -> str:
+        self._tmp = tempfile.TemporaryDirectory(prefix="ln-bench-profile-")
+        return self._tmp.name
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._tmp.cleanup()
 
 
 def pct(values: list[float], q: float) -> float:
@@ -134,7 +172,7 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-def run(db_url: str, sessions: int, workdir: Path, think: float = 5.0, ramp: float = 10.0
+def run(db_url: str, sessions: int, workdir: Path, think: float = 10.0, ramp: float = 20.0
         ) -> list[str]:
     """Start ``streamlit run`` on ``db_url``, browse with ``sessions`` sessions; Markdown lines."""
     from dashboard.roles import Role, pages_for
@@ -149,10 +187,11 @@ def run(db_url: str, sessions: int, workdir: Path, think: float = 5.0, ramp: flo
              f"think time {think:g} s)",
              "",
              f"Each session: open the app, sign in as bestuurder, then click through all "
-             f"{len(titles)} pages in the sidebar. Chromium headless, one browser; each session "
-             f"is a tab with its own Streamlit session in one shared browser context (a warm "
-             f"HTTP cache, as for returning users), after one warm-up session browsed the pages "
-             f"alone. Sessions arrive over {ramp:g} s and read each page "
+             f"{len(titles)} pages in the sidebar. Chromium headless, one browser with a "
+             f"persistent profile (warm disk and code cache, as for returning users); each "
+             f"session is a tab with its own Streamlit session and sign-in, after one warm-up "
+             f"session browsed the pages alone. Requests outside the app (map tiles; no "
+             f"internet here) are aborted. Sessions arrive over {ramp:g} s and read each page "
              f"{think * 0.5:g}–{think * 1.5:g} s before the next click. Time = click until the "
              f"page heading shows, `stApp[data-test-script-state=notRunning]` and no "
              f"`stStatusWidget`. Wall time {wall:,.0f} s; load average before {load_before:.2f}, "
@@ -179,9 +218,9 @@ def run(db_url: str, sessions: int, workdir: Path, think: float = 5.0, ramp: flo
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--think", type=float, default=5.0,
+    parser.add_argument("--think", type=float, default=10.0,
                         help="mean seconds a session reads a page before the next click")
-    parser.add_argument("--ramp", type=float, default=10.0,
+    parser.add_argument("--ramp", type=float, default=20.0,
                         help="seconds over which the sessions arrive")
     args = parser.parse_args()
     from data_loaders.seed import prepare_database

@@ -186,7 +186,7 @@ def main() -> int:
     parser.add_argument("--national-pages", default=NATIONAL_PAGES,
                         help="comma-separated page titles at national scale, or 'all'")
     parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--think", type=float, default=5.0,
+    parser.add_argument("--think", type=float, default=10.0,
                         help="mean seconds a browser session reads a page (bench/concurrency.py)")
     parser.add_argument("--skip-stress", action="store_true",
                         help="skip the browser run without think time")
