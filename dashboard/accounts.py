@@ -208,3 +208,31 @@ def role_choices() -> Mapping[str, str]:
     from dashboard.roles import ROLE_LABELS
 
     return {r.value: ROLE_LABELS[r] for r in ACCOUNT_ROLES}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m dashboard.accounts create-admin NAME``: the first beheerder account of a
+    new production database (demo accounts exist only in the embedded demo database). The
+    temporary password is read from standard input and must be changed at first sign-in."""
+    import argparse
+    import getpass
+    import sys
+
+    from data_loaders.db import make_engine
+
+    parser = argparse.ArgumentParser(description="Maak een beheerdersaccount aan.")
+    parser.add_argument("command", choices=["create-admin"])
+    parser.add_argument("username")
+    args = parser.parse_args(argv)
+    password = (getpass.getpass("Tijdelijk wachtwoord: ") if sys.stdin.isatty()
+                else sys.stdin.readline().rstrip("\n"))
+    result = create_user(make_engine(), "opdrachtregel", Role.BEHEERDER, args.username,
+                         Role.BEHEERDER, password)
+    print(result.message, file=sys.stdout if result.ok else sys.stderr)
+    if result.ok:
+        print("Bij de eerste keer inloggen moet het wachtwoord worden gewijzigd.")
+    return 0 if result.ok else 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -185,3 +185,29 @@ def test_new_kernteam_signals_are_those_that_appeared_with_the_latest_quarter(se
     items, _ = meeting.new_kernteam_signals(quarters, interventions)
     assert any(i.title.startswith("Ziekenhuisopnames") and "· KT-12 (" in i.title
                and i.detail.startswith(f"nieuw signaal met {latest}") for i in items)
+
+
+def test_the_first_beheerder_of_a_production_database_is_created_on_the_command_line(
+        empty_db_url, monkeypatch, capsys):
+    import io
+
+    from data_loaders.db import make_engine
+    from data_loaders.seed import main as seed_main
+
+    monkeypatch.setenv("LN_DATABASE_URL", empty_db_url)
+    assert seed_main(["--no-demo"]) == 0  # as the Docker image does: no accounts at all
+    engine = make_engine(empty_db_url)
+    monkeypatch.setattr("sys.stdin", io.StringIO("kort\n"))
+    assert accounts.main(["create-admin", "eerste.beheerder"]) == 2  # refused, nothing stored
+    assert "minstens 12 tekens" in capsys.readouterr().err
+    with transaction(engine) as s:
+        assert s.scalar(select(User).where(User.username == "eerste.beheerder")) is None
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("Tijdelijk2026start\n"))
+    assert accounts.main(["create-admin", "eerste.beheerder"]) == 0
+    signed = sign_in(engine, "eerste.beheerder", "Tijdelijk2026start")
+    assert signed.role is Role.BEHEERDER
+    assert accounts.needs_password_change(engine, "eerste.beheerder")
+    with transaction(engine) as s:
+        assert s.scalar(select(AuditLog).where(AuditLog.action == "account aanmaken")).actor \
+            == "opdrachtregel"
