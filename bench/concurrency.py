@@ -20,7 +20,6 @@ import asyncio
 import datetime as dt
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time

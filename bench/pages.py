@@ -201,7 +201,7 @@ def main() -> int:
         return 0
 
     from bench import national
-    from bench.pgserver import create_database, pg_server
+    from bench.pgserver import create_database
     from data_loaders.seed import prepare_database
 
     if args.quick:
@@ -209,7 +209,7 @@ def main() -> int:
         args.sessions, args.skip_stress = min(args.sessions, 5), True
     nat_titles = None if args.national_pages == "all" else args.national_pages.split(",")
     started = dt.datetime.now(dt.UTC)
-    report = [f"# Benchmark results", "",
+    report = ["# Benchmark results", "",
               f"Run {started:%Y-%m-%d %H:%M} UTC by `make bench` (`bench/pages.py`, "
               f"`bench/national.py`, `bench/concurrency.py`).", "", "## Machine", "", *machine(),
               f"- Load average at start (1/5/15 min): {loadavg()} — the machine is shared with "

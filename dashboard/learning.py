@@ -7,7 +7,7 @@ values that exist, so a crafted link can never select something outside the opti
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import pandas as pd
 

@@ -16,6 +16,7 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
+from dashboard.exports import to_csv
 from dashboard.i18n import EMPTY, fmt_number
 
 MODES = {
@@ -303,8 +304,8 @@ def table_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
-    """CSV for Dutch spreadsheet software: semicolons and decimal commas, UTF-8 with BOM."""
-    return table.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    """CSV for Dutch spreadsheet software (``exports.to_csv``)."""
+    return to_csv(table)
 
 
 # ---------------------------------------------------------------- the whole view, cacheable

@@ -87,9 +87,9 @@ def spider_grid(levels: tuple[int, ...] = (2, 4, 6, 8, 10)) -> tuple[pd.DataFram
     rings = [{"level": lv, "order": i, "x": lv * math.sin(2 * math.pi * i / len(dims)),
               "y": lv * math.cos(2 * math.pi * i / len(dims))}
              for lv in levels for i in range(len(dims) + 1)]
-    labels = [{"dimension": d, "x": 11.2 * math.sin(2 * math.pi * i / len(dims)),
+    spokes = [{"dimension": d, "x": 11.2 * math.sin(2 * math.pi * i / len(dims)),
                "y": 11.2 * math.cos(2 * math.pi * i / len(dims))} for i, d in enumerate(dims)]
-    return pd.DataFrame(rings), pd.DataFrame(labels)
+    return pd.DataFrame(rings), pd.DataFrame(spokes)
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,6 @@ def trend_panels(load: Callable[..., Any], *, area_key: str) -> list[TrendPanel]
             continue
         refs = reference_series(load("reference_values", indicator_key=meta.key),
                                 area["municipality_code"], area["municipality_name"])
-        series["label"] = area["name"]
         series["value_text"] = [fmt_value(v, meta.unit) if s == "ok" else s
                                 for v, s in zip(series["value"], series["status"], strict=True)]
         chart = charts.trend_chart(series, refs, interventions, title=meta.label,

@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, Select, and_, func, select
+from sqlalchemy import Engine, and_, func, select
 
 from dashboard.queries_geo import QUERIES_GEO
 from dashboard.roles import Permission, Role, require
+from data_loaders.db import read_frame as _frame
 from data_loaders.models import (
     Area,
     AreaPart,
@@ -30,12 +31,6 @@ from data_loaders.models import (
     Project,
     Setting,
 )
-
-
-def _frame(engine: Engine, stmt: Select[Any]) -> pd.DataFrame:
-    with engine.connect() as conn:
-        result = conn.execute(stmt)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
 def settings(engine: Engine) -> dict[str, Any]:

@@ -10,10 +10,11 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import Engine, case, func, or_, select
 
 from dashboard.aggregation import aggregate_parts
 from dashboard.roles import Permission, Role, require
+from data_loaders.db import read_frame as _frame
 from data_loaders.models import (
     Area,
     AreaPart,
@@ -27,6 +28,7 @@ from data_loaders.models import (
     Project,
     ProjectArea,
     SurveyScore,
+    ValueStatus,
 )
 from geo.cbs import (
     ATTRIBUTION,
@@ -40,12 +42,6 @@ from geo.cbs import (
 from geo.registry import AreaSpec
 
 REFERENCE_LABELS = {"ZL": "Zuid-Limburg", "NL": "Nederland"}
-
-
-def _frame(engine: Engine, stmt: Any) -> pd.DataFrame:
-    with engine.connect() as conn:
-        result = conn.execute(stmt)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
 def _status(s: Any) -> str:
@@ -123,17 +119,12 @@ def indicators(engine: Engine, role: Role) -> pd.DataFrame:
         func.min(IndicatorValue.period).label("first_period"),
         func.max(IndicatorValue.period).label("last_period"),
         func.count().label("values"),
-    ).group_by(IndicatorValue.indicator_id))
-    sup = _frame(engine, select(IndicatorValue.indicator_id, IndicatorValue.status,
-                                func.count().label("n"))
-                 .group_by(IndicatorValue.indicator_id, IndicatorValue.status))
-    sup["status"] = sup["status"].map(_status)
-    suppressed = sup[sup["status"] != "ok"].groupby("indicator_id")["n"].sum()
+        func.sum(case((IndicatorValue.status != ValueStatus.OK, 1), else_=0)).label("not_ok"),
+    ).group_by(IndicatorValue.indicator_id))  # one pass over the values, not two
     df = meta.merge(cov, how="left", left_on="id", right_on="indicator_id").drop(
         columns="indicator_id")
-    df["not_ok"] = df["id"].map(suppressed).fillna(0).astype(int)
     df["polarity"] = df["polarity"].map(_status)
-    for col in ("areas_covered", "regions_covered", "values"):
+    for col in ("areas_covered", "regions_covered", "values", "not_ok"):
         df[col] = df[col].fillna(0).astype(int)
     return df
 
@@ -172,14 +163,13 @@ def area_values(engine: Engine, role: Role, indicator_key: str,
     if len(regional):
         regional["status"] = regional["status"].map(_status)
         have = set(zip(direct["area_key"], direct["period"], strict=True))
-        for (key, period), _ in regional.merge(parts, on="cbs_code").groupby(
+        n_parts = parts.groupby("area_key").size()
+        for (key, period), found in regional.merge(parts, on="cbs_code").groupby(
                 ["area_key", "period"]):
             if (key, period) in have:
                 continue
-            codes = parts.loc[parts["area_key"] == key, "cbs_code"]
-            found = regional[(regional["period"] == period) & regional["cbs_code"].isin(codes)]
             records = found.to_dict("records")
-            records += [{"status": "ontbreekt"}] * (len(codes) - len(found))  # absent part
+            records += [{"status": "ontbreekt"}] * (n_parts[key] - len(found))  # absent part
             agg = aggregate_parts(records, is_rate=meta["is_rate"], multiplier=meta["multiplier"])
             rows.append({"area_key": key, "period": period,
                          "period_start": found["period_start"].iloc[0], "value": agg.value,

@@ -8,7 +8,6 @@ Every function checks the role first. Public functions apply ``dashboard.disclos
 
 from __future__ import annotations
 
-from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, and_, func, or_, select
@@ -17,6 +16,7 @@ from dashboard import disclosure
 from dashboard.disclosure import CellState
 from dashboard.evidence import KERNTEAM_METRICS, chart_for_indicator
 from dashboard.roles import Permission, Role, require
+from data_loaders.db import read_frame as _frame
 from data_loaders.models import (
     Area,
     Case,
@@ -33,13 +33,6 @@ from data_loaders.models import (
     Project,
     ValueStatus,
 )
-
-
-def _frame(engine: Engine, stmt: Any) -> pd.DataFrame:
-    # Imported late: ``dashboard.queries`` imports this module to merge its registry.
-    from dashboard.queries import _frame as frame
-
-    return frame(engine, stmt)
 
 
 # ---------------------------------------------------------------- internal

@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from dashboard.roles import Permission, Role, require
+from data_loaders.db import read_frame as _frame
 from data_loaders.models import (
     Area,
     Budget,
@@ -33,12 +34,6 @@ from data_loaders.models import (
 
 DEFAULT_CASELOAD_NORM_PER_FTE = 30.0
 DEFAULT_COACH_FTE_PLAN = 30.0  # SPEC §1: PlusWIJken plans 30 fte welzijnscoaches
-
-
-def _frame(engine: Engine, stmt: Any) -> pd.DataFrame:
-    from dashboard.queries import _frame as frame
-
-    return frame(engine, stmt)
 
 
 def monitoring_settings(engine: Engine, role: Role) -> dict[str, Any]:

@@ -4,6 +4,7 @@ account box, the demo-data marker and chart/table conventions. Pages call these.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -91,7 +92,7 @@ def computed(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     return _computed(fn, f"{fn.__module__}.{fn.__qualname__}", args, tuple(sorted(kwargs.items())))
 
 
-@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+@st.cache_data(ttl=CACHE_TTL, max_entries=256, show_spinner=False)
 def _computed(_fn: Callable[..., Any], name: str, args: tuple[Any, ...],
               kwargs: tuple[tuple[str, Any], ...]) -> Any:
     return _fn(*args, **dict(kwargs))
@@ -101,7 +102,6 @@ def clear_caches() -> None:
     """After a write: drop cached reads so every role sees the new figures."""
     _load.clear()
     _computed.clear()
-    _spec.clear()
     _view.clear()
     _is_demo.clear()
 
@@ -354,25 +354,28 @@ def chart_spec(build: Callable[..., alt.TopLevelMixin], *args: Any, **kwargs: An
     """The Vega-Lite spec of ``build(*args, **kwargs)`` in Dutch locale, cached like
     ``computed``. Building and validating an altair chart costs 20-40 ms on every rerun; a
     cached spec renders in about 1 ms, which is most of Wijkprofiel's render time."""
-    return _spec(build, f"{build.__module__}.{build.__qualname__}", args,
-                 tuple(sorted(kwargs.items())))
+    return _computed(functools.partial(_localized_spec, build),
+                     f"spec:{build.__module__}.{build.__qualname__}", args,
+                     tuple(sorted(kwargs.items())))
 
 
-@st.cache_data(ttl=CACHE_TTL, max_entries=256, show_spinner=False)
-def _spec(_build: Callable[..., alt.TopLevelMixin], name: str, args: tuple[Any, ...],
-          kwargs: tuple[tuple[str, Any], ...]) -> VegaSpec:
-    return charts.dutch(_build(*args, **dict(kwargs))).to_dict()
+def _localized_spec(build: Callable[..., alt.TopLevelMixin], *args: Any,
+                    **kwargs: Any) -> VegaSpec:
+    return _as_spec(build(*args, **kwargs))
+
+
+def _as_spec(chart: VegaSpec | alt.TopLevelMixin) -> VegaSpec:
+    return chart if isinstance(chart, dict) else charts.dutch(chart).to_dict()
 
 
 def vega(chart: VegaSpec | alt.TopLevelMixin) -> None:
     """Show a chart (a cached spec from ``chart_spec`` or an altair chart) in Dutch locale."""
-    st.vega_lite_chart(chart if isinstance(chart, dict) else charts.dutch(chart).to_dict(),
-                       width="stretch")
+    st.vega_lite_chart(_as_spec(chart), width="stretch")
 
 
 def chart(spec: VegaSpec | alt.TopLevelMixin, name: str) -> None:
     """A chart in Dutch locale, with PNG and SVG downloads rendered by vl-convert."""
-    localized = spec if isinstance(spec, dict) else charts.dutch(spec).to_dict()
+    localized = _as_spec(spec)
     vega(localized)
     with st.container(horizontal=True):
         _download("PNG", key=f"chart-{name}-png", data=lambda: exports.chart_png(localized),

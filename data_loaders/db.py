@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -61,3 +62,10 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """One all-or-nothing unit of work: commit on success, roll back on any error."""
     with session_factory(engine).begin() as session:
         yield session
+
+
+def read_frame(engine: Engine, stmt: Any) -> pd.DataFrame:
+    """The rows of a SELECT as a DataFrame with the statement's column names."""
+    with engine.connect() as conn:
+        result = conn.execute(stmt)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))

@@ -28,7 +28,6 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from dashboard import writes
-from dashboard.exports import to_csv, to_xlsx  # noqa: F401 - the export formats
 from dashboard.datasets import DATASETS, Dataset, Field, Problem, clean, display, is_blank
 from dashboard.roles import Permission, Role, require
 from data_loaders.db import session_factory

@@ -29,7 +29,6 @@ from data_loaders.migrate import upgrade
 from data_loaders.models import (
     BODIES,
     DOMAINS,
-    KNELPUNTEN,
     POSITIVE_HEALTH_DIMENSIONS,
     Area,
     AreaPart,

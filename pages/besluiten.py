@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import evidence, learning, monitoring, ui, views
+from dashboard import evidence, learning, ui, views
 from dashboard.charts import spc_chart
 from dashboard.disclosure import mark_small
 from dashboard.i18n import fmt_date, fmt_number
@@ -48,9 +48,10 @@ shown = shown.assign(review_due=learning.due_for_review(shown, today))
 
 
 def series_of(decision_id: int) -> list[evidence.EvidenceSeries]:
-    """The decision's linked series, analysed (the loads are cached; the analysis is cheap)."""
-    return evidence.build_series(ui.load("decision_evidence", decision_id=decision_id),
-                                 ui.load("decision_interventions", decision_id=decision_id))
+    """The decision's linked series, analysed (loads and analysis cached)."""
+    return ui.computed(evidence.build_series,
+                       ui.load("decision_evidence", decision_id=decision_id),
+                       ui.load("decision_interventions", decision_id=decision_id))
 
 
 strength = {int(d): evidence.evidence_strength(series_of(int(d))) for d in shown["id"]}
@@ -108,15 +109,13 @@ with listing:
                       "outcome": "Besluit", "body": "Besloten door", "status": "Status",
                       "review_on": "Evaluatie op", "due": "Evaluatie", "strength": "Bewijskracht",
                       "published": "Gepubliceerd"},
-             column_config={"Datum": st.column_config.DateColumn(format="D MMM YYYY"),
-                            "Evaluatie op": st.column_config.DateColumn(format="D MMM YYYY")})
+             column_config={"Datum": views.DATE, "Evaluatie op": views.DATE})
 
 # ---------------------------------------------------------------- evidence panel
 st.header("Bewijs bij een besluit")
 ids = [str(i) for i in shown["id"]]
 labels = {str(r.id): f"{fmt_date(r.decided_on)} · {r.subject} · {r.outcome}" for r in shown.itertuples()}
-raw = st.query_params.get("besluit")
-start = monitoring.clean_choice(raw, ids)
+start = ui.url_choice("besluit", ids, None)
 chosen = st.selectbox("Toon bewijs bij besluit", ids, index=ids.index(start) if start else 0,
                       format_func=labels.__getitem__, key="url_besluit")
 st.query_params["besluit"] = chosen

@@ -109,7 +109,7 @@ cols = st.columns(2)
 for i, (key, (title, y_title, fmt)) in enumerate(series.items()):
     data = monthly[monthly[key].notna()]
     with cols[i % 2]:
-        analysis = spc.analyse(list(data[key]))
+        analysis = ui.computed(spc.analyse, list(data[key]))
         labels = [fmt_month(m) for m in data["month"]]
         chart = ui.chart_spec(charts.spc_chart, analysis, list(data["month"]), labels,
                               title=title, y_title=y_title, x_title="Maand", value_format=fmt)
