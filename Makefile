@@ -41,10 +41,11 @@ clean:
 bench: $(VENV)/.dev
 	$(BIN)/python bench/pages.py --write $(BENCH_FLAGS)
 
-# make backup [FILE=path]; make restore FILE=path (uses LN_DATABASE_URL or the embedded SQLite file)
+# make backup [FILE=path]; make restore FILE=path [DOOR=name] (uses LN_DATABASE_URL or the
+# embedded SQLite file). Backups are 0600: they hold password hashes and every figure.
 backup: $(VENV)/.runtime
 	$(BIN)/python -m data_loaders.backup backup $(FILE)
 
 restore: $(VENV)/.runtime
 	@test -n "$(FILE)" || { echo "Gebruik: make restore FILE=pad/naar/backup"; exit 2; }
-	$(BIN)/python -m data_loaders.backup restore $(FILE)
+	$(BIN)/python -m data_loaders.backup restore $(FILE) $(if $(DOOR),--door "$(DOOR)")
