@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from dashboard import labels, ui
-from dashboard.roles import DEFAULT_PAGE, home_page_for, pages_for
+from dashboard.ui import labels
+from dashboard import ui
+from dashboard.domain.roles import DEFAULT_PAGE, home_page_for, pages_for
 
 st.set_page_config(page_title=labels.APP_TITLE, page_icon=":material/hub:", layout="wide")
 

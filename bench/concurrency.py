@@ -174,7 +174,7 @@ def pct(values: list[float], q: float) -> float:
 def run(db_url: str, sessions: int, workdir: Path, think: float = 10.0, ramp: float = 20.0
         ) -> list[str]:
     """Start ``streamlit run`` on ``db_url``, browse with ``sessions`` sessions; Markdown lines."""
-    from dashboard.roles import Role, pages_for
+    from dashboard.domain.roles import Role, pages_for
     from tests.conftest import running_app
 
     titles = [p.title for p in pages_for(Role.BESTUURDER) if p.title != "Overzicht"] + ["Overzicht"]

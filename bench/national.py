@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import numpy as np
 from sqlalchemy import Engine, insert
 
-from dashboard.auth import hash_password
+from dashboard.store.auth import hash_password
 from data_loaders.db import make_engine, transaction
 from data_loaders.migrate import upgrade
 from data_loaders.models import (

@@ -55,7 +55,7 @@ def _pin_navigation_mode() -> None:
 def _start(role):  # type: ignore[no-untyped-def]
     from streamlit.testing.v1 import AppTest
 
-    from dashboard.roles import Role
+    from dashboard.domain.roles import Role
 
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600).run()
     if role is not Role.PUBLIEK:
@@ -88,7 +88,7 @@ def run_scenario(url: str, titles: list[str] | None, runs: int) -> list[dict]:
     os.environ["LN_DATABASE_URL"] = url
     _pin_navigation_mode()
     from dashboard import ui
-    from dashboard.roles import Role, pages_for
+    from dashboard.domain.roles import Role, pages_for
 
     rows = []
     # publiek sees the public pages, beheerder every page.

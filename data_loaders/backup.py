@@ -39,7 +39,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, func, inspect, insert, select, text
 from sqlalchemy.engine import make_url
 
-from dashboard import audit
+from dashboard.store import audit
 from data_loaders.db import PROJECT_ROOT, database_url, make_engine, transaction
 from data_loaders.migrate import alembic_config, upgrade
 from data_loaders.models import AuditLog

@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from dashboard import audit
+from dashboard.store import audit
 from data_loaders.db import make_engine, transaction
 from data_loaders.models import (
     CbsGeometry,

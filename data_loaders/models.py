@@ -126,7 +126,7 @@ class DecisionStatus(enum.Enum):
 
 
 class Role(enum.Enum):
-    """Mirror of ``dashboard.roles.Role`` for storage; the rules live there."""
+    """Mirror of ``dashboard.domain.roles.Role`` for storage; the rules live there."""
 
     BESTUURDER = "bestuurder"
     PROGRAMMATEAM = "programmateam"

@@ -22,8 +22,8 @@ import numpy as np
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from dashboard import audit
-from dashboard.auth import hash_password
+from dashboard.store import audit
+from dashboard.store.auth import hash_password
 from data_loaders.db import DEFAULT_SQLITE_PATH, database_url, make_engine, transaction
 from data_loaders.migrate import upgrade
 from data_loaders.models import (
@@ -432,7 +432,7 @@ class DemoGenerator:
                 refs = self.rng.poisson(np.array([0.45, 0.25, 0.15, 0.15]) * max(target * 0.2, 1))
                 new = int(refs.sum())
                 # Closed trajectories never exceed this month's active households plus
-                # registrations (the data-entry rule of dashboard.datasets).
+                # registrations (the data-entry rule of dashboard.domain.datasets).
                 closing = min(int(self.rng.poisson(max(active - target, 0) + target * 0.12)),
                               (active + 2 * new) // 2)
                 goal = int(self.rng.binomial(closing, 0.6))

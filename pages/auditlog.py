@@ -4,7 +4,8 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import meeting, ui
+from dashboard.store import meeting
+from dashboard import ui
 
 ui.entry_guard()
 

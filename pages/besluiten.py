@@ -6,10 +6,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import evidence, learning, ui, views
-from dashboard.charts import spc_chart
-from dashboard.disclosure import mark_small
-from dashboard.i18n import fmt_date, fmt_number
+from dashboard.domain import evidence, learning
+from dashboard import ui
+from dashboard.ui import views
+from dashboard.ui.charts import spc_chart
+from dashboard.domain.disclosure import mark_small
+from dashboard.domain.i18n import fmt_date, fmt_number
 
 ui.entry_guard()
 

@@ -3,8 +3,10 @@
 import altair as alt
 import streamlit as st
 
-from dashboard import labels, learning, ui
-from dashboard.i18n import fmt_date, fmt_number
+from dashboard.ui import labels
+from dashboard.domain import learning
+from dashboard import ui
+from dashboard.domain.i18n import fmt_date, fmt_number
 from data_loaders.models import DOMAINS
 
 ui.entry_guard()

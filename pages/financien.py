@@ -4,8 +4,10 @@ per area and project, and how the mix shifts over time ("geld volgt zorg")."""
 import altair as alt
 import streamlit as st
 
-from dashboard import monitoring, ui, views
-from dashboard.i18n import fmt_euro, fmt_number, fmt_percent
+from dashboard.domain import monitoring
+from dashboard import ui
+from dashboard.ui import views
+from dashboard.domain.i18n import fmt_euro, fmt_number, fmt_percent
 
 ui.entry_guard()
 

@@ -1,8 +1,10 @@
-"""Gebruikers: the beheerder manages local accounts and roles (dashboard.accounts)."""
+"""Gebruikers: the beheerder manages local accounts and roles (dashboard.store.accounts)."""
 
 import streamlit as st
 
-from dashboard import accounts, edit_ui, ui
+from dashboard.store import accounts
+from dashboard.ui import edit_ui
+from dashboard import ui
 
 ui.entry_guard()
 

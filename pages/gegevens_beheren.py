@@ -1,13 +1,15 @@
 """Gegevens beheren: create, edit, delete and export the rows of every editable dataset.
 
 Rows are picked and saved by primary key with the version the user loaded; a save over
-someone else's newer edit shows both values and a reload button (dashboard.writes)."""
+someone else's newer edit shows both values and a reload button (dashboard.store.writes)."""
 
 import streamlit as st
 
-from dashboard import edit_ui, ui, writes
-from dashboard.datasets import DATASETS
-from data_loaders.importers import export_frame
+from dashboard.ui import edit_ui
+from dashboard import ui
+from dashboard.store import writes
+from dashboard.domain.datasets import DATASETS
+from dashboard.store.importers import export_frame
 
 ui.entry_guard()
 

@@ -7,9 +7,10 @@ publishable cases and figures after disclosure control.
 import altair as alt
 import streamlit as st
 
-from dashboard import labels, ui
-from dashboard.disclosure import LEGEND
-from dashboard.i18n import fmt_date
+from dashboard.ui import labels
+from dashboard import ui
+from dashboard.domain.disclosure import LEGEND
+from dashboard.domain.i18n import fmt_date
 
 ui.entry_guard()
 

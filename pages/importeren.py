@@ -1,12 +1,12 @@
 """Importeren: download a template, upload a filled-in file, check every row, then import
-all rows in one go (or none). Rules and matching live in data_loaders.importers."""
+all rows in one go (or none). Rules and matching live in dashboard.store.importers."""
 
 import streamlit as st
 
 from dashboard import ui
-from dashboard.datasets import DATASETS
-from dashboard.i18n import fmt_number
-from data_loaders import importers
+from dashboard.domain.datasets import DATASETS
+from dashboard.domain.i18n import fmt_number
+from dashboard.store import importers
 
 ui.entry_guard()
 

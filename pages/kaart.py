@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import labels, maps, ui
+from dashboard.ui import labels, maps
+from dashboard import ui
 
 ui.entry_guard()
 

@@ -4,8 +4,10 @@ a comparison across teams that accounts for team size, and the teams with a sign
 import altair as alt
 import streamlit as st
 
-from dashboard import charts, disclosure, monitoring, ui, views
-from dashboard.i18n import fmt_number
+from dashboard.ui import charts, views
+from dashboard.domain import disclosure, monitoring
+from dashboard import ui
+from dashboard.domain.i18n import fmt_number
 
 ui.entry_guard()
 

@@ -4,8 +4,8 @@ import altair as alt
 import streamlit as st
 
 from dashboard import ui
-from dashboard.i18n import fmt_number, fmt_percent
-from dashboard.overview import programme_headlines
+from dashboard.domain.i18n import fmt_number, fmt_percent
+from dashboard.domain.overview import programme_headlines
 
 ui.entry_guard()
 

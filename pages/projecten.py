@@ -5,8 +5,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, monitoring, ui, views
-from dashboard.i18n import fmt_date, fmt_euro, fmt_number
+from dashboard.ui import charts, views
+from dashboard.domain import monitoring
+from dashboard import ui
+from dashboard.domain.i18n import fmt_date, fmt_euro, fmt_number
 
 ui.entry_guard()
 

@@ -5,9 +5,11 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import edit_ui, labels, meeting, ui, writes
-from dashboard.datasets import DATASETS
-from dashboard.i18n import fmt_date
+from dashboard.ui import edit_ui, labels
+from dashboard.store import meeting, writes
+from dashboard import ui
+from dashboard.domain.datasets import DATASETS
+from dashboard.domain.i18n import fmt_date
 
 ui.entry_guard()
 

@@ -3,8 +3,10 @@ plan, the waiting list, inflow and outflow, and run charts of the key series."""
 
 import streamlit as st
 
-from dashboard import charts, monitoring, spc, ui, views
-from dashboard.i18n import fmt_month, fmt_number, fmt_percent
+from dashboard.ui import charts, views
+from dashboard.domain import monitoring, spc
+from dashboard import ui
+from dashboard.domain.i18n import fmt_month, fmt_number, fmt_percent
 
 ui.entry_guard()
 

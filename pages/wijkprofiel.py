@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, ui
-from dashboard.i18n import fmt_date, fmt_number
-from dashboard.profile import spider_frame, spider_grid, trend_panels
+from dashboard.ui import charts
+from dashboard import ui
+from dashboard.domain.i18n import fmt_date, fmt_number
+from dashboard.ui.profile import spider_frame, spider_grid, trend_panels
 
 ui.entry_guard()
 

@@ -1,6 +1,6 @@
 """Role × page matrix and role checks in the data layer, against an explicit copy of SPEC §2a.
 
-The expectations are written out here (not derived from ``dashboard.roles``), so a change
+The expectations are written out here (not derived from ``dashboard.domain.roles``), so a change
 to the page registry or the grants that contradicts the spec fails this test.
 """
 
@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from dashboard import accounts, meeting, writes
-from dashboard.queries import QUERIES
-from dashboard.roles import PAGES, AccessDenied, Role
-from data_loaders import importers
+from dashboard.store import accounts, meeting, writes
+from dashboard.store.queries import QUERIES
+from dashboard.domain.roles import PAGES, AccessDenied, Role
+from dashboard.store import importers
 from data_loaders.db import make_engine, transaction
 from data_loaders.models import AuditLog
 from tests.test_app import registered, sign_in

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.roles import DEFAULT_PAGE, Role, pages_for
+from dashboard.domain.roles import DEFAULT_PAGE, Role, pages_for
 from tests.conftest import ARTIFACTS, IN_CI
 from tests.test_e2e import wait_until_idle
 

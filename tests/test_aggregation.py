@@ -2,7 +2,7 @@
 
 import pytest
 
-from dashboard.aggregation import aggregate_parts, wilson_interval
+from dashboard.domain.aggregation import aggregate_parts, wilson_interval
 
 
 def test_two_buurten_rate_is_recomputed_from_numerators_and_denominators():

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.roles import PAGES, Role, pages_for
+from dashboard.domain.roles import PAGES, Role, pages_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SIGNED_IN = [Role.BESTUURDER, Role.PROGRAMMATEAM, Role.BEHEERDER]

@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
-from dashboard.auth import MAX_FAILED_LOGINS, SignedIn, SignInFailed, sign_in
-from dashboard.roles import Role
+from dashboard.store.auth import MAX_FAILED_LOGINS, SignedIn, SignInFailed, sign_in
+from dashboard.domain.roles import Role
 from data_loaders.db import transaction
 from data_loaders.models import AuditLog
 

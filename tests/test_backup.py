@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from dashboard import audit
+from dashboard.store import audit
 from data_loaders.backup import BackupError, backup, restore
 from data_loaders.db import make_engine, transaction
 from data_loaders.migrate import upgrade

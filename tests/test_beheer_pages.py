@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from dashboard import writes
-from dashboard.roles import Role
+from dashboard.store import writes
+from dashboard.domain.roles import Role
 from data_loaders.db import make_engine, transaction
 from data_loaders.models import AuditLog, User
 from tests.test_app import all_text, app, app_db_url  # noqa: F401 - fixtures

@@ -11,8 +11,8 @@ import pytest
 import shapely
 from sqlalchemy import func, select
 
-from dashboard import queries
-from dashboard.roles import Role
+from dashboard.store import queries
+from dashboard.domain.roles import Role
 from data_loaders import cbs_geo
 from data_loaders.db import transaction
 from data_loaders.models import CbsGeometry, IndicatorValue, ValueStatus

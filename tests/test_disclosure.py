@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import disclosure as d
-from dashboard.disclosure import CellState
+from dashboard.domain import disclosure as d
+from dashboard.domain.disclosure import CellState
 
 # Tables where small counts are common, so suppression patterns are varied.
 counts = st.integers(min_value=0, max_value=40)

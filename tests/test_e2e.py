@@ -6,7 +6,7 @@ import contextlib
 
 import pytest
 
-from dashboard.roles import Role, pages_for
+from dashboard.domain.roles import Role, pages_for
 
 from tests.conftest import ARTIFACTS
 

@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from dashboard.maps import WORSE_TO_BETTER, initial_view
-from dashboard.queries_geo import map_layers
-from dashboard.roles import Role
+from dashboard.ui.maps import WORSE_TO_BETTER, initial_view
+from dashboard.store.queries_geo import map_layers
+from dashboard.domain.roles import Role
 from data_loaders import cbs_geo
 from data_loaders.db import make_engine
 from geo.registry import load_registry

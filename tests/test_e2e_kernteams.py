@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.charts import POINT_COLOUR, SIGNAL_COLOUR
+from dashboard.ui.charts import POINT_COLOUR, SIGNAL_COLOUR
 from tests.conftest import ARTIFACTS
 from tests.test_e2e import wait_until_idle
 

@@ -1,7 +1,7 @@
 """XSS in a real browser: script, HTML and markdown payloads saved in every free-text field
 come back as literal text on every page that shows them, and nothing of them runs.
 
-The payloads are written through ``dashboard.writes`` (the same audited functions the
+The payloads are written through ``dashboard.store.writes`` (the same audited functions the
 editing forms call) into a private copy of the demo database served by its own app; the
 sign-in username goes through the sign-in form itself and ends up in the audit log.
 """
@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from dashboard import writes
-from dashboard.queries import QUERIES
-from dashboard.roles import Role
+from dashboard.store import writes
+from dashboard.store.queries import QUERIES
+from dashboard.domain.roles import Role
 from data_loaders.db import make_engine
 from tests.conftest import ARTIFACTS, copy_of_demo, running_app
 from tests.test_e2e import wait_until_idle

@@ -8,8 +8,8 @@ import altair as alt
 import pandas as pd
 from openpyxl import load_workbook
 
-from dashboard import exports
-from dashboard.roles import Role
+from dashboard.ui import exports
+from dashboard.domain.roles import Role
 from tests.test_app import app, app_db_url  # noqa: F401 - fixtures
 
 
@@ -32,7 +32,7 @@ def test_excel_holds_the_values_even_with_time_zones():
 
 
 def test_charts_render_to_png_and_svg_in_dutch_locale():
-    from dashboard.charts import dutch
+    from dashboard.ui.charts import dutch
 
     chart = dutch(alt.Chart(pd.DataFrame({"x": [1, 2], "y": [1500.5, 2500.0]}))
                   .mark_bar().encode(x="x:O", y=alt.Y("y:Q", axis=alt.Axis(format=",.1f"))))

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from dashboard.i18n import fmt_date, fmt_euro, fmt_number, fmt_percent
+from dashboard.domain.i18n import fmt_date, fmt_euro, fmt_number, fmt_percent
 
 
 def test_numbers_use_dot_for_thousands_and_comma_for_decimals():

@@ -8,11 +8,11 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from dashboard import writes
-from dashboard.datasets import DATASETS
-from dashboard.roles import AccessDenied, Role
-from dashboard import exports
-from data_loaders import importers
+from dashboard.store import writes
+from dashboard.domain.datasets import DATASETS
+from dashboard.domain.roles import AccessDenied, Role
+from dashboard.ui import exports
+from dashboard.store import importers
 from data_loaders.db import transaction
 from data_loaders.models import AuditLog, KernteamQuarter
 

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from dashboard import monitoring, evidence, learning, queries, spc
-from dashboard.roles import AccessDenied, Role
+from dashboard.domain import evidence, learning, monitoring, spc
+from dashboard.store import queries
+from dashboard.domain.roles import AccessDenied, Role
 from data_loaders.db import transaction
 from data_loaders.models import Decision, DecisionEvidence, Kernteam, Project
 from data_loaders.seed import SIGNAL_KERNTEAM

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.roles import Role
+from dashboard.domain.roles import Role
 from tests.test_app import all_text, app, app_db_url  # noqa: F401 - fixtures
 
 

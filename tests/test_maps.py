@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from dashboard import maps
+from dashboard.ui import maps
 
 AREAS = pd.DataFrame({
     "key": ["a", "b", "c", "d"], "name": ["A", "B", "C", "D"], "programme": ["P"] * 4,
@@ -108,8 +108,8 @@ def test_csv_download_opens_in_dutch_spreadsheets():
 
 
 def test_map_view_builds_the_filtered_map_its_table_and_csv_from_the_queries(seeded_engine):
-    from dashboard.queries import QUERIES
-    from dashboard.roles import Role
+    from dashboard.store.queries import QUERIES
+    from dashboard.domain.roles import Role
 
     def load(query, **params):  # noqa: ANN001, ANN003, ANN202
         return QUERIES[query](seeded_engine, Role.BESTUURDER, **params)

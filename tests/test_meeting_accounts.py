@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, select, update
 
-from dashboard import accounts, meeting, writes
-from dashboard.auth import sign_in
-from dashboard.roles import AccessDenied, Role
+from dashboard.store import accounts, meeting, writes
+from dashboard.store.auth import sign_in
+from dashboard.domain.roles import AccessDenied, Role
 from data_loaders.db import transaction
 from data_loaders.models import AuditLog, Coach, CoachMonth, Setting, User
 from tests.conftest import AS_OF
@@ -168,8 +168,8 @@ def test_demo_passwords_must_be_changed_outside_demo_mode(seeded_engine):
 
 
 def test_new_kernteam_signals_are_those_that_appeared_with_the_latest_quarter(seeded_engine):
-    from dashboard import monitoring
-    from dashboard import queries_monitoring as qm
+    from dashboard.domain import monitoring
+    from dashboard.store import queries_monitoring as qm
 
     quarters = qm.kernteam_quarters(seeded_engine, PT)
     interventions = qm.kernteam_interventions(seeded_engine, PT)

@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import exports, monitoring, spc
-from dashboard.queries import QUERIES
-from dashboard.queries_monitoring import MONITORING_QUERIES
-from dashboard.roles import AccessDenied, Role
+from dashboard.ui import exports
+from dashboard.domain import monitoring, spc
+from dashboard.store.queries import QUERIES
+from dashboard.store.queries_monitoring import MONITORING_QUERIES
+from dashboard.domain.roles import AccessDenied, Role
 from data_loaders.db import make_engine
 from data_loaders.seed import SIGNAL_KERNTEAM, SIGNAL_QUARTER
 from tests.conftest import AS_OF

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.roles import PAGES, Role, pages_for
+from dashboard.domain.roles import PAGES, Role, pages_for
 from tests.test_app import all_text, app, app_db_url, registered  # noqa: F401 - fixtures
 
 MONITORING = {"Projecten": "pages/projecten.py", "Welzijnscoaches": "pages/welzijnscoaches.py",

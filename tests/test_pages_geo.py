@@ -8,7 +8,7 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.roles import Role
+from dashboard.domain.roles import Role
 from data_loaders import cbs_geo
 from tests.conftest import ROOT
 from tests.geo_fixtures import BUURTEN, WIJKEN, shared_geo_dir

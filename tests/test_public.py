@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select, update
 from streamlit.testing.v1 import AppTest
 
-from dashboard.i18n import fmt_number
-from dashboard.roles import PAGES, Permission, Role, pages_for
+from dashboard.domain.i18n import fmt_number
+from dashboard.domain.roles import PAGES, Permission, Role, pages_for
 from data_loaders.db import make_engine, transaction
 from data_loaders.models import Area, Decision, Indicator, IndicatorValue
 from tests.test_app import ROOT, sign_in

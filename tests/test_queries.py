@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import select, update
 
-from dashboard import queries
-from dashboard.overview import programme_headlines
-from dashboard.roles import AccessDenied, Role
+from dashboard.store import queries
+from dashboard.domain.overview import programme_headlines
+from dashboard.domain.roles import AccessDenied, Role
 from data_loaders.db import transaction
 from data_loaders.models import Decision
 

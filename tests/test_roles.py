@@ -2,7 +2,7 @@
 
 import pytest
 
-from dashboard.roles import PAGES, AccessDenied, Permission, Role, can, DEFAULT_PAGE, home_page_for, pages_for, require
+from dashboard.domain.roles import PAGES, AccessDenied, Permission, Role, can, DEFAULT_PAGE, home_page_for, pages_for, require
 
 # SPEC §2a: the roles that may see each navigation title.
 SPEC_PAGE_ROLES = {
@@ -60,7 +60,7 @@ def test_refusal_says_in_dutch_which_role_may_not_do_what():
 
 
 def test_a_shared_link_to_an_internal_page_is_recognised():
-    from dashboard.roles import requested_internal_page
+    from dashboard.domain.roles import requested_internal_page
 
     assert requested_internal_page("https://dashboard.example.nl/kaart").title == "Kaart"
     assert requested_internal_page("http://localhost:8501/besluiten/").title == "Besluiten"

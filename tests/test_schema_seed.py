@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from dashboard.auth import verify_password
+from dashboard.store.auth import verify_password
 from data_loaders.db import transaction
 from data_loaders.models import (
     Area, Base, Case, Coach, Decision, Kernteam, KernteamQuarter, User, ValueStatus, IndicatorValue,
@@ -50,8 +50,8 @@ def test_demo_magnitudes_follow_spec_7(seeded_engine):
 
 
 def test_blauwe_zorg_areas_hold_about_15000_residents(seeded_engine):
-    from dashboard.queries import areas
-    from dashboard.roles import Role
+    from dashboard.store.queries import areas
+    from dashboard.domain.roles import Role
 
     df = areas(seeded_engine, Role.BESTUURDER)
     bz = df[df["programme"] == "Blauwe Zorg in de wijk"]["residents"].sum()

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from dashboard import spc
+from dashboard.domain import spc
 from data_loaders.db import transaction
 from data_loaders.models import Kernteam, KernteamQuarter
 from data_loaders.seed import SIGNAL_KERNTEAM, SIGNAL_QUARTER
@@ -175,7 +175,7 @@ def test_i_chart_limits_are_symmetric_around_the_mean(values):
 
 
 def test_chart_highlights_signal_points_and_marks_interventions():
-    from dashboard.charts import SIGNAL_COLOUR, spc_chart
+    from dashboard.ui.charts import SIGNAL_COLOUR, spc_chart
 
     values = [20, 21, 19, 22, 20, 21, 20, 22, 19, 21, 12, 11, 12, 10, 11, 12, 11, 10, 12, 11]
     dates = [dt.date(2020 + i // 4, 1 + 3 * (i % 4), 1) for i in range(20)]
@@ -193,7 +193,7 @@ def test_chart_highlights_signal_points_and_marks_interventions():
 def test_chart_accepts_dates_and_keeps_long_axis_titles_inside_the_plot():
     import json
 
-    from dashboard.charts import spc_chart
+    from dashboard.ui.charts import spc_chart
 
     dates = [dt.date(2022 + i // 4, 1 + 3 * (i % 4), 1) for i in range(12)]
     result = spc.analyse([float(i % 3) for i in range(12)])

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.roles import Role
-from dashboard.sso import MappingError, display_name, map_role
+from dashboard.domain.roles import Role
+from dashboard.domain.sso import MappingError, display_name, map_role
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = {

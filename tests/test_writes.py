@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import event, func, select, update as sql_update
 from sqlalchemy.orm import Session
 
-from dashboard import writes
-from dashboard.datasets import DATASETS
-from dashboard.roles import AccessDenied, Role
+from dashboard.store import writes
+from dashboard.domain.datasets import DATASETS
+from dashboard.domain.roles import AccessDenied, Role
 from data_loaders.db import transaction
 from data_loaders.models import AuditLog, CoachMonth, Decision, Project
 
@@ -220,7 +220,7 @@ def test_creating_a_duplicate_natural_key_is_refused(seeded_engine):
 
 
 def test_publishing_a_summary_makes_it_a_public_lesson(seeded_engine):
-    from dashboard import queries
+    from dashboard.store import queries
 
     with transaction(seeded_engine) as s:
         d = s.scalars(select(Decision).where(Decision.published.is_(False))).first()

@@ -1,6 +1,6 @@
 """Data access for the map, area profile and indicator catalogue (registered in ``QUERIES``).
 
-Like ``dashboard.queries``: plain functions ``(engine, role, **params)`` that check the
+Like ``dashboard.store.queries``: plain functions ``(engine, role, **params)`` that check the
 role first and return DataFrames or plain dicts; no Streamlit.
 """
 
@@ -12,8 +12,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, case, func, or_, select
 
-from dashboard.aggregation import aggregate_parts
-from dashboard.roles import Permission, Role, require
+from dashboard.domain.aggregation import aggregate_parts
+from dashboard.domain.roles import Permission, Role, require
 from data_loaders.db import read_frame as _frame
 from data_loaders.models import (
     Area,

@@ -1,6 +1,6 @@
 """Streamlit widgets for editing: a form generated from a dataset spec, the problem list,
 the side-by-side conflict view and download buttons. Pages call these; the rules live
-in ``dashboard.datasets`` and the saving in ``dashboard.writes``."""
+in ``dashboard.domain.datasets`` and the saving in ``dashboard.store.writes``."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.datasets import Dataset, Field, display
-from dashboard.writes import WriteResult
+from dashboard.domain.datasets import Dataset, Field, display
+from dashboard.store.writes import WriteResult
 
 NONE_LABEL = "—"
 

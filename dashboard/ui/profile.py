@@ -12,9 +12,9 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import charts, labels
-from dashboard.aggregation import wilson_interval
-from dashboard.maps import fmt_value
+from dashboard.ui import charts, labels
+from dashboard.domain.aggregation import wilson_interval
+from dashboard.ui.maps import fmt_value
 from data_loaders.models import POSITIVE_HEALTH_DIMENSIONS
 
 REFERENCE_NAMES = {"ZL": "Zuid-Limburg", "NL": "Nederland"}

@@ -1,7 +1,7 @@
 """Local accounts managed by the beheerder: create, change role, (de)activate, reset a
 password, unlock; and a signed-in user's own password change. Every call is audited
 through ``writes.audited`` (never with a password or hash in the trail). Sign-in and
-lockout live in ``dashboard.auth``; the password hashing too."""
+lockout live in ``dashboard.store.auth``; the password hashing too."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from dashboard import writes
-from dashboard.auth import hash_password, verify_password
-from dashboard.datasets import Problem
-from dashboard.queries import _frame, is_demo
-from dashboard.roles import Permission, Role
+from dashboard.store import writes
+from dashboard.store.auth import hash_password, verify_password
+from dashboard.domain.datasets import Problem
+from dashboard.store.queries import _frame, is_demo
+from dashboard.domain.roles import Permission, Role
 from data_loaders.db import session_factory
 from data_loaders.models import Role as StoredRole
 from data_loaders.models import User
@@ -51,7 +51,7 @@ def _invalid(field: str, label: str, messages: list[str]) -> writes.WriteResult:
 
 
 def list_users(engine: Engine, role: Role) -> pd.DataFrame:
-    from dashboard.roles import require
+    from dashboard.domain.roles import require
 
     require(role, Permission.ADMINISTER)
     df = _frame(engine, select(User.id, User.version, User.username, User.role, User.active,
@@ -205,13 +205,13 @@ def change_own_password(engine: Engine, username: str, current: str, new: str
 
 
 def role_choices() -> Mapping[str, str]:
-    from dashboard.roles import ROLE_LABELS
+    from dashboard.domain.roles import ROLE_LABELS
 
     return {r.value: ROLE_LABELS[r] for r in ACCOUNT_ROLES}
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m dashboard.accounts create-admin NAME``: the first beheerder account of a
+    """``python -m dashboard.store.accounts create-admin NAME``: the first beheerder account of a
     new production database (demo accounts exist only in the embedded demo database). The
     temporary password is read from standard input and must be changed at first sign-in."""
     import argparse

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy.linalg import null_space
 
-from dashboard.i18n import EMPTY, fmt_number
+from dashboard.domain.i18n import EMPTY, fmt_number
 
 THRESHOLD = 10  # counts below this (and above zero) are small
 ROUND_TO = 5

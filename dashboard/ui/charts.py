@@ -10,8 +10,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from dashboard.i18n import VEGA_FORMAT_LOCALE, VEGA_TIME_LOCALE
-from dashboard.spc import SeriesAnalysis
+from dashboard.domain.i18n import VEGA_FORMAT_LOCALE, VEGA_TIME_LOCALE
+from dashboard.domain.spc import SeriesAnalysis
 
 SIGNAL_COLOUR = "#D55E00"  # Okabe-Ito vermilion: visible for colour-blind readers
 POINT_COLOUR = "#0072B2"

@@ -1,7 +1,7 @@
 """Data access for the learning network: decisions with their evidence, the casussenboek,
 and the public key figures after disclosure control.
 
-Every function checks the role first. Public functions apply ``dashboard.disclosure``
+Every function checks the role first. Public functions apply ``dashboard.domain.disclosure``
 *before* returning, so an unsuppressed figure never leaves this module for a public page
 (nor sits in a cache entry; ``ui.load`` keys entries by role as well).
 """
@@ -12,10 +12,10 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, and_, func, or_, select
 
-from dashboard import disclosure
-from dashboard.disclosure import CellState
-from dashboard.evidence import KERNTEAM_METRICS, chart_for_indicator
-from dashboard.roles import Permission, Role, require
+from dashboard.domain import disclosure
+from dashboard.domain.disclosure import CellState
+from dashboard.domain.evidence import KERNTEAM_METRICS, chart_for_indicator
+from dashboard.domain.roles import Permission, Role, require
 from data_loaders.db import read_frame as _frame
 from data_loaders.models import (
     Area,

@@ -5,7 +5,7 @@
 - ``read_upload(filename, data)``: size limit and a real type check on the content (an
   .xlsx must be a zip holding a workbook; a .csv must be text), then a table of strings.
 - ``check(engine, role, dataset, table)``: every row validated with the dataset's rules
-  (``dashboard.datasets``, the same rules as the edit forms), each problem named by
+  (``dashboard.domain.datasets``, the same rules as the edit forms), each problem named by
   spreadsheet row and column, and per row what an import would do (nieuw, gewijzigd,
   ongewijzigd). Rows are matched on the dataset's natural key, so re-importing the same
   file changes nothing.
@@ -27,9 +27,9 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from dashboard import writes
-from dashboard.datasets import DATASETS, Dataset, Field, Problem, clean, display, is_blank
-from dashboard.roles import Permission, Role, require
+from dashboard.store import writes
+from dashboard.domain.datasets import DATASETS, Dataset, Field, Problem, clean, display, is_blank
+from dashboard.domain.roles import Permission, Role, require
 from data_loaders.db import session_factory
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -195,7 +195,7 @@ def read_upload(filename: str, data: bytes) -> pd.DataFrame:
 
 
 def problems_text(count: int) -> str:
-    from dashboard.i18n import fmt_number
+    from dashboard.domain.i18n import fmt_number
 
     return f"{fmt_number(count)} {'probleem' if count == 1 else 'problemen'}"
 

@@ -9,8 +9,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, select
 
-from dashboard import audit
-from dashboard.roles import Role
+from dashboard.store import audit
+from dashboard.domain.roles import Role
 from data_loaders.db import transaction
 from data_loaders.models import User
 

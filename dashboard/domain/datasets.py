@@ -1,7 +1,7 @@
 """The editable datasets: their fields, Dutch labels, natural keys and validation rules.
 
-One owner of "what a valid row is": the write layer (``dashboard.writes``), the importer
-(``data_loaders.importers``), the Excel templates and the edit forms all read these specs.
+One owner of "what a valid row is": the write layer (``dashboard.store.writes``), the importer
+(``dashboard.store.importers``), the Excel templates and the edit forms all read these specs.
 Values travel in their *external* form: references by their code or key (coach ``WC-01``,
 area ``hoensbroek``), dates as ``datetime.date``, choices as their Dutch text. No database
 access and no Streamlit here.
@@ -264,7 +264,7 @@ def parse_value(f: Field, raw: Any) -> tuple[Any, str | None]:
 
 def display(value: Any) -> str:
     """External value as Dutch text (numbers 1.234,5; dates 23-11-2026; lists comma separated)."""
-    from dashboard.i18n import fmt_number
+    from dashboard.domain.i18n import fmt_number
 
     if value is None:
         return ""

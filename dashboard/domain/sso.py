@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from dashboard.roles import Role
+from dashboard.domain.roles import Role
 
 RANK = {Role.PUBLIEK: 0, Role.BESTUURDER: 1, Role.PROGRAMMATEAM: 2, Role.BEHEERDER: 3}
 EMAIL_CLAIMS = ("email", "preferred_username", "upn")

@@ -14,8 +14,10 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitDuplicateElementKey
 
-from dashboard import accounts, auth, charts, exports, labels, queries, sso
-from dashboard.roles import PAGES, ROLE_LABELS, Role, pages_for, requested_internal_page
+from dashboard.store import accounts, auth, queries
+from dashboard.ui import charts, exports, labels
+from dashboard.domain import sso
+from dashboard.domain.roles import PAGES, ROLE_LABELS, Role, pages_for, requested_internal_page
 from data_loaders.db import database_url, make_engine
 
 # Altair validates every schema object when it is built *and* the whole spec again in

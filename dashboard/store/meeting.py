@@ -3,7 +3,7 @@ and a downloadable meeting report. Plain functions of (engine, role); no Streaml
 
 Run-chart signals are not computed here: ``agenda(..., signals=...)`` takes them as a list
 of ``AgendaItem``. ``new_kernteam_signals`` builds that list from the kernteam verdicts of
-the monitoring module (which applies the SPC rules of ``dashboard.spc``): a signal is new
+the monitoring module (which applies the SPC rules of ``dashboard.domain.spc``): a signal is new
 when it is there with the latest quarter and was not there without it. Other series can
 be added through ``signal_items`` (series title, rule description, period).
 """
@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Engine, and_, func, select
 
-from dashboard.datasets import DATASETS
-from dashboard.i18n import fmt_date, fmt_month, fmt_number
-from dashboard.queries import _frame, is_demo, settings  # noqa: F401 - is_demo for pages
-from dashboard.roles import Permission, Role, require
+from dashboard.domain.datasets import DATASETS
+from dashboard.domain.i18n import fmt_date, fmt_month, fmt_number
+from dashboard.store.queries import _frame, is_demo, settings  # noqa: F401 - is_demo for pages
+from dashboard.domain.roles import Permission, Role, require
 from data_loaders.models import (
     Area,
     AuditLog,
@@ -72,7 +72,7 @@ def new_kernteam_signals(quarters: pd.DataFrame, interventions: pd.DataFrame
     """Kernteam run-chart signals that appeared with the latest quarter, and how many
     signals there are in all (``quarters``/``interventions`` as the Kernteams page loads
     them)."""
-    from dashboard import monitoring
+    from dashboard.domain import monitoring
 
     if quarters.empty:
         return [], 0

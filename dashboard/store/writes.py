@@ -2,7 +2,7 @@
 
 Every function takes ``(engine, actor, role, ...)``, checks the role itself
 (``require(role, Permission.EDIT_DATA)``), validates with Dutch messages naming the field
-and the rule (``dashboard.datasets``), saves by primary key with the version the user
+and the rule (``dashboard.domain.datasets``), saves by primary key with the version the user
 saw (optimistic locking through SQLAlchemy ``version_id_col``), and leaves exactly one
 audit row per call — also when the call is refused, invalid, in conflict or fails.
 
@@ -27,9 +27,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from dashboard import audit
-from dashboard.datasets import DATASETS, Dataset, Problem, clean
-from dashboard.roles import AccessDenied, Permission, Role, require
+from dashboard.store import audit
+from dashboard.domain.datasets import DATASETS, Dataset, Problem, clean
+from dashboard.domain.roles import AccessDenied, Permission, Role, require
 from data_loaders.db import session_factory, transaction
 from data_loaders.models import Decision
 

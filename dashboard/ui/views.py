@@ -1,6 +1,6 @@
 """Streamlit widgets shared by the monitoring pages: filters kept in the URL and a chart
 with its table view and CSV download. Values read from the URL are validated by the pure
-functions of ``dashboard.monitoring``; unknown values are ignored."""
+functions of ``dashboard.domain.monitoring``; unknown values are ignored."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import monitoring, ui
+from dashboard.domain import monitoring
+from dashboard import ui
 
 ALL = ""  # the "no filter" choice of a select box
 

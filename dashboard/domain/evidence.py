@@ -1,7 +1,7 @@
 """Evidence behind decisions (SPEC §5): linked series analysed with the SPC rules, and the
 evidence-strength label (*bewijskracht*) computed from them, never typed by hand.
 
-Pure functions without Streamlit. The SPC rules themselves live in ``dashboard.spc``.
+Pure functions without Streamlit. The SPC rules themselves live in ``dashboard.domain.spc``.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard import spc
-from dashboard.disclosure import is_small
+from dashboard.domain import spc
+from dashboard.domain.disclosure import is_small
 
 # Kernteam metrics that can back a decision: (Dutch label, chart, multiplier, unit).
 KERNTEAM_METRICS: dict[str, tuple[str, spc.ChartType, float, str]] = {

@@ -1,8 +1,8 @@
 """Programme monitoring: projects, welzijnscoach caseloads, kernteam results and budgets.
 
 Pure pandas functions without Streamlit, fed by the frames of
-``dashboard.queries_monitoring``. Rates are always recomputed from summed counts,
-never averaged. SPC verdicts come from ``dashboard.spc`` (the one owner of the rules).
+``dashboard.store.queries_monitoring``. Rates are always recomputed from summed counts,
+never averaged. SPC verdicts come from ``dashboard.domain.spc`` (the one owner of the rules).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from dashboard import spc
-from dashboard.i18n import fmt_date
+from dashboard.domain import spc
+from dashboard.domain.i18n import fmt_date
 from data_loaders.models import DOMAINS
 
 # ---------------------------------------------------------------- filters (URL values)

@@ -1,8 +1,8 @@
 """Data access for the monitoring pages (Projecten, Welzijnscoaches, Kernteams, Financiën).
 
-Same contract as ``dashboard.queries``: plain functions ``(engine, role) -> DataFrame``
-that check the role first; registered in ``dashboard.queries.QUERIES``. They return raw
-rows with programme and area keys so that the pure functions in ``dashboard.monitoring``
+Same contract as ``dashboard.store.queries``: plain functions ``(engine, role) -> DataFrame``
+that check the role first; registered in ``dashboard.store.queries.QUERIES``. They return raw
+rows with programme and area keys so that the pure functions in ``dashboard.domain.monitoring``
 can filter and aggregate them.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from dashboard.roles import Permission, Role, require
+from dashboard.domain.roles import Permission, Role, require
 from data_loaders.db import read_frame as _frame
 from data_loaders.models import (
     Area,
@@ -40,7 +40,7 @@ def monitoring_settings(engine: Engine, role: Role) -> dict[str, Any]:
     """The caseload norm per FTE, the planned coach FTE and the reference date ("today",
     or the demo data's ``as_of`` date so overdue milestones stay stable)."""
     require(role, Permission.VIEW_INTERNAL)
-    from dashboard.queries import settings
+    from dashboard.store.queries import settings
 
     values = settings(engine)
     as_of = values.get("demo_as_of") if values.get("demo_data") else None

@@ -13,8 +13,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, and_, func, select
 
-from dashboard.queries_geo import QUERIES_GEO
-from dashboard.roles import Permission, Role, require
+from dashboard.store.queries_geo import QUERIES_GEO
+from dashboard.domain.roles import Permission, Role, require
 from data_loaders.db import read_frame as _frame
 from data_loaders.models import (
     Area,
@@ -212,11 +212,11 @@ QUERIES = {
     **QUERIES_GEO,
 }
 
-from dashboard.queries_monitoring import MONITORING_QUERIES  # noqa: E402 - needs _frame above
+from dashboard.store.queries_monitoring import MONITORING_QUERIES  # noqa: E402 - needs _frame above
 
 QUERIES.update(MONITORING_QUERIES)
 
 # Queries of the learning network (decisions, evidence, cases, disclosed public figures).
-from dashboard import queries_learning  # noqa: E402 - merged into the one registry
+from dashboard.store import queries_learning  # noqa: E402 - merged into the one registry
 
 QUERIES.update(queries_learning.QUERIES)
