@@ -50,8 +50,8 @@ RESTORE_ACTION = "herstellen"
 CORE_TABLES = frozenset({"alembic_version", "audit_log", "app_user", "area", "programme"})
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_CUSTOM_MAGIC = b"PGDMP"
-AUDIT_FIELDS = ("id", "at", "actor", "role", "action", "object_type", "object_id",
-                "old_values", "new_values", "result")
+_AUDIT_SELECT = ("SELECT id, at, actor, role, action, object_type, object_id, old_values, "
+                 "new_values, result FROM audit_log")
 # What identifies an audit row across a dump and a live database (timestamps are compared
 # as text, which differs in format between the two, so they are left out).
 _IDENTITY = ("actor", "role", "action", "object_type", "object_id", "result")
@@ -180,10 +180,8 @@ def _inspect_sqlite(source: Path) -> BackupInfo:
             row = db.execute("SELECT version_num FROM alembic_version").fetchone()
             revision = _check_revision(source, row[0] if row else None)
             db.row_factory = sqlite3.Row
-            rows = {int(r["id"]): _identity(dict(r)) for r in db.execute(
-                f"SELECT {', '.join(AUDIT_FIELDS)} FROM audit_log")}  # noqa: S608 - constant
-            last = db.execute(f"SELECT {', '.join(AUDIT_FIELDS)} FROM audit_log "  # noqa: S608
-                              "ORDER BY id DESC LIMIT 1").fetchone()
+            rows = {int(r["id"]): _identity(dict(r)) for r in db.execute(_AUDIT_SELECT)}
+            last = db.execute(_AUDIT_SELECT + " ORDER BY id DESC LIMIT 1").fetchone()
     except sqlite3.DatabaseError as exc:
         raise _not_ours(source, f"SQLite kan het niet lezen ({exc})") from exc
     return BackupInfo("sqlite", revision, dict(last) if last else None, rows)
