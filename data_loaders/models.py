@@ -66,63 +66,19 @@ class Versioned:
         return {"version_id_col": cls.version}
 
 
-# ---------------------------------------------------------------- domain vocabularies (SPEC §1)
-
-POSITIVE_HEALTH_DIMENSIONS = (
-    "lichaamsfuncties", "mentaal welbevinden", "zingeving",
-    "kwaliteit van leven", "meedoen", "dagelijks functioneren",
+# The domain's vocabularies live in dashboard.domain.vocab; the schema stores them.
+from dashboard.domain.vocab import (  # noqa: E402,F401 - re-exported for the loaders
+    BODIES,
+    DOMAINS,
+    KNELPUNTEN,
+    POSITIVE_HEALTH_DIMENSIONS,
+    DecisionOutcome,
+    DecisionStatus,
+    Polarity,
+    ProjectHealth,
+    ProjectStatus,
+    ValueStatus,
 )
-KNELPUNTEN = {  # casussenboek bottleneck categories (SPEC §1)
-    1: "Onvoldoende afstemming en samenwerking tussen beroepskrachten",
-    2: "Domeindenken",
-    3: "Organisatie van zorg sluit niet aan op behoefte en vaardigheden van (kwetsbare) mensen",
-    4: "Wet- en regelgeving zorgen voor verkokering en fragmentatie",
-    5: "Kenmerken van de buurt",
-}
-DOMAINS = ("Participatie", "Wmo", "Jeugdwet", "Wlz", "Zvw", "Wpg")
-BODIES = ("Dagelijks Bestuur", "Ambassadeursgroep", "Financiersoverleg", "Programmateam")
-
-
-# ---------------------------------------------------------------- enumerations
-
-
-class Polarity(enum.Enum):
-    HIGHER_IS_BETTER = "hoger is beter"
-    LOWER_IS_BETTER = "lager is beter"
-    NEUTRAL = "neutraal"
-
-
-class ValueStatus(enum.Enum):
-    OK = "ok"
-    SUPPRESSED = "onderdrukt"
-    MISSING = "ontbreekt"
-
-
-class ProjectStatus(enum.Enum):
-    IDEA = "idee"
-    PREPARATION = "voorbereiding"
-    EXECUTION = "uitvoering"
-    COMPLETED = "afgerond"
-    STOPPED = "gestopt"
-
-
-class ProjectHealth(enum.Enum):
-    ON_TRACK = "op koers"
-    ATTENTION = "aandacht nodig"
-    RISK = "risico"
-
-
-class DecisionOutcome(enum.Enum):
-    SCALE_UP = "opschalen"
-    CONTINUE = "doorgaan"
-    ADJUST = "aanpassen"
-    STOP = "stoppen"
-
-
-class DecisionStatus(enum.Enum):
-    OPEN = "open"
-    IN_PROGRESS = "in uitvoering"
-    EVALUATED = "geëvalueerd"
 
 
 class Role(enum.Enum):

@@ -7,7 +7,7 @@ from dashboard.ui import labels
 from dashboard.domain import learning
 from dashboard import ui
 from dashboard.domain.i18n import fmt_date, fmt_number
-from data_loaders.models import DOMAINS
+from dashboard.domain.vocab import DOMAINS
 
 ui.entry_guard()
 

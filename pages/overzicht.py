@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.domain.i18n import fmt_number, fmt_percent
+from dashboard.domain import monitoring
 from dashboard.domain.overview import programme_headlines
 
 ui.entry_guard()
@@ -72,7 +73,7 @@ with right:
             .mark_bar()
             .encode(
                 y=alt.Y("status:N", title=None,
-                        sort=["idee", "voorbereiding", "uitvoering", "afgerond", "gestopt"]),
+                        sort=list(monitoring.STATUS_ORDER)),
                 x=alt.X("sum(projects):Q", title="Aantal", axis=alt.Axis(tickMinStep=1)),
                 color=alt.Color("programme:N", title="Programma"),
                 tooltip=[alt.Tooltip("programme:N", title="Programma"),

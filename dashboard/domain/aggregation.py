@@ -12,7 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-OK, SUPPRESSED, MISSING = "ok", "onderdrukt", "ontbreekt"
+from dashboard.domain.vocab import ValueStatus, values
+
+OK, SUPPRESSED, MISSING = values(ValueStatus)
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,10 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-OUTCOMES = ("opschalen", "doorgaan", "aanpassen", "stoppen")
-EVALUATED = "geëvalueerd"
+from dashboard.domain.vocab import DecisionOutcome, DecisionStatus, values
+
+OUTCOMES = values(DecisionOutcome)
+EVALUATED = DecisionStatus.EVALUATED.value
 
 
 def due_for_review(decisions: pd.DataFrame, today: dt.date) -> pd.Series:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from dashboard.domain import spc
 from dashboard.domain.i18n import fmt_date
-from data_loaders.models import DOMAINS
+from dashboard.domain.vocab import DOMAINS, ProjectHealth, ProjectStatus, values
 
 # ---------------------------------------------------------------- filters (URL values)
 
@@ -72,8 +72,8 @@ def apply_filters(df: pd.DataFrame, filters: Filters, *, programme_col: str = "p
 OVERDUE = "over tijd"
 DONE = "behaald"
 PLANNED = "gepland"
-STATUS_ORDER = ("idee", "voorbereiding", "uitvoering", "afgerond", "gestopt")
-HEALTH_ORDER = ("op koers", "aandacht nodig", "risico")
+STATUS_ORDER = values(ProjectStatus)
+HEALTH_ORDER = values(ProjectHealth)
 MIN_DOMAINS = 2
 
 

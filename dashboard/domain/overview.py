@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard.domain.vocab import ProjectStatus
+
 
 @dataclass(frozen=True)
 class ProgrammeHeadline:
@@ -50,7 +52,7 @@ def programme_headlines(areas: pd.DataFrame, capacity: pd.DataFrame, admissions:
             admissions_quarter=str(latest["quarter"]) if latest is not None else None,
             admissions_delta=(float(latest["per_1000"] - previous["per_1000"])
                               if previous is not None else None),
-            projects_running=int(proj.loc[proj["status"] == "uitvoering", "projects"].sum()),
+            projects_running=int(proj.loc[proj["status"] == ProjectStatus.EXECUTION.value, "projects"].sum()),
             projects_total=int(proj["projects"].sum()),
         ))
     return out

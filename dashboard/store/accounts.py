@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from dashboard.store import writes
 from dashboard.store.auth import hash_password, verify_password
 from dashboard.domain.datasets import Problem
-from dashboard.store.queries import _frame, is_demo
+from dashboard.store.settings import is_demo
+from data_loaders.db import read_frame as _frame
 from dashboard.domain.roles import Permission, Role
 from data_loaders.db import session_factory
 from data_loaders.models import Role as StoredRole

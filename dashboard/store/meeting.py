@@ -20,7 +20,8 @@ from sqlalchemy import Engine, and_, func, select
 
 from dashboard.domain.datasets import DATASETS
 from dashboard.domain.i18n import fmt_date, fmt_month, fmt_number
-from dashboard.store.queries import _frame, is_demo, settings  # noqa: F401 - is_demo for pages
+from dashboard.store.settings import is_demo, settings  # noqa: F401 - is_demo for pages
+from data_loaders.db import read_frame as _frame
 from dashboard.domain.roles import Permission, Role, require
 from data_loaders.models import (
     Area,

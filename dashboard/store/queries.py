@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import Engine, and_, func, select
 
 from dashboard.store.queries_geo import QUERIES_GEO
+from dashboard.store.settings import is_demo, settings  # noqa: F401 - is_demo for callers
 from dashboard.domain.roles import Permission, Role, require
 from data_loaders.db import read_frame as _frame
 from data_loaders.models import (
@@ -31,16 +32,6 @@ from data_loaders.models import (
     Project,
     Setting,
 )
-
-
-def settings(engine: Engine) -> dict[str, Any]:
-    """Application settings (not secret): demo flag, caseload norm. Readable by every role."""
-    with engine.connect() as conn:
-        return {k: v for k, v in conn.execute(select(Setting.key, Setting.value))}
-
-
-def is_demo(engine: Engine) -> bool:
-    return bool(settings(engine).get("demo_data", False))
 
 
 # ---------------------------------------------------------------- public

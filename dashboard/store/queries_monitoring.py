@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from dashboard.domain.roles import Permission, Role, require
+from dashboard.store.settings import settings
 from data_loaders.db import read_frame as _frame
 from data_loaders.models import (
     Area,
@@ -40,8 +41,6 @@ def monitoring_settings(engine: Engine, role: Role) -> dict[str, Any]:
     """The caseload norm per FTE, the planned coach FTE and the reference date ("today",
     or the demo data's ``as_of`` date so overdue milestones stay stable)."""
     require(role, Permission.VIEW_INTERNAL)
-    from dashboard.store.queries import settings
-
     values = settings(engine)
     as_of = values.get("demo_as_of") if values.get("demo_data") else None
     return {

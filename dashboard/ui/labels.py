@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from data_loaders.models import KNELPUNTEN  # noqa: F401 - re-exported for pages
+from dashboard.domain.vocab import KNELPUNTEN  # noqa: F401 - re-exported for pages
 
 APP_TITLE = "Lerend Netwerk Zuid-Limburg"
 DEMO_BADGE = "Voorbeelddata"

@@ -15,7 +15,7 @@ import pandas as pd
 from dashboard.ui import charts, labels
 from dashboard.domain.aggregation import wilson_interval
 from dashboard.ui.maps import fmt_value
-from data_loaders.models import POSITIVE_HEALTH_DIMENSIONS
+from dashboard.domain.vocab import POSITIVE_HEALTH_DIMENSIONS
 
 REFERENCE_NAMES = {"ZL": "Zuid-Limburg", "NL": "Nederland"}
 
