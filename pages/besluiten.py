@@ -1,6 +1,5 @@
 """Besluiten: every decision of the learning network, its outcome and its evidence."""
 
-import datetime as dt
 
 import altair as alt
 import pandas as pd
@@ -28,7 +27,7 @@ all_decisions = ui.load("decisions")
 if all_decisions.empty:
     ui.empty_state("Er zijn nog geen besluiten vastgelegd.")
     st.stop()
-today = dt.date.today()
+today = ui.load("monitoring_settings")["as_of"]  # the one "today" (demo: its as-of date)
 
 cols = st.columns(4)
 

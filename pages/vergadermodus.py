@@ -6,7 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboard.ui import edit_ui, labels
-from dashboard.store import meeting, writes
+from dashboard.store import meeting, settings, writes
 from dashboard import ui
 from dashboard.domain.datasets import DATASETS
 from dashboard.domain.i18n import fmt_date
@@ -17,7 +17,7 @@ st.title("Vergadermodus")
 ui.demo_marker()
 
 engine, role, actor = ui.engine(), ui.current_role(), ui.current_username() or ""
-today = meeting.reference_date(engine)
+today = settings.today(engine)
 if flash := st.session_state.pop("meeting_flash", None):
     st.success(flash, icon=":material/check_circle:")
 

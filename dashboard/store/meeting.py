@@ -20,7 +20,8 @@ from sqlalchemy import Engine, and_, func, select
 
 from dashboard.domain.datasets import DATASETS
 from dashboard.domain.i18n import fmt_date, fmt_month, fmt_number
-from dashboard.store.settings import is_demo, settings  # noqa: F401 - is_demo for pages
+from dashboard.store import settings
+from dashboard.store.settings import is_demo  # noqa: F401 - for pages
 from data_loaders.db import read_frame as _frame
 from dashboard.domain.roles import Permission, Role, require
 from data_loaders.models import (
@@ -36,8 +37,6 @@ from data_loaders.models import (
     Project,
 )
 
-REVIEW_HORIZON = dt.timedelta(days=30)  # decisions whose review date falls within a month
-STALE_PERIODS = 2  # "not updated for two periods"
 WRITE_ACTIONS = ("aanmaken", "wijzigen", "verwijderen", "publiceren", "importeren")
 
 
@@ -53,14 +52,6 @@ class AgendaSection:
     title: str
     empty: str  # shown when nothing needs discussing
     items: list[AgendaItem] = field(default_factory=list)
-
-
-def reference_date(engine: Engine) -> dt.date:
-    """'Today' for the agenda: the demo data's as-of date in demo mode, else today."""
-    s = settings(engine)
-    if s.get("demo_data") and s.get("demo_as_of"):
-        return dt.date.fromisoformat(str(s["demo_as_of"]))
-    return dt.date.today()
 
 
 def signal_items(signals: Iterable[tuple[str, str, str]]) -> list[AgendaItem]:
@@ -95,7 +86,7 @@ def new_kernteam_signals(quarters: pd.DataFrame, interventions: pd.DataFrame
 def overloaded_coaches(engine: Engine, role: Role) -> pd.DataFrame:
     """Coaches whose active households in their latest month exceed FTE × caseload norm."""
     require(role, Permission.VIEW_INTERNAL)
-    norm = float(settings(engine).get("caseload_norm_per_fte", 30))
+    norm = settings.load(engine).caseload_norm_per_fte
     latest = (select(CoachMonth.coach_id, func.max(CoachMonth.month).label("month"))
               .group_by(CoachMonth.coach_id).subquery())
     stmt = (
@@ -130,13 +121,15 @@ def overdue_milestones(engine: Engine, role: Role, today: dt.date) -> pd.DataFra
 
 
 def decisions_due(engine: Engine, role: Role, today: dt.date) -> pd.DataFrame:
-    """Decisions not yet evaluated whose review date has passed or falls within a month."""
+    """Decisions not yet evaluated whose review date has passed or falls within the review
+    horizon (a setting, 30 days by default)."""
     require(role, Permission.VIEW_INTERNAL)
+    horizon = dt.timedelta(days=settings.load(engine).review_horizon_days)
     stmt = (
         select(Decision.id, Decision.subject, Decision.outcome, Decision.decided_on,
                Decision.body, Decision.review_on, Decision.status)
         .where(Decision.deleted.is_(False), Decision.review_on.is_not(None),
-               Decision.review_on <= today + REVIEW_HORIZON,
+               Decision.review_on <= today + horizon,
                Decision.status != DecisionStatus.EVALUATED)
         .order_by(Decision.review_on)
     )
@@ -152,12 +145,14 @@ def _month_back(d: dt.date, months: int) -> dt.date:
 
 
 def stale_figures(engine: Engine, role: Role, today: dt.date) -> pd.DataFrame:
-    """Coaches and kernteams whose figures miss the last ``STALE_PERIODS`` complete periods."""
+    """Coaches and kernteams whose figures miss the last ``stale_periods`` complete periods
+    (a setting)."""
     require(role, Permission.VIEW_INTERNAL)
     last_month = _month_back(today.replace(day=1), 1)  # the last complete month
-    month_limit = _month_back(last_month, STALE_PERIODS - 1)
+    periods = settings.load(engine).stale_periods
+    month_limit = _month_back(last_month, periods - 1)
     this_quarter = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-    quarter_limit = _month_back(this_quarter, 3 * STALE_PERIODS)
+    quarter_limit = _month_back(this_quarter, 3 * periods)
     coaches = _frame(engine, select(Coach.code, func.max(CoachMonth.month).label("latest"))
                      .outerjoin(CoachMonth, CoachMonth.coach_id == Coach.id)
                      .where(Coach.ended_on.is_(None)).group_by(Coach.code))

@@ -14,7 +14,8 @@ import pandas as pd
 from sqlalchemy import Engine, and_, func, select
 
 from dashboard.store.queries_geo import QUERIES_GEO
-from dashboard.store.settings import is_demo, settings  # noqa: F401 - is_demo for callers
+from dashboard.store import settings
+from dashboard.store.settings import is_demo  # noqa: F401 - for callers
 from dashboard.domain.roles import Permission, Role, require
 from data_loaders.db import read_frame as _frame
 from data_loaders.models import (
@@ -128,7 +129,7 @@ def areas(engine: Engine, role: Role) -> pd.DataFrame:
 def coach_capacity(engine: Engine, role: Role) -> pd.DataFrame:
     """Per programme, latest month: active households, FTE and capacity (FTE × norm)."""
     require(role, Permission.VIEW_INTERNAL)
-    norm = float(settings(engine).get("caseload_norm_per_fte", 30))
+    norm = settings.load(engine).caseload_norm_per_fte
     last_month = select(func.max(CoachMonth.month)).scalar_subquery()
     stmt = (
         select(Programme.name.label("programme"), CoachMonth.month,

@@ -8,14 +8,13 @@ can filter and aggregate them.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, select
 
 from dashboard.domain.roles import Permission, Role, require
-from dashboard.store.settings import settings
+from dashboard.store import settings
 from data_loaders.db import read_frame as _frame
 from data_loaders.models import (
     Area,
@@ -33,22 +32,13 @@ from data_loaders.models import (
     Spending,
 )
 
-DEFAULT_CASELOAD_NORM_PER_FTE = 30.0
-DEFAULT_COACH_FTE_PLAN = 30.0  # SPEC §1: PlusWIJken plans 30 fte welzijnscoaches
-
-
 def monitoring_settings(engine: Engine, role: Role) -> dict[str, Any]:
-    """The caseload norm per FTE, the planned coach FTE and the reference date ("today",
-    or the demo data's ``as_of`` date so overdue milestones stay stable)."""
+    """The caseload norm per FTE, the planned coach FTE and the product's "today"
+    (``dashboard.domain.settings.today``: the demo data's as-of date in demo mode)."""
     require(role, Permission.VIEW_INTERNAL)
-    values = settings(engine)
-    as_of = values.get("demo_as_of") if values.get("demo_data") else None
-    return {
-        "caseload_norm_per_fte": float(values.get("caseload_norm_per_fte",
-                                                  DEFAULT_CASELOAD_NORM_PER_FTE)),
-        "coach_fte_plan": float(values.get("coach_fte_plan", DEFAULT_COACH_FTE_PLAN)),
-        "as_of": dt.date.fromisoformat(as_of) if as_of else dt.date.today(),
-    }
+    values = settings.load(engine)
+    return {"caseload_norm_per_fte": values.caseload_norm_per_fte,
+            "coach_fte_plan": values.coach_fte_plan, "as_of": settings.today(engine)}
 
 
 def area_choices(engine: Engine, role: Role) -> pd.DataFrame:
