@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.domain.i18n import fmt_number, fmt_percent
-from dashboard.domain import monitoring
+from dashboard.domain import coaches, monitoring
 from dashboard.domain.overview import programme_headlines
 
 ui.entry_guard()
@@ -14,7 +14,8 @@ st.title("Overzicht")
 ui.demo_marker()
 
 areas = ui.load("areas")
-capacity = ui.load("coach_capacity")
+capacity = coaches.programme_caseload(
+    ui.load("coach_months"), ui.load("monitoring_settings")["caseload_norm_per_fte"])
 admissions = ui.load("admissions_trend")
 projects = ui.load("projects_by_status")
 

@@ -4,7 +4,7 @@ plan, the waiting list, inflow and outflow, and run charts of the key series."""
 import streamlit as st
 
 from dashboard.ui import charts, views
-from dashboard.domain import monitoring, spc
+from dashboard.domain import coaches, monitoring, spc
 from dashboard import ui
 from dashboard.domain.i18n import fmt_month, fmt_number, fmt_percent
 
@@ -26,11 +26,11 @@ if months.empty:
                    "PlusWIJken-gebieden.")
     st.stop()
 
-last = monitoring.latest_month(months)
-caseload = monitoring.coach_caseload(months, norm)
-monthly = monitoring.monthly_totals(months)
+last = coaches.latest_month(months)
+caseload = coaches.coach_caseload(months, norm)
+monthly = coaches.monthly_totals(months)
 current = monthly.iloc[-1]
-fte = monitoring.total_fte(months)
+fte = coaches.total_fte(months)
 plan = cfg["coach_fte_plan"]
 overloaded = caseload[caseload["overloaded"]]
 
@@ -38,14 +38,14 @@ m1, m2, m3, m4, m5, m6 = st.columns(6)
 if filters.areas or filters.programme:
     m1.metric("Fte welzijnscoaches", f"{fmt_number(fte, 1)} fte",
               help=f"In deze selectie; het plan is {fmt_number(plan, 1)} fte voor heel PlusWIJken "
-                   f"(nu {fmt_number(monitoring.total_fte(all_months), 1)} fte).")
+                   f"(nu {fmt_number(coaches.total_fte(all_months), 1)} fte).")
 else:
     m1.metric("Fte welzijnscoaches", f"{fmt_number(fte, 1)} fte",
               delta=f"plan {fmt_number(plan, 1)} fte",
               delta_color="off", delta_arrow="off")
 m2.metric(f"Actieve huishoudens ({fmt_month(last)})", fmt_number(current["active_households"]))
 m3.metric("Benutte capaciteit",
-          fmt_percent(caseload["active_households"].sum() / caseload["capacity"].sum() * 100, 0))
+          fmt_percent(coaches.capacity_used_pct(caseload), 0))
 m4.metric("Overbelaste coaches", f"{len(overloaded)} van {len(caseload)}")
 m5.metric("Wachtlijst", fmt_number(current["waiting_list"]))
 m6.metric("Gemiddelde duur", f"{fmt_number(current['mean_duration_days'])} dagen",
@@ -71,7 +71,7 @@ views.chart_with_table(
 
 # ------------------------------------------------------------------ caseload per area and month
 st.subheader("Caseload per gebied per maand")
-per_area = monitoring.area_caseload(months, norm)
+per_area = coaches.area_caseload(months, norm)
 views.chart_with_table(
     ui.chart_spec(charts.capacity_lines, per_area),
     per_area.assign(flag=per_area["overloaded"].map({True: "overbelast", False: "binnen norm"})),
@@ -86,11 +86,11 @@ views.chart_with_table(
 # ------------------------------------------------------------------ inflow and outflow
 left, right = st.columns(2)
 for col, mapping, name, title in (
-        (left, monitoring.REFERRERS, "verwijzer", "Instroom naar verwijzer"),
-        (right, monitoring.OUTCOMES, "resultaat", "Uitstroom naar resultaat")):
+        (left, coaches.REFERRERS, "verwijzer", "Instroom naar verwijzer"),
+        (right, coaches.OUTCOMES, "resultaat", "Uitstroom naar resultaat")):
     with col:
         st.subheader(title)
-        flow = monitoring.long_by(monthly, mapping, name)
+        flow = coaches.long_by(monthly, mapping, name)
         bar = ui.chart_spec(charts.stacked_months, flow, name, list(mapping.values()), title)
         views.chart_with_table(bar, flow, name=f"welzijnscoaches-{name}",
                                columns={"month": "Maand", name: name.capitalize(),

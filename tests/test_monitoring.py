@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard.ui import exports
-from dashboard.domain import monitoring, spc
+from dashboard.domain import coaches, monitoring, spc
 from dashboard.store.queries import QUERIES
 from dashboard.store.queries_monitoring import MONITORING_QUERIES
 from dashboard.domain.roles import AccessDenied, Role
@@ -117,31 +117,31 @@ def months_frame() -> pd.DataFrame:
 
 
 def test_caseload_against_the_norm_flags_overload():
-    caseload = monitoring.coach_caseload(months_frame(), norm_per_fte=30)
+    caseload = coaches.coach_caseload(months_frame(), norm_per_fte=30)
     row = caseload.set_index("coach")
     assert row.loc["WC-A", "capacity_used_pct"] == pytest.approx(35 / 30 * 100)
     assert row.loc["WC-A", "overloaded"] and not row.loc["WC-B", "overloaded"]
     # the norm is a setting: a higher norm lifts the overload
-    assert not monitoring.coach_caseload(months_frame(), norm_per_fte=40)["overloaded"].any()
-    january = monitoring.coach_caseload(months_frame(), 30, month=dt.date(2026, 1, 1))
+    assert not coaches.coach_caseload(months_frame(), norm_per_fte=40)["overloaded"].any()
+    january = coaches.coach_caseload(months_frame(), 30, month=dt.date(2026, 1, 1))
     assert january.set_index("coach").loc["WC-B", "overloaded"]  # 40 on 0,5 fte
 
 
 def test_area_caseload_and_mean_duration_come_from_sums():
-    per_area = monitoring.area_caseload(months_frame(), 30)
+    per_area = coaches.area_caseload(months_frame(), 30)
     # Jan X 20/30, Jan Y 40/15, Feb X 35/30, Feb Y 10/15
     assert list(per_area["overloaded"]) == [False, True, True, False]
-    monthly = monitoring.monthly_totals(months_frame())
+    monthly = coaches.monthly_totals(months_frame())
     assert monthly["new"].tolist() == [4, 4]
     # weighted by closed trajectories: (3 × 100 + 1 × 200) / 4, not the mean of 100 and 200
     assert monthly["mean_duration_days"].iloc[0] == pytest.approx(125)
-    assert monitoring.total_fte(months_frame()) == 1.5
+    assert coaches.total_fte(months_frame()) == 1.5
 
 
 def test_demo_coaches_have_thirty_fte_and_some_overloaded(demo):
     months = demo["coach_months"]
-    assert monitoring.total_fte(months) == 30.0
-    caseload = monitoring.coach_caseload(months, demo["monitoring_settings"]
+    assert coaches.total_fte(months) == 30.0
+    caseload = coaches.coach_caseload(months, demo["monitoring_settings"]
                                          ["caseload_norm_per_fte"])
     assert caseload["overloaded"].any() and not caseload["overloaded"].all()
     assert (caseload["overloaded"] == (caseload["active_households"] > caseload["capacity"])).all()
@@ -252,3 +252,35 @@ def test_csv_download_suits_dutch_spreadsheets():
     assert data.startswith(b"\xef\xbb\xbf")
     back = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig")
     assert back.iloc[0].tolist() == ["Daalhof", 1.5, "Wmo, Zvw"]
+
+
+def test_the_agenda_and_welzijnscoaches_name_the_same_overloaded_coaches(seeded_engine):
+    """One rule and one month: the agenda once used each coach's own latest month and left
+    out coaches with an end date, so it could disagree with the page."""
+    import datetime as dt
+
+    from sqlalchemy import select, update
+
+    from dashboard.store import meeting
+    from data_loaders.db import transaction
+    from data_loaders.models import Coach, CoachMonth
+
+    role = Role.PROGRAMMATEAM
+    months = MONITORING_QUERIES["coach_months"](seeded_engine, role)
+    page = coaches.coach_caseload(months, 30.0)
+    latest = page["coach"].iloc[0]  # the most loaded coach of the latest month
+    with transaction(seeded_engine) as s:  # that coach leaves at the end of the month ...
+        s.execute(update(Coach).where(Coach.code == latest)
+                  .values(ended_on=dt.date(2026, 12, 31)))
+        quiet = s.scalar(select(Coach.id).where(Coach.code == page["coach"].iloc[-1]))
+        s.execute(update(CoachMonth).where(CoachMonth.coach_id == quiet,  # ... another one
+                                           CoachMonth.month == months["month"].max())
+                  .values(active_households=999))  # is swamped in the latest month
+    months = MONITORING_QUERIES["coach_months"](seeded_engine, role)
+    on_page = set(coaches.coach_caseload(months, 30.0).query("overloaded")["coach"])
+    on_agenda = set(meeting.overloaded_coaches(seeded_engine, role)["coach"])
+    assert on_agenda == on_page
+    assert latest in on_agenda and page["coach"].iloc[-1] in on_agenda
+    agenda = meeting.agenda(seeded_engine, role, dt.date(2026, 11, 23))
+    listed = next(s for s in agenda if s.key == "coaches").items
+    assert {item.title.split(" ")[0] for item in listed} == on_page

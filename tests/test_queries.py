@@ -3,13 +3,14 @@
 import pytest
 from sqlalchemy import select, update
 
+from dashboard.domain import coaches
 from dashboard.store import queries
 from dashboard.domain.overview import programme_headlines
 from dashboard.domain.roles import AccessDenied, Role
 from data_loaders.db import transaction
 from data_loaders.models import Decision
 
-INTERNAL = ["areas", "coach_capacity", "admissions_trend", "projects_by_status", "latest_decisions"]
+INTERNAL = ["areas", "admissions_trend", "projects_by_status", "latest_decisions"]
 PUBLIC = ["programmes", "published_lessons", "publishable_cases"]
 
 
@@ -46,7 +47,8 @@ def test_areas_lists_all_ten_with_their_residents(seeded_engine):
 
 def test_headline_rates_are_recomputed_from_counts_not_averaged(seeded_engine):
     areas = queries.areas(seeded_engine, Role.BESTUURDER)
-    capacity = queries.coach_capacity(seeded_engine, Role.BESTUURDER)
+    capacity = coaches.programme_caseload(
+        queries.QUERIES["coach_months"](seeded_engine, Role.BESTUURDER), 30.0)
     admissions = queries.admissions_trend(seeded_engine, Role.BESTUURDER)
     projects = queries.projects_by_status(seeded_engine, Role.BESTUURDER)
     rows = {h.programme: h for h in programme_headlines(areas, capacity, admissions, projects)}

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard.domain import coaches
 from dashboard.domain.vocab import ProjectStatus
 
 
@@ -46,8 +47,7 @@ def programme_headlines(areas: pd.DataFrame, capacity: pd.DataFrame, admissions:
             residents_year=str(group["residents_year"].max()),
             active_households=float(cap["active_households"].sum()) if len(cap) else None,
             capacity=float(cap["capacity"].sum()) if len(cap) else None,
-            capacity_used_pct=(float(cap["active_households"].sum() / cap["capacity"].sum() * 100)
-                               if len(cap) else None),
+            capacity_used_pct=coaches.capacity_used_pct(cap) if len(cap) else None,
             admissions_per_1000=float(latest["per_1000"]) if latest is not None else None,
             admissions_quarter=str(latest["quarter"]) if latest is not None else None,
             admissions_delta=(float(latest["per_1000"] - previous["per_1000"])

@@ -20,7 +20,9 @@ from sqlalchemy import Engine, and_, func, select
 
 from dashboard.domain.datasets import DATASETS
 from dashboard.domain.i18n import fmt_date, fmt_month, fmt_number
+from dashboard.domain import coaches
 from dashboard.store import settings
+from dashboard.store.queries_monitoring import coach_months
 from dashboard.store.settings import is_demo  # noqa: F401 - for pages
 from data_loaders.db import read_frame as _frame
 from dashboard.domain.roles import Permission, Role, require
@@ -84,25 +86,10 @@ def new_kernteam_signals(quarters: pd.DataFrame, interventions: pd.DataFrame
 
 
 def overloaded_coaches(engine: Engine, role: Role) -> pd.DataFrame:
-    """Coaches whose active households in their latest month exceed FTE × caseload norm."""
-    require(role, Permission.VIEW_INTERNAL)
-    norm = settings.load(engine).caseload_norm_per_fte
-    latest = (select(CoachMonth.coach_id, func.max(CoachMonth.month).label("month"))
-              .group_by(CoachMonth.coach_id).subquery())
-    stmt = (
-        select(Coach.code, Area.name.label("area"), Coach.fte, CoachMonth.month,
-               CoachMonth.active_households, CoachMonth.waiting_list)
-        .join(latest, and_(latest.c.coach_id == CoachMonth.coach_id,
-                           latest.c.month == CoachMonth.month))
-        .join(Coach, Coach.id == CoachMonth.coach_id)
-        .join(Area, Area.id == Coach.area_id)
-        .where(Coach.ended_on.is_(None))
-        .order_by(Coach.code)
-    )
-    df = _frame(engine, stmt)
-    df["capacity"] = df["fte"] * norm
-    df["load_pct"] = df["active_households"] / df["capacity"] * 100
-    return df[df["active_households"] > df["capacity"]].reset_index(drop=True)
+    """Coaches above their capacity in the latest month (``dashboard.domain.coaches``: the
+    same rule and month as the Welzijnscoaches page)."""
+    months = coach_months(engine, role)
+    return coaches.overloaded(months, settings.load(engine).caseload_norm_per_fte)
 
 
 def overdue_milestones(engine: Engine, role: Role, today: dt.date) -> pd.DataFrame:
@@ -153,7 +140,7 @@ def stale_figures(engine: Engine, role: Role, today: dt.date) -> pd.DataFrame:
     month_limit = _month_back(last_month, periods - 1)
     this_quarter = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     quarter_limit = _month_back(this_quarter, 3 * periods)
-    coaches = _frame(engine, select(Coach.code, func.max(CoachMonth.month).label("latest"))
+    coach_rows = _frame(engine, select(Coach.code, func.max(CoachMonth.month).label("latest"))
                      .outerjoin(CoachMonth, CoachMonth.coach_id == Coach.id)
                      .where(Coach.ended_on.is_(None)).group_by(Coach.code))
     teams = _frame(engine, select(Kernteam.code,
@@ -163,7 +150,7 @@ def stale_figures(engine: Engine, role: Role, today: dt.date) -> pd.DataFrame:
                    .group_by(Kernteam.code))
     rows = [{"what": "Maandcijfers welzijnscoach", "code": r.code,
              "latest": "nooit" if r.latest is None else fmt_month(r.latest)}
-            for r in coaches.itertuples() if r.latest is None or r.latest < month_limit]
+            for r in coach_rows.itertuples() if r.latest is None or r.latest < month_limit]
     rows += [{"what": "Kwartaalcijfers kernteam", "code": r.code,
               "latest": "nooit" if r.latest is None else r.label}
              for r in teams.itertuples() if r.latest is None or r.latest < quarter_limit]
@@ -179,14 +166,14 @@ def agenda(engine: Engine, role: Role, today: dt.date,
     if signals is not None:
         sections.append(AgendaSection("signals", "Nieuwe signalen in run charts",
                                       "Geen nieuwe signalen.", list(signals)))
-    coaches = overloaded_coaches(engine, role)
+    overloaded = overloaded_coaches(engine, role)
     sections.append(AgendaSection(
         "coaches", "Overbelaste welzijnscoaches", "Geen coach zit boven de norm.",
-        [AgendaItem(f"{r.code} ({r.area})",
+        [AgendaItem(f"{r.coach} ({r.area})",
                     f"{fmt_number(r.active_households)} actieve huishoudens bij "
-                    f"{fmt_number(r.fte, 1)} fte: {fmt_number(r.load_pct, 0)}% van de norm; "
+                    f"{fmt_number(r.fte, 1)} fte: {fmt_number(r.capacity_used_pct, 0)}% van de norm; "
                     f"wachtlijst {fmt_number(r.waiting_list)}")
-         for r in coaches.itertuples()]))
+         for r in overloaded.itertuples()]))
     milestones = overdue_milestones(engine, role, today)
     sections.append(AgendaSection(
         "milestones", "Mijlpalen over tijd", "Geen mijlpalen over tijd.",

@@ -126,28 +126,6 @@ def areas(engine: Engine, role: Role) -> pd.DataFrame:
     return df
 
 
-def coach_capacity(engine: Engine, role: Role) -> pd.DataFrame:
-    """Per programme, latest month: active households, FTE and capacity (FTE × norm)."""
-    require(role, Permission.VIEW_INTERNAL)
-    norm = settings.load(engine).caseload_norm_per_fte
-    last_month = select(func.max(CoachMonth.month)).scalar_subquery()
-    stmt = (
-        select(Programme.name.label("programme"), CoachMonth.month,
-               func.sum(CoachMonth.active_households).label("active_households"),
-               func.sum(Coach.fte).label("fte"),
-               func.sum(CoachMonth.waiting_list).label("waiting_list"))
-        .join(Coach, Coach.id == CoachMonth.coach_id)
-        .join(Area, Area.id == Coach.area_id)
-        .join(Programme, Programme.id == Area.programme_id)
-        .where(CoachMonth.month == last_month)
-        .group_by(Programme.name, CoachMonth.month)
-    )
-    df = _frame(engine, stmt)
-    df["capacity"] = df["fte"] * norm
-    df["capacity_used_pct"] = df["active_households"] / df["capacity"] * 100
-    return df
-
-
 def admissions_trend(engine: Engine, role: Role) -> pd.DataFrame:
     """Hospital admissions per 1,000 frail elderly per quarter and programme (recomputed rates)."""
     require(role, Permission.VIEW_INTERNAL)
@@ -199,7 +177,7 @@ def latest_decisions(engine: Engine, role: Role, limit: int = 6) -> pd.DataFrame
 # The registry of cacheable queries, used by ``dashboard.ui.load``.
 QUERIES = {
     **{f.__name__: f
-       for f in (programmes, published_lessons, publishable_cases, areas, coach_capacity,
+       for f in (programmes, published_lessons, publishable_cases, areas,
                  admissions_trend, projects_by_status, latest_decisions)},
     **QUERIES_GEO,
 }

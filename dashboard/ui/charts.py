@@ -166,7 +166,7 @@ def spider_chart(own: pd.DataFrame, ref: pd.DataFrame, rings: pd.DataFrame,
 
 
 def capacity_bars(table: pd.DataFrame) -> alt.LayerChart:
-    """Capacity used per coach (``monitoring.coach_caseload`` plus a ``flag`` column), with
+    """Capacity used per coach (``coaches.coach_caseload`` plus a ``flag`` column), with
     the 100% norm as a dashed rule; overloaded coaches in the signal colour."""
     bars = alt.Chart(table).mark_bar().encode(
         y=alt.Y("coach:N", title="Coach", sort="-x"),
@@ -186,7 +186,7 @@ def capacity_bars(table: pd.DataFrame) -> alt.LayerChart:
 
 
 def capacity_lines(per_area: pd.DataFrame) -> alt.LayerChart:
-    """Capacity used per area and month (``monitoring.area_caseload``), 100% = the norm."""
+    """Capacity used per area and month (``coaches.area_caseload``), 100% = the norm."""
     lines = alt.Chart(per_area).mark_line(point=True).encode(
         x=alt.X("month:T", title="Maand", axis=alt.Axis(format="%b %Y")),
         y=alt.Y("capacity_used_pct:Q", title="Benutte capaciteit (%)"),
