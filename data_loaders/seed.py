@@ -63,7 +63,7 @@ from geo.registry import Registry, load_registry
 RANDOM_SEED = 20161101
 SIGNAL_KERNTEAM = "KT-07"
 SIGNAL_QUARTER = "2024-Q1"
-FIRST_KERNTEAM_QUARTER = dt.date(2022, 1, 1)
+FIRST_KERNTEAM_QUARTER = dt.date(2021, 1, 1)  # 12 quarters before the planted intervention
 FIRST_COACH_MONTH = dt.date(2025, 1, 1)
 CASELOAD_NORM_PER_FTE = 30
 DEMO_PASSWORD = "demo"

@@ -14,7 +14,7 @@ from dashboard.domain.i18n import fmt_date, fmt_number
 
 ui.entry_guard()
 
-STRENGTH_COLOURS = {"sterk": "green", "matig": "blue", "zwak": "orange", "geen": "gray"}
+STRENGTH_COLOURS = evidence.STRENGTH_COLOURS
 OUTCOME_ICONS = {"opschalen": ":material/trending_up:", "doorgaan": ":material/play_arrow:",
                  "aanpassen": ":material/tune:", "stoppen": ":material/stop_circle:"}
 

@@ -47,3 +47,55 @@ def test_wilson_interval_holds_the_share_and_narrows_with_more_respondents():
     assert lo_small < 0.3 < hi_small and lo_big < 0.3 < hi_big
     assert hi_big - lo_big < hi_small - lo_small
     assert wilson_interval(0, 20)[0] == 0.0  # never below zero
+
+
+def test_a_survey_share_of_an_area_is_weighted_by_population_not_respondents():
+    """20% of 200 respondents and 60% of 50: respondent weighting gives 28%; with nine
+    times as many inhabitants in the second part the area's share is 56%."""
+    from dashboard.domain.aggregation import aggregate_survey
+
+    parts = [{"numerator": 40, "denominator": 200, "status": "ok"},
+             {"numerator": 30, "denominator": 50, "status": "ok"}]
+    assert aggregate_parts(parts, is_rate=True, multiplier=100).value == pytest.approx(28.0)
+    agg = aggregate_survey(parts, [1000, 9000])
+    assert agg.value == pytest.approx(56.0)
+    var = 0.1 ** 2 * 0.2 * 0.8 / 200 + 0.9 ** 2 * 0.6 * 0.4 / 50
+    assert agg.effective_n == pytest.approx(0.56 * 0.44 / var)
+    assert agg.lower < 56 < agg.upper and agg.upper - agg.lower > 20  # 50 respondents carry it
+    assert "Gewogen naar inwonertal" in agg.note
+
+
+def test_a_survey_interval_is_withheld_when_a_part_is_all_or_nothing():
+    from dashboard.domain.aggregation import aggregate_survey
+
+    agg = aggregate_survey([{"numerator": 0, "denominator": 30, "status": "ok"},
+                            {"numerator": 10, "denominator": 40, "status": "ok"}], [500, 500])
+    assert agg.value == pytest.approx(12.5) and agg.lower is None
+    assert "Geen betrouwbaarheidsinterval" in agg.note
+    nobody = aggregate_survey([{"numerator": 0, "denominator": 0, "status": "ok"},
+                               {"numerator": 10, "denominator": 40, "status": "ok"}], [500, 500])
+    assert nobody.value is None and "geen respondenten" in nobody.note
+    with pytest.raises(ValueError, match="2 delen maar 1 inwonertallen"):
+        aggregate_survey([{}, {}], [1])
+
+
+@pytest.mark.parametrize(("num", "den", "message"), [
+    (12, 10, "de teller \\(12\\) is groter dan de noemer \\(10\\)"),
+    (-1, 10, "de teller kan niet negatief zijn"),
+    (3, 0, "de noemer is nul"),
+    (3, -5, "de noemer kan niet negatief zijn"),
+])
+def test_wilson_interval_refuses_impossible_pairs_in_dutch(num, den, message):
+    with pytest.raises(ValueError, match=message):
+        wilson_interval(num, den)
+
+
+def test_count_problems_names_the_rows_for_importers():
+    from dashboard.domain.aggregation import count_problems
+
+    rows = [{"numerator": 5, "denominator": 10}, {"numerator": 12, "denominator": 10},
+            {"numerator": None, "denominator": 10}, {"numerator": 1, "denominator": 0}]
+    assert count_problems(rows) == [
+        "Rij 2: de teller (12) is groter dan de noemer (10); een aandeel kan niet boven 100% "
+        "liggen.",
+        "Rij 4: de noemer is nul: daar valt geen aandeel of tempo uit te berekenen."]

@@ -103,7 +103,7 @@ def test_decision_evidence_panel_in_the_browser(live_app, browser):
     page.get_by_role("option", name=re.compile("Kernteams ouderen")).click()
     wait_until_idle(page)
     panel.evaluate("e => e.scrollIntoView({block: 'start'})")
-    page.get_by_text(re.compile(r"Bewijskracht: signaal in \d van \d reeksen")).first.wait_for()
+    page.get_by_text(re.compile(r"Bewijskracht: te weinig gegevens — ")).first.wait_for()
     page.wait_for_url(re.compile(r"besluit=\d+"), timeout=30_000)  # shareable URL
     charts = page.locator('[data-testid="stVegaLiteChart"]')
     charts.nth(3).wait_for(timeout=30_000)  # the timeline plus one run chart per linked series

@@ -20,42 +20,7 @@ INTERNAL = ["decisions", "decision_case_links", "cases"]
 PUBLIC = ["published_lesson_cases", "public_indicators"]
 
 
-def fake_series(verdict_values: list[float], *, comparison: bool = False, small: int = 0,
-                suppressed: int = 0) -> evidence.EvidenceSeries:
-    analysis = spc.analyse(verdict_values)
-    return evidence.EvidenceSeries(
-        series_id=1, label="x", where="y", unit="%", is_comparison=comparison, analysis=analysis,
-        x=[], baseline=None, periods=[], points=pd.DataFrame(), n_points=len(verdict_values),
-        n_total=None, n_suppressed=suppressed, n_small=small)
-
-
-SHIFT = [10.0] * 6 + [20.0, 21, 22, 23, 24, 25, 26, 27]  # a long run above the median
-NOISE = [5.0, 7, 4, 8, 5, 7, 4, 8, 5, 7, 4, 8]
-SHORT = [1.0, 2, 3]
-
-
-def test_strength_counts_signals_among_the_pilot_series_with_enough_points():
-    series = [fake_series(SHIFT), fake_series(SHIFT), fake_series(SHIFT), fake_series(NOISE)]
-    assert [s.verdict for s in series] == ["signaal"] * 3 + ["geen signaal"]
-    strength = evidence.evidence_strength(series)
-    assert strength.label == "signaal in 3 van 4 reeksen"
-    assert strength.level == "sterk"
-
-
-def test_strength_says_when_there_are_too_few_points_or_small_numbers():
-    assert evidence.evidence_strength([fake_series(SHORT)]).label == "te weinig punten"
-    assert evidence.evidence_strength([]).label == "geen gekoppelde reeksen"
-    mixed = evidence.evidence_strength([fake_series(SHIFT), fake_series(SHORT)])
-    assert mixed.label == "signaal in 1 van 1 reeks; 1 met te weinig punten"
-    small = evidence.evidence_strength([fake_series(SHIFT, small=3)])
-    assert "kleine aantallen" in small.label and small.level == "matig"
-
-
-def test_strength_weakens_when_comparison_areas_moved_as_well():
-    alone = evidence.evidence_strength([fake_series(SHIFT), fake_series(NOISE, comparison=True)])
-    both = evidence.evidence_strength([fake_series(SHIFT), fake_series(SHIFT, comparison=True)])
-    assert alone.label == "signaal in 1 van 1 reeks; vergelijking: signaal in 0 van 1"
-    assert (alone.level, both.level) == ("sterk", "matig")
+# Evidence strength itself is tested in tests/test_evidence_strength.py.
 
 
 def test_due_for_review_skips_evaluated_decisions():
@@ -125,14 +90,18 @@ def test_kernteam_signal_is_found_in_the_scale_up_decision(seeded_engine):
     team = next(x for x in series if SIGNAL_KERNTEAM in x.where)
     assert team.analysis.chart == "u"
     assert team.verdict == "signaal"
-    assert team.baseline == 8  # 2022-Q1 .. 2023-Q4 before the proactive care plans
+    assert team.baseline == 12  # 2021-Q1 .. 2023-Q4 before the proactive care plans
     # the rate is admissions per 1,000 frail elderly, recomputed from the counts
     first = team.points.iloc[0]
     assert team.analysis.values[0] == pytest.approx(first["numerator"] / first["denominator"] * 1000)
     assert team.n_total == pytest.approx(team.points["denominator"].sum())
     assert any(x.is_comparison for x in series)
+    # 12 quarters before the proactive care plans: the baseline is frozen, and the drop in
+    # admissions afterwards is favourable evidence, written out
+    assert not team.analysis.baseline_too_short
     strength = evidence.evidence_strength(series)
-    assert strength.label.startswith("signaal in ")
+    assert strength.level in ("sterk", "matig"), strength.label
+    assert strength.label.startswith(f"{strength.level} — ") and "omlaag na de start" in strength.label
 
 
 def test_decisions_list_areas_and_counts(seeded_engine):
@@ -162,5 +131,5 @@ def test_a_series_without_usable_points_has_no_verdict_and_says_why():
     empty, short = evidence.build_series(points)
     assert (empty.n_points, empty.n_suppressed, empty.verdict) == (0, 1, "te weinig punten")
     assert (short.n_points, short.n_small) == (2, 1)
-    assert evidence.evidence_strength([empty, short]).label == (
-        "te weinig punten; kleine aantallen; onderdrukte punten")
+    assert empty.analysis.values == [] and short.analysis.values[0] is not None
+    assert evidence.evidence_strength([empty, short]).level == "te weinig gegevens"

@@ -38,7 +38,7 @@ def test_evidence_panel_shows_strength_numbers_and_marked_small_counts(app):  # 
     choice = next(o for o in at.selectbox(key="url_besluit").options if "Kernteams ouderen" in o)
     at.selectbox(key="url_besluit").select(choice).run()
     text = all_text(at)
-    assert "Bewijskracht: signaal in " in text
+    assert "Bewijskracht: te weinig gegevens — " in text  # 8 baseline quarters < 12
     assert "Vergelijkingsgebieden en -teams" in text
     assert "punten met een klein aantal (<10)" in text
     numbers = at.dataframe[-1].value  # the numbers behind the last chart, small counts marked

@@ -153,14 +153,15 @@ def test_demo_coaches_have_thirty_fte_and_some_overloaded(demo):
 
 
 def quarters_frame(shift_team: str | None, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Ten teams, 20 quarters of Poisson admissions; ``shift_team`` halves from quarter 10."""
+    """Ten teams, 24 quarters of Poisson admissions; ``shift_team`` drops from quarter 12
+    (after a baseline of 12 quarters, the least a frozen baseline needs)."""
     rng = np.random.default_rng(seed)
-    starts = [dt.date(2021 + i // 4, 1 + 3 * (i % 4), 1) for i in range(20)]
+    starts = [dt.date(2020 + i // 4, 1 + 3 * (i % 4), 1) for i in range(24)]
     rows = []
     for t in range(10):
         team = f"T-{t:02d}"
         for i, q in enumerate(starts):
-            rate = 0.06 * (0.4 if team == shift_team and i >= 10 else 1)
+            rate = 0.06 * (0.4 if team == shift_team and i >= 12 else 1)
             n = int(rng.integers(150, 260))
             rows.append({"team": team, "area": "X", "quarter": f"{q.year}-Q{(q.month + 2) // 3}",
                          "quarter_start": q, "frail_elderly": n,
@@ -169,7 +170,7 @@ def quarters_frame(shift_team: str | None, seed: int) -> tuple[pd.DataFrame, pd.
                          "with_care_plan": 0, "discussed_mdo": 0})
     interventions = pd.DataFrame({"team": [shift_team] if shift_team else [],
                                   "label": ["x"] if shift_team else [],
-                                  "started_on": [starts[10]] if shift_team else []})
+                                  "started_on": [starts[12]] if shift_team else []})
     return pd.DataFrame(rows), interventions
 
 

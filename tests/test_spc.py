@@ -171,6 +171,10 @@ def test_reversing_time_keeps_runs_and_crossings(values):
 def test_i_chart_limits_are_symmetric_around_the_mean(values):
     result = spc.analyse(values, chart="i")
     assert result.centre[0] == pytest.approx(np.mean(values))
+    if result.upper[0] is None:  # sigma 0: no limits at all, never limits on the centre line
+        assert result.upper[0] is None and result.lower[0] is None
+        assert not any(result.outside_limits)
+        return
     assert result.upper[0] - result.centre[0] == pytest.approx(result.centre[0] - result.lower[0])
 
 

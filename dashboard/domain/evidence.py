@@ -1,16 +1,37 @@
 """Evidence behind decisions (SPEC §5): linked series analysed with the SPC rules, and the
 evidence-strength label (*bewijskracht*) computed from them, never typed by hand.
 
-Pure functions without Streamlit. The SPC rules themselves live in ``dashboard.domain.spc``.
+Pure functions without Streamlit. The SPC rules live in ``dashboard.domain.spc``, what a signal
+means for an indicator in ``dashboard.domain.verdicts``, effect sizes in ``dashboard.domain.effects``.
+
+Evidence strength asks one question: did the pilot change in the expected direction after
+the intervention, in a way chance does not explain, while the comparison series did not?
+- Each series has an expected direction (omlaag/omhoog; the decision may give it, else the
+  indicator's polarity) and is a pilot or a comparison series. Comparison series are never
+  treated as pilots; they are judged at the pilots' start date.
+- A pilot counts when its baseline before the start has ``spc.MIN_BASELINE`` points (else
+  *te weinig gegevens*, not a verdict). Credit goes to highlighted points after the start:
+  points beyond a limit, or a long run (Anhøj) that begins after the start; a run that
+  starts before the intervention and a pre-intervention outlier earn nothing; a signal of
+  too few crossings alone has no side and earns nothing.
+- A highlighted point on the wrong side makes the evidence *tegen*.
+- Levels: *sterk* when most judged pilots changed favourably and at least one change is
+  sustained (a long run, or two or more points beyond the limit); *matig* for any other
+  favourable change; *zwak* for none. Each comparison series that changed as well (a
+  favourable signal of its own after the start, or a change at least half the pilot's)
+  lowers the level one step, all of them (two or more) two steps; small numbers one step.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from dashboard.domain import spc
+from dashboard.domain import effects, spc, verdicts
 from dashboard.domain.disclosure import is_small
 
 # Kernteam metrics that can back a decision: (Dutch label, chart, multiplier, unit).
@@ -21,6 +42,11 @@ KERNTEAM_METRICS: dict[str, tuple[str, spc.ChartType, float, str]] = {
     "falls": ("Valincidenten per 1.000 kwetsbare ouderen", "u", 1000.0, "per 1.000"),
     "with_care_plan": ("Kwetsbare ouderen met proactief zorgplan", "p", 100.0, "%"),
     "discussed_mdo": ("Kwetsbare ouderen besproken in MDO", "p", 100.0, "%"),
+}
+KERNTEAM_POLARITY: dict[str, str] = {
+    "admissions": verdicts.LOWER_IS_BETTER, "ed_visits": verdicts.LOWER_IS_BETTER,
+    "readmissions": verdicts.LOWER_IS_BETTER, "falls": verdicts.LOWER_IS_BETTER,
+    "with_care_plan": verdicts.HIGHER_IS_BETTER, "discussed_mdo": verdicts.HIGHER_IS_BETTER,
 }
 
 
@@ -34,7 +60,8 @@ def chart_for_indicator(unit: str, is_rate: bool, multiplier: float) -> spc.Char
 
 @dataclass(frozen=True)
 class EvidenceSeries:
-    """One linked series with its analysis and the numbers behind it."""
+    """One linked series with its analysis and the numbers behind it. Suppressed and
+    missing periods stay in ``x``/``periods`` as gaps (None in the analysis)."""
 
     series_id: int
     label: str
@@ -43,17 +70,26 @@ class EvidenceSeries:
     is_comparison: bool
     analysis: spc.SeriesAnalysis
     x: list[pd.Timestamp]
-    baseline: int | None  # points of the frozen baseline (before the intervention)
+    baseline: int | None  # periods before the intervention (the split); frozen when ≥ 12 present
     periods: list[str]
     points: pd.DataFrame  # period, period_start, value, numerator, denominator, status, small
-    n_points: int
+    n_points: int  # periods with a usable value
     n_total: float | None  # sum of the denominators (people behind the figures)
-    n_suppressed: int  # stored as suppressed: left out of the analysis
+    n_suppressed: int  # stored as suppressed: a gap in the analysis
     n_small: int  # points whose numerator is below the disclosure threshold
+    polarity: str = verdicts.NEUTRAL
+    expected_direction: verdicts.Direction | None = None  # None: from the polarity
+    numerators: tuple[float, ...] = ()  # counts (P/U) or values (I/run) per period, NaN gaps
+    denominators: tuple[float, ...] = ()
 
     @property
     def verdict(self) -> str:
         return self.analysis.verdict
+
+    @property
+    def direction(self) -> verdicts.Direction | None:
+        """The direction an improvement goes for this series."""
+        return self.expected_direction or verdicts.expected_direction(self.polarity)
 
 
 def _empty(chart: spc.ChartType) -> spc.SeriesAnalysis:
@@ -64,96 +100,281 @@ def _empty(chart: spc.ChartType) -> spc.SeriesAnalysis:
 
 
 def baseline_length(x: list[pd.Timestamp], interventions: list[pd.Timestamp]) -> int | None:
-    """Points before the first intervention inside the series: the frozen baseline."""
+    """Periods before the first intervention inside the series: the frozen baseline."""
     inside = [when for when in interventions if x and x[0] < when <= x[-1]]
     if not inside:
         return None
     return sum(t < min(inside) for t in x)
 
 
-def build_series(points: pd.DataFrame,
-                 interventions: pd.DataFrame | None = None) -> list[EvidenceSeries]:
+def build_series(points: pd.DataFrame, interventions: pd.DataFrame | None = None, *,
+                 directions: Mapping[int, str] | None = None) -> list[EvidenceSeries]:
     """Analyse every series of a decision's evidence frame (see ``queries.decision_evidence``).
 
-    Points that are suppressed or missing are left out of the analysis and counted. When
-    an intervention falls inside a series, the centre line (and limits) are frozen on the
-    points before it, so a sustained change afterwards shows as a signal; otherwise the
-    whole series is the baseline. ``interventions`` has series_id and started_on.
+    Suppressed and missing points stay as gaps (never joining periods that are not
+    adjacent) and are counted. When an intervention falls inside a series, the centre line
+    and limits are frozen on the periods before it (when there are ``spc.MIN_BASELINE`` of
+    them), so a sustained change afterwards shows as a signal. Comparison series without
+    an intervention of their own are split at the pilots' intervention. ``interventions``
+    has series_id and started_on; ``directions`` maps series_id to the expected direction
+    (omlaag/omhoog), else the ``polarity`` column (if any) decides.
     """
     out = []
+    dates_of: dict[int, list[pd.Timestamp]] = {}
+    if interventions is not None and not interventions.empty:
+        for sid, group in interventions.groupby("series_id"):
+            dates_of[int(sid)] = [pd.Timestamp(v) for v in group["started_on"]]
+    pilot_ids = set(points.loc[~points["is_comparison"].astype(bool), "series_id"].astype(int))
+    pilot_dates = sorted({d for sid in pilot_ids for d in dates_of.get(sid, [])})
     for sid, df in points.sort_values(["series_id", "period_start"]).groupby("series_id", sort=False):
         first = df.iloc[0]
         chart: spc.ChartType = first["chart"]
-        usable = df[(df["status"] == "ok") & df["value"].notna()]
-        if chart in ("p", "u"):
-            usable = usable[usable["numerator"].notna() & (usable["denominator"] > 0)]
-        x = [pd.Timestamp(v) for v in usable["period_start"]]
-        dates = ([] if interventions is None or interventions.empty else
-                 [pd.Timestamp(v) for v in
-                  interventions.loc[interventions["series_id"] == sid, "started_on"]])
+        usable = (df["status"] == "ok") & df["value"].notna()
+        if chart in spc.RATE_CHARTS:
+            usable &= df["numerator"].notna() & (df["denominator"] > 0)
+        x = [pd.Timestamp(v) for v in df["period_start"]]
+        is_comparison = bool(first["is_comparison"])
+        dates = dates_of.get(int(sid), [])
         baseline = baseline_length(x, dates)
-        if usable.empty:  # every point missing or suppressed: nothing to analyse
+        if baseline is None and is_comparison:
+            baseline = baseline_length(x, pilot_dates)
+        rates = chart in spc.RATE_CHARTS
+        nums = np.where(usable, df["numerator" if rates else "value"].astype(float), np.nan)
+        dens = np.where(usable, df["denominator"].astype(float), np.nan) if rates else \
+            np.full(len(df), np.nan)
+        if not usable.any():  # every point missing or suppressed: nothing to analyse
             analysis = _empty(chart)
-        elif chart in ("p", "u"):
-            values, den = usable["numerator"].tolist(), usable["denominator"].tolist()
-            analysis = spc.analyse(values, chart=chart, denominators=den, baseline=baseline,
+        elif rates:
+            analysis = spc.analyse(nums, chart=chart, denominators=dens, baseline=baseline,
                                    multiplier=float(first["multiplier"]))
         else:
-            analysis = spc.analyse(usable["value"].tolist(), chart=chart, baseline=baseline)
+            analysis = spc.analyse(nums, chart=chart, baseline=baseline)
         # counts behind rates: small ones are marked (the disclosure rule owns "small")
-        shown = df.assign(small=df["numerator"].map(is_small) if chart in ("p", "u") else False)
-        den_total = usable["denominator"].sum() if usable["denominator"].notna().any() else None
+        shown = df.assign(small=df["numerator"].map(is_small) if rates else False)
+        den_total = df.loc[usable, "denominator"].sum() if df["denominator"].notna().any() else None
+        polarity = verdicts.polarity_value(first["polarity"]) if "polarity" in df else verdicts.NEUTRAL
+        wanted = (directions or {}).get(int(sid))
         out.append(EvidenceSeries(
             series_id=int(sid), label=str(first["label"]), where=str(first["where"]),
-            unit=str(first["unit"]), is_comparison=bool(first["is_comparison"]), analysis=analysis,
-            x=x, baseline=baseline, periods=usable["period"].tolist(),
+            unit=str(first["unit"]), is_comparison=is_comparison, analysis=analysis,
+            x=x, baseline=baseline, periods=df["period"].tolist(),
             points=shown[["period", "period_start", "value", "numerator", "denominator", "status",
                           "small"]].reset_index(drop=True),
-            n_points=len(usable), n_total=None if den_total is None else float(den_total),
+            n_points=int(usable.sum()), n_total=None if den_total is None else float(den_total),
             n_suppressed=int((df["status"] == "onderdrukt").sum()), n_small=int(shown["small"].sum()),
+            polarity=polarity, expected_direction=_direction(wanted),
+            numerators=tuple(float(v) for v in nums), denominators=tuple(float(v) for v in dens),
         ))
     return out
 
 
+def _direction(value: str | None) -> verdicts.Direction | None:
+    if value in (None, ""):
+        return None
+    if value not in ("omlaag", "omhoog"):
+        raise ValueError(f"Verwachte richting '{value}' onbekend; kies 'omlaag' of 'omhoog'.")
+    return value  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------- one series after the start
+
+FAVOURABLE, ADVERSE, NONE, TOO_LITTLE = "gunstig", "ongunstig", "geen", "te weinig gegevens"
+
+
+@dataclass(frozen=True)
+class SeriesEvidence:
+    """What one series shows after the intervention, in its expected direction."""
+
+    series: EvidenceSeries
+    outcome: str  # gunstig / ongunstig / geen / te weinig gegevens
+    credited: int  # highlighted points after the start that count (on the side that decided)
+    beyond_limit: int  # of which beyond a control limit
+    in_run: int  # of which in a long run (Anhøj) that began after the start
+    post_points: int  # points present after the start
+    sustained: bool  # a long run after the start, or 2+ points beyond the limit
+    effect: effects.Effect | None
+    reason: str  # why there is too little data
+
+
+def _run_start(a: spc.SeriesAnalysis, i: int) -> int:
+    """First index of the long run that point ``i`` belongs to (gaps and points on the
+    centre line neither break nor start a run)."""
+    side = np.sign((a.values[i] or 0.0) - a.centre[i])
+    start = i
+    for j in range(i - 1, -1, -1):
+        value = a.values[j]
+        if value is None or value == a.centre[j]:
+            continue
+        if not a.in_long_run[j] or np.sign(value - a.centre[j]) != side:
+            break
+        start = j
+    return start
+
+
+def assess(series: EvidenceSeries, direction: verdicts.Direction | None = None) -> SeriesEvidence:
+    """The change of one series after its start (``series.baseline`` periods before it),
+    judged in ``direction`` (default: the series' own expected direction)."""
+    a, split = series.analysis, series.baseline
+    direction = direction or series.direction
+
+    def little(reason: str) -> SeriesEvidence:
+        return SeriesEvidence(series, TOO_LITTLE, 0, 0, 0, 0, False, None, reason)
+
+    if split is None:
+        return little("geen start van de interventie binnen de reeks")
+    before = sum(v is not None for v in a.values[:split])
+    post = sum(v is not None for v in a.values[split:])
+    if before < spc.MIN_BASELINE:
+        return little(f"{before} punten vóór de start, minstens {spc.MIN_BASELINE} nodig")
+    if a.verdict == spc.TOO_FEW or not post:
+        return little(f"{post} punten na de start")
+    if direction is None:
+        return little("geen verwachte richting (de indicator is neutraal)")
+    counts = {True: [0, 0, 0], False: [0, 0, 0]}  # favourable?: [points, beyond, in run]
+    for i in range(split, a.n):
+        value = a.values[i]
+        if value is None or not a.signal_points[i]:
+            continue
+        if not a.outside_limits[i] and _run_start(a, i) < split:
+            continue  # a run that began before the intervention earns nothing
+        tally = counts[(value < a.centre[i]) == (direction == "omlaag")]
+        tally[0] += 1
+        tally[1] += a.outside_limits[i]
+        tally[2] += a.in_long_run[i]
+    effect = _effect(series, split)
+    (good, good_beyond, good_run), (bad, bad_beyond, bad_run) = counts[True], counts[False]
+    if bad:
+        return SeriesEvidence(series, ADVERSE, bad, bad_beyond, bad_run, post, False, effect, "")
+    if good:
+        return SeriesEvidence(series, FAVOURABLE, good, good_beyond, good_run, post,
+                              good_run > 0 or good_beyond >= 2, effect, "")
+    return SeriesEvidence(series, NONE, 0, 0, 0, post, False, effect, "")
+
+
+def _effect(series: EvidenceSeries, split: int) -> effects.Effect | None:
+    if not series.numerators:
+        return None
+    chart = series.analysis.chart
+    den = series.denominators if chart in spc.RATE_CHARTS else None
+    return effects.before_after(chart, series.numerators, den, split, unit=series.unit)
+
+
+def _change(effect: effects.Effect | None, direction: verdicts.Direction) -> float | None:
+    """The effect as a signed size in the favourable direction (log ratio or difference)."""
+    if effect is None or effect.estimate is None:
+        return None
+    size = math.log(effect.estimate) if effect.kind in effects.RATIOS else effect.estimate
+    return size if direction == "omhoog" else -size
+
+
+# ---------------------------------------------------------------- evidence strength
+
+LEVELS = ("sterk", "matig", "zwak", "tegen", TOO_LITTLE, "geen gekoppelde reeksen",
+          "geen pilotreeks")
+STRENGTH_COLOURS = {"sterk": "green", "matig": "blue", "zwak": "orange", "tegen": "red",
+                    TOO_LITTLE: "gray", "geen gekoppelde reeksen": "gray",
+                    "geen pilotreeks": "gray", "geen": "gray"}
+_LADDER = ("sterk", "matig", "zwak")
+
+
 @dataclass(frozen=True)
 class Strength:
-    """The evidence-strength label and a level for its colour."""
+    """The evidence-strength level and its written-out label."""
 
-    label: str
-    level: str  # "sterk", "matig", "zwak", "geen"
+    label: str  # "matig — ...": level and what lies behind it
+    level: str  # one of LEVELS
+
+    @property
+    def text(self) -> str:
+        """'Bewijs: matig — opnames omlaag na de start (...); vergelijkingsreeksen bleven gelijk'."""
+        return f"Bewijs: {self.label}"
+
+    @property
+    def colour(self) -> str:
+        return STRENGTH_COLOURS.get(self.level, "gray")
+
+
+def _lower(level: str, steps: int) -> str:
+    if level not in _LADDER or steps <= 0:
+        return level
+    return _LADDER[min(_LADDER.index(level) + steps, len(_LADDER) - 1)]
+
+
+def _describe(e: SeriesEvidence, direction: verdicts.Direction) -> str:
+    name = f"{e.series.label} ({e.series.where})"
+    if e.outcome == TOO_LITTLE:
+        return f"{name}: {e.reason}"
+    effect = f"; {e.effect.text}" if e.effect is not None and e.effect.computable else ""
+    if e.outcome == NONE:
+        return f"{name}: geen aantoonbare verandering na de start{effect}"
+    went = direction if e.outcome == FAVOURABLE else ("omhoog" if direction == "omlaag" else "omlaag")
+    below = went == "omlaag"
+    what = []
+    if e.beyond_limit:
+        what.append(f"{e.beyond_limit} van {e.post_points} punten "
+                    f"{'onder de ondergrens' if below else 'boven de bovengrens'}")
+    if e.in_run:
+        what.append(f"{e.in_run} punten op rij {'onder' if below else 'boven'} de middenlijn")
+    wrong = ", de verkeerde kant op" if e.outcome == ADVERSE else ""
+    return f"{name}: {went} na de start{wrong} ({', '.join(what)}{effect})"
 
 
 def evidence_strength(series: list[EvidenceSeries]) -> Strength:
-    """How strong a decision's evidence is, from its linked series.
-
-    Counts signals among the pilot series that have enough points; adds what weakens the
-    evidence (too few points, small numbers, suppressed points) and what comparison areas
-    show. Examples: "signaal in 3 van 4 reeksen", "te weinig punten", "kleine aantallen".
-    """
+    """How strong a decision's evidence is, from its linked series (see the module
+    docstring for the rules). The label is written out, e.g. "matig — Opnames (KT-07):
+    omlaag na de start (3 van 4 punten onder de ondergrens; −23% (95%-BI −35% tot −9%));
+    vergelijkingsreeksen bleven gelijk"."""
     if not series:
-        return Strength("geen gekoppelde reeksen", "geen")
-    pilots = [s for s in series if not s.is_comparison] or series
-    judged = [s for s in pilots if s.verdict != spc.TOO_FEW]
-    parts: list[str] = []
+        return Strength("geen gekoppelde reeksen", "geen gekoppelde reeksen")
+    pilots = [s for s in series if not s.is_comparison]
+    if not pilots:
+        return Strength("geen pilotreeks — alleen vergelijkingsreeksen gekoppeld; die tellen "
+                        "niet als bewijs voor de pilot", "geen pilotreeks")
+    assessed = [assess(s) for s in pilots]
+    judged = [e for e in assessed if e.outcome != TOO_LITTLE]
+    parts = [_describe(e, e.series.direction or "omlaag") for e in assessed[:3]]
+    if len(assessed) > 3:
+        parts.append(f"en {len(assessed) - 3} andere pilotreeksen")
     if not judged:
-        parts.append(spc.TOO_FEW)
-        level = "geen"
+        return Strength(f"{TOO_LITTLE} — " + "; ".join(parts), TOO_LITTLE)
+    favourable = [e for e in judged if e.outcome == FAVOURABLE]
+    if any(e.outcome == ADVERSE for e in judged):
+        level = "tegen"
+    elif favourable and len(favourable) * 2 > len(judged) and any(e.sustained for e in favourable):
+        level = "sterk"
+    elif favourable:
+        level = "matig"
     else:
-        k = sum(s.verdict == spc.SIGNAL for s in judged)
-        parts.append(f"signaal in {k} van {len(judged)} {'reeks' if len(judged) == 1 else 'reeksen'}")
-        level = "sterk" if k * 2 > len(judged) else "matig" if k else "zwak"
-        too_few = len(pilots) - len(judged)
-        if too_few:
-            parts.append(f"{too_few} met te weinig punten")
-    comparisons = [s for s in series if s.is_comparison and s.verdict != spc.TOO_FEW]
-    if comparisons and judged:
-        k = sum(s.verdict == spc.SIGNAL for s in comparisons)
-        parts.append(f"vergelijking: signaal in {k} van {len(comparisons)}")
-        if k * 2 > len(comparisons) and level == "sterk":
-            level = "matig"  # the comparison areas moved too: less reason to credit the pilot
+        level = "zwak"
+    comparisons = [s for s in series if s.is_comparison]
+    if comparisons:
+        reference = favourable[0] if favourable else judged[0]
+        direction = reference.series.direction or "omlaag"
+        pilot_change = _change(reference.effect, direction)
+        moved = 0
+        judged_comparisons = 0
+        for c in comparisons:
+            ce = assess(c, direction)
+            if ce.outcome == TOO_LITTLE:
+                continue
+            judged_comparisons += 1
+            change = _change(ce.effect, direction)
+            if ce.outcome == FAVOURABLE or (
+                    pilot_change is not None and change is not None and pilot_change > 0
+                    and change >= pilot_change / 2):
+                moved += 1
+        if not judged_comparisons:
+            parts.append("vergelijkingsreeksen: te weinig gegevens")
+        elif moved:
+            parts.append(f"{moved} van {judged_comparisons} vergelijkingsreeksen veranderden ook")
+            level = _lower(level, 2 if moved == judged_comparisons and moved >= 2 else 1)
+        else:
+            parts.append("vergelijkingsreeksen bleven gelijk")
+    else:
+        parts.append("geen vergelijkingsreeks")
     if any(s.n_small for s in series):
         parts.append("kleine aantallen")
-        level = {"sterk": "matig", "matig": "zwak"}.get(level, level)
+        level = _lower(level, 1)
     if any(s.n_suppressed for s in series):
-        parts.append("onderdrukte punten")
-    return Strength("; ".join(parts), level)
+        parts.append("onderdrukte punten (gaten in de reeks)")
+    return Strength(f"{level} — " + "; ".join(parts), level)

@@ -15,7 +15,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from dashboard.domain import spc
+from dashboard.domain import spc, verdicts
 from dashboard.domain.i18n import fmt_date
 from dashboard.domain.vocab import DOMAINS, ProjectHealth, ProjectStatus, values
 
@@ -182,13 +182,10 @@ def analyse_team(series: pd.DataFrame, metric: Metric, intervention_dates: Seque
 
 
 def _direction(analysis: spc.SeriesAnalysis) -> str:
-    """Where the flagged points of the latest phase lie: daling (below) or stijging (above)."""
-    last = analysis.phases[-1].start if analysis.phases else 0
-    diffs = [v - c for v, c, s in zip(analysis.values[last:], analysis.centre[last:],
-                                      analysis.signal_points[last:], strict=True) if s]
-    if not diffs:
-        return "patroon"  # too few crossings: a signal without a side
-    return "daling" if np.mean(diffs) < 0 else "stijging"
+    """The side of the latest flagged point (``verdicts.signal_side``): daling (below the
+    centre line) or stijging (above); a signal of too few crossings has no side."""
+    side = verdicts.signal_side(analysis)
+    return {"laag": "daling", "hoog": "stijging"}.get(side or "", "patroon")
 
 
 def team_verdicts(quarters: pd.DataFrame, interventions: pd.DataFrame,

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, and_, func, or_, select
 
 from dashboard.domain import disclosure
 from dashboard.domain.disclosure import CellState
-from dashboard.domain.evidence import KERNTEAM_METRICS, chart_for_indicator
+from dashboard.domain.evidence import KERNTEAM_METRICS, KERNTEAM_POLARITY, chart_for_indicator
 from dashboard.domain.roles import Permission, Role, require
 from data_loaders.db import read_frame as _frame
 from data_loaders.models import (
@@ -69,7 +69,7 @@ def decision_evidence(engine: Engine, role: Role, decision_id: int) -> pd.DataFr
     """All points of the series linked to one decision, one row per series and period.
 
     Columns: series_id, label, where, unit, chart, multiplier, is_comparison, period,
-    period_start, value, numerator, denominator, status.
+    period_start, value, numerator, denominator, status, polarity.
     """
     require(role, Permission.VIEW_INTERNAL)
     links = _frame(engine, select(DecisionEvidence.id, DecisionEvidence.indicator_id,
@@ -82,7 +82,7 @@ def decision_evidence(engine: Engine, role: Role, decision_id: int) -> pd.DataFr
         if pd.notna(link.indicator_id) and pd.notna(link.area_id):
             stmt = (
                 select(Indicator.label, Indicator.unit, Indicator.is_rate, Indicator.multiplier,
-                       Area.name.label("where"), IndicatorValue.period,
+                       Indicator.polarity, Area.name.label("where"), IndicatorValue.period,
                        IndicatorValue.period_start, IndicatorValue.value,
                        IndicatorValue.numerator, IndicatorValue.denominator,
                        IndicatorValue.status)
@@ -115,18 +115,20 @@ def decision_evidence(engine: Engine, role: Role, decision_id: int) -> pd.DataFr
                 continue
             df["value"] = df["numerator"] / df["denominator"] * multiplier
             df["status"] = ValueStatus.OK
-            df = df.assign(label=label, unit=unit, chart=chart, multiplier=multiplier)
+            df = df.assign(label=label, unit=unit, chart=chart, multiplier=multiplier,
+                           polarity=KERNTEAM_POLARITY[link.metric])
         else:
             continue
         df["series_id"] = int(link.id)
         df["is_comparison"] = bool(link.is_comparison)
         frames.append(df)
     columns = ["series_id", "label", "where", "unit", "chart", "multiplier", "is_comparison",
-               "period", "period_start", "value", "numerator", "denominator", "status"]
+               "period", "period_start", "value", "numerator", "denominator", "status", "polarity"]
     if not frames:
         return pd.DataFrame(columns=columns)
     out = pd.concat(frames, ignore_index=True)[columns]
     out["status"] = out["status"].map(lambda s: s.value)
+    out["polarity"] = out["polarity"].map(lambda p: getattr(p, "value", p))
     out["period_start"] = pd.to_datetime(out["period_start"])
     return out.sort_values(["series_id", "period_start"]).reset_index(drop=True)
 

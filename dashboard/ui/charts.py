@@ -17,7 +17,8 @@ SIGNAL_COLOUR = "#D55E00"  # Okabe-Ito vermilion: visible for colour-blind reade
 POINT_COLOUR = "#0072B2"
 LIMIT_COLOUR = "#7F8C9A"
 AREA_COLOUR = "#1f77b4"  # the area's own line in Wijkprofiel trends
-CHART_NAMES = {"run": "Runchart", "i": "I-kaart", "p": "P-kaart", "u": "U-kaart"}
+CHART_NAMES = {"run": "Runchart", "i": "I-kaart", "p": "P-kaart", "u": "U-kaart", "p'": "P′-kaart",
+               "u'": "U′-kaart"}
 
 
 def dutch(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
