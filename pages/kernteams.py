@@ -5,7 +5,7 @@ import altair as alt
 import streamlit as st
 
 from dashboard.ui import charts, views
-from dashboard.domain import disclosure, monitoring
+from dashboard.domain import disclosure, kernteams, monitoring
 from dashboard import ui
 from dashboard.domain.i18n import fmt_number
 
@@ -24,18 +24,18 @@ if quarters.empty:
     st.stop()
 
 c1, c2, c3 = st.columns(3)
-metric_key = views.url_select("Kengetal", {k: m.label for k, m in monitoring.METRICS.items()},
+metric_key = views.url_select("Kengetal", {k: m.label for k, m in kernteams.METRICS.items()},
                               param="kengetal", key="kt_kengetal", default="admissions",
                               container=c1)
-metric = monitoring.METRICS[metric_key]
+metric = kernteams.METRICS[metric_key]
 method_choice = views.url_select(
-    "Interventie in de kaart", monitoring.METHODS, param="methode", key="kt_methode",
+    "Interventie in de kaart", kernteams.METHODS, param="methode", key="kt_methode",
     default="baseline", container=c3,
     help="Bij een interventie: de middenlijn en grenzen van de kwartalen ervóór doortrekken "
          "(bevroren basislijn), of na de interventie een nieuwe fase met eigen middenlijn.")
-method: monitoring.Method = "phases" if method_choice == "phases" else "baseline"
-verdicts = ui.computed(monitoring.team_verdicts, quarters, interventions, method=method)
-signals = monitoring.signal_list(verdicts)
+method: kernteams.Method = "phases" if method_choice == "phases" else "baseline"
+verdicts = ui.computed(kernteams.team_verdicts, quarters, interventions, method=method)
+signals = kernteams.signal_list(verdicts)
 teams = sorted(quarters["team"].unique())
 metric_signals = signals[signals["metric"] == metric_key]
 default_team = metric_signals["team"].iloc[0] if len(metric_signals) else teams[0]
@@ -70,9 +70,9 @@ views.chart_with_table(
 
 # ------------------------------------------------------------------ run/control chart of one team
 st.subheader(f"{metric.label}: {team}")
-series = monitoring.team_series(quarters, team)
+series = kernteams.team_series(quarters, team)
 team_iv = interventions[interventions["team"] == team]
-analysis = monitoring.analyse_team(series, metric, list(team_iv["started_on"]), method)
+analysis = kernteams.analyse_team(series, metric, list(team_iv["started_on"]), method)
 chart = ui.chart_spec(
     charts.spc_chart, analysis, list(series["quarter_start"]), list(series["quarter"]),
     title=f"{team} · {names[team]}", y_title=metric.short, x_title="Kwartaal",
@@ -95,12 +95,12 @@ st.caption(f"Beoordeling: **{analysis.verdict}** · {phase.n} kwartalen in de la
            f"{phase.outside_limits} punten buiten de grenzen.")
 
 # ------------------------------------------------------------------ funnel plot across teams
-period = monitoring.recent_quarters(quarters, 4)
+period = kernteams.recent_quarters(quarters, 4)
 st.subheader("Vergelijking tussen teams")
 st.caption(f"Trechterdiagram over {period[0]} t/m {period[-1]}: kleinere teams hebben bredere "
            "grenzen, zodat een klein team niet onterecht opvalt. Punten buiten de 3-sigma-grens "
            "wijken echt af.")
-teams_df, curve = monitoring.funnel_frame(quarters, metric, period)
+teams_df, curve = kernteams.funnel_frame(quarters, metric, period)
 if not teams_df.empty:
     band = alt.Chart(curve).encode(x=alt.X("denominator:Q", title="Kwetsbare ouderen (noemer)"))
     layers = [band.mark_line(color=charts.LIMIT_COLOUR, strokeDash=[5, 4]).encode(y=f"{c}:Q")
@@ -140,7 +140,7 @@ chosen_q = views.url_select("Kwartaal", {q: q for q in sorted(quarters["quarter"
                                                                reverse=True)},
                             param="kwartaal", key="kt_kwartaal", default=latest_q)
 rows = quarters[quarters["quarter"] == chosen_q].copy()
-for key, m in monitoring.METRICS.items():
+for key, m in kernteams.METRICS.items():
     rows[f"rate_{key}"] = rows[m.numerator] / rows[m.denominator] * m.multiplier
 COUNTS = ["with_care_plan", "discussed_mdo", "ed_visits", "admissions", "readmissions", "falls"]
 views.chart_with_table(

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from dashboard.domain import evidence, learning, monitoring, spc
+from dashboard.domain import evidence, learning, monitoring
 from dashboard.store import queries
 from dashboard.domain.roles import AccessDenied, Role
 from data_loaders.db import transaction

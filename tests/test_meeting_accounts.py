@@ -168,13 +168,13 @@ def test_demo_passwords_must_be_changed_outside_demo_mode(seeded_engine):
 
 
 def test_new_kernteam_signals_are_those_that_appeared_with_the_latest_quarter(seeded_engine):
-    from dashboard.domain import monitoring
+    from dashboard.domain import kernteams
     from dashboard.store import queries_monitoring as qm
 
     quarters = qm.kernteam_quarters(seeded_engine, PT)
     interventions = qm.kernteam_interventions(seeded_engine, PT)
     items, total = meeting.new_kernteam_signals(quarters, interventions)
-    assert total == len(monitoring.signal_list(monitoring.team_verdicts(quarters, interventions)))
+    assert total == len(kernteams.signal_list(kernteams.team_verdicts(quarters, interventions)))
     assert len(items) < total
     # the planted KT-07 shift started in 2024: an old signal, never "new"
     assert not any("KT-07" in i.title and "Ziekenhuisopnames" in i.title for i in items)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard.ui import exports
-from dashboard.domain import coaches, monitoring, spc
+from dashboard.domain import coaches, kernteams, monitoring, spc
 from dashboard.store.queries import QUERIES
 from dashboard.store.queries_monitoring import MONITORING_QUERIES
 from dashboard.domain.roles import AccessDenied, Role
@@ -176,7 +176,7 @@ def quarters_frame(shift_team: str | None, seed: int) -> tuple[pd.DataFrame, pd.
 
 def test_a_planted_shift_after_an_intervention_is_found():
     quarters, interventions = quarters_frame("T-03", seed=11)
-    verdicts = monitoring.team_verdicts(quarters, interventions, metrics=["admissions"])
+    verdicts = kernteams.team_verdicts(quarters, interventions, metrics=["admissions"])
     found = verdicts.set_index("team").loc["T-03"]
     assert found["verdict"] == spc.SIGNAL
     assert found["direction"] == "daling" and found["favourable"]
@@ -186,15 +186,15 @@ def test_noise_mostly_raises_no_signal_across_teams():
     flagged = total = 0
     for seed in range(6):
         quarters, interventions = quarters_frame(None, seed)
-        verdicts = monitoring.team_verdicts(quarters, interventions, metrics=["admissions"])
+        verdicts = kernteams.team_verdicts(quarters, interventions, metrics=["admissions"])
         flagged += int((verdicts["verdict"] == spc.SIGNAL).sum())
         total += len(verdicts)
     assert flagged / total < 0.25
 
 
 def test_kt07_shows_up_with_a_signal_for_admissions(demo):
-    verdicts = monitoring.team_verdicts(demo["kernteam_quarters"], demo["kernteam_interventions"])
-    signals = monitoring.signal_list(verdicts)
+    verdicts = kernteams.team_verdicts(demo["kernteam_quarters"], demo["kernteam_interventions"])
+    signals = kernteams.signal_list(verdicts)
     kt07 = signals[(signals["team"] == SIGNAL_KERNTEAM) & (signals["metric"] == "admissions")]
     assert len(kt07) == 1 and kt07["direction"].iloc[0] == "daling"
     others = verdicts[(verdicts["metric"] == "admissions") & (verdicts["team"] != SIGNAL_KERNTEAM)]
@@ -202,22 +202,22 @@ def test_kt07_shows_up_with_a_signal_for_admissions(demo):
 
 
 def test_intervention_freezes_the_baseline_or_starts_a_phase(demo):
-    series = monitoring.team_series(demo["kernteam_quarters"], SIGNAL_KERNTEAM)
+    series = kernteams.team_series(demo["kernteam_quarters"], SIGNAL_KERNTEAM)
     dates = list(demo["kernteam_interventions"].query("team == @SIGNAL_KERNTEAM")["started_on"])
-    metric = monitoring.METRICS["admissions"]
+    metric = kernteams.METRICS["admissions"]
     cut = list(series["quarter"]).index(SIGNAL_QUARTER)
-    frozen = monitoring.analyse_team(series, metric, dates, "baseline")
+    frozen = kernteams.analyse_team(series, metric, dates, "baseline")
     assert set(frozen.phase) == {0} and frozen.centre[-1] == frozen.centre[0]
     assert sum(frozen.signal_points[cut:]) >= 6
-    phases = monitoring.analyse_team(series, metric, dates, "phases")
+    phases = kernteams.analyse_team(series, metric, dates, "phases")
     assert phases.phase[cut - 1] == 0 and phases.phase[cut] == 1
     assert phases.centre[-1] < phases.centre[0]
 
 
 def test_funnel_accounts_for_team_size(demo):
     quarters = demo["kernteam_quarters"]
-    period = monitoring.recent_quarters(quarters, 4)
-    teams, curve = monitoring.funnel_frame(quarters, monitoring.METRICS["admissions"], period)
+    period = kernteams.recent_quarters(quarters, 4)
+    teams, curve = kernteams.funnel_frame(quarters, kernteams.METRICS["admissions"], period)
     assert len(teams) == 35 and len(period) == 4
     recent = quarters[quarters["quarter"].isin(period)]
     assert teams["pooled"].iloc[0] == pytest.approx(

@@ -34,22 +34,6 @@ import pandas as pd
 from dashboard.domain import effects, spc, verdicts
 from dashboard.domain.disclosure import is_small
 
-# Kernteam metrics that can back a decision: (Dutch label, chart, multiplier, unit).
-KERNTEAM_METRICS: dict[str, tuple[str, spc.ChartType, float, str]] = {
-    "admissions": ("Ziekenhuisopnames per 1.000 kwetsbare ouderen", "u", 1000.0, "per 1.000"),
-    "ed_visits": ("SEH-bezoeken per 1.000 kwetsbare ouderen", "u", 1000.0, "per 1.000"),
-    "readmissions": ("Heropnames per 1.000 kwetsbare ouderen", "u", 1000.0, "per 1.000"),
-    "falls": ("Valincidenten per 1.000 kwetsbare ouderen", "u", 1000.0, "per 1.000"),
-    "with_care_plan": ("Kwetsbare ouderen met proactief zorgplan", "p", 100.0, "%"),
-    "discussed_mdo": ("Kwetsbare ouderen besproken in MDO", "p", 100.0, "%"),
-}
-KERNTEAM_POLARITY: dict[str, str] = {
-    "admissions": verdicts.LOWER_IS_BETTER, "ed_visits": verdicts.LOWER_IS_BETTER,
-    "readmissions": verdicts.LOWER_IS_BETTER, "falls": verdicts.LOWER_IS_BETTER,
-    "with_care_plan": verdicts.HIGHER_IS_BETTER, "discussed_mdo": verdicts.HIGHER_IS_BETTER,
-}
-
-
 def chart_for_indicator(unit: str, is_rate: bool, multiplier: float) -> spc.ChartType:
     """Percentages are proportions (P-chart), 'per 1.000' figures are counts per exposure
     (U-chart); other values (euros, counts) are individual values (I-chart)."""
@@ -99,14 +83,6 @@ def _empty(chart: spc.ChartType) -> spc.SeriesAnalysis:
                               outside_limits=[], phases=[])
 
 
-def baseline_length(x: list[pd.Timestamp], interventions: list[pd.Timestamp]) -> int | None:
-    """Periods before the first intervention inside the series: the frozen baseline."""
-    inside = [when for when in interventions if x and x[0] < when <= x[-1]]
-    if not inside:
-        return None
-    return sum(t < min(inside) for t in x)
-
-
 def build_series(points: pd.DataFrame, interventions: pd.DataFrame | None = None, *,
                  directions: Mapping[int, str] | None = None) -> list[EvidenceSeries]:
     """Analyse every series of a decision's evidence frame (see ``queries.decision_evidence``).
@@ -135,9 +111,9 @@ def build_series(points: pd.DataFrame, interventions: pd.DataFrame | None = None
         x = [pd.Timestamp(v) for v in df["period_start"]]
         is_comparison = bool(first["is_comparison"])
         dates = dates_of.get(int(sid), [])
-        baseline = baseline_length(x, dates)
+        baseline = spc.frozen_baseline(x, dates)
         if baseline is None and is_comparison:
-            baseline = baseline_length(x, pilot_dates)
+            baseline = spc.frozen_baseline(x, pilot_dates)
         rates = chart in spc.RATE_CHARTS
         nums = np.where(usable, df["numerator" if rates else "value"].astype(float), np.nan)
         dens = np.where(usable, df["denominator"].astype(float), np.nan) if rates else \

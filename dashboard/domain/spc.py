@@ -406,6 +406,13 @@ def split_indices(periods: Sequence[object], interventions: Sequence[object]) ->
     return sorted(set(out))
 
 
+def frozen_baseline(periods: Sequence[object], interventions: Sequence[object]) -> int | None:
+    """Points before the first intervention that falls inside the series (after its first
+    period, not after its last): the baseline to freeze; None when there is none."""
+    splits = split_indices(periods, interventions)
+    return splits[0] if splits else None
+
+
 # ---------------------------------------------------------------- P or P′, U or U′
 
 

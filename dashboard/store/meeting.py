@@ -20,7 +20,7 @@ from sqlalchemy import Engine, and_, func, select
 
 from dashboard.domain.datasets import DATASETS
 from dashboard.domain.i18n import fmt_date, fmt_month, fmt_number
-from dashboard.domain import coaches
+from dashboard.domain import coaches, kernteams
 from dashboard.store import settings
 from dashboard.store.queries_monitoring import coach_months
 from dashboard.store.settings import is_demo  # noqa: F401 - for pages
@@ -66,13 +66,11 @@ def new_kernteam_signals(quarters: pd.DataFrame, interventions: pd.DataFrame
     """Kernteam run-chart signals that appeared with the latest quarter, and how many
     signals there are in all (``quarters``/``interventions`` as the Kernteams page loads
     them)."""
-    from dashboard.domain import monitoring
-
     if quarters.empty:
         return [], 0
-    now = monitoring.signal_list(monitoring.team_verdicts(quarters, interventions))
+    now = kernteams.signal_list(kernteams.team_verdicts(quarters, interventions))
     latest = quarters["quarter"].max()
-    before = monitoring.signal_list(monitoring.team_verdicts(
+    before = kernteams.signal_list(kernteams.team_verdicts(
         quarters[quarters["quarter"] < latest], interventions))
     known = set(zip(before["team"], before["metric"], strict=True))
     items = [AgendaItem(f"{r.metric_label} · {r.team} ({r.area})",

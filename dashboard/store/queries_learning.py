@@ -14,7 +14,8 @@ from sqlalchemy import Engine, and_, func, or_, select
 
 from dashboard.domain import disclosure
 from dashboard.domain.disclosure import CellState
-from dashboard.domain.evidence import KERNTEAM_METRICS, KERNTEAM_POLARITY, chart_for_indicator
+from dashboard.domain.evidence import chart_for_indicator
+from dashboard.domain.kernteams import METRICS as KERNTEAM_METRICS
 from dashboard.domain.roles import Permission, Role, require
 from data_loaders.db import read_frame as _frame
 from data_loaders.models import (
@@ -99,8 +100,8 @@ def decision_evidence(engine: Engine, role: Role, decision_id: int) -> pd.DataFr
                                               float(first["multiplier"]))
             df = df.drop(columns=["is_rate"])
         elif pd.notna(link.kernteam_id) and link.metric in KERNTEAM_METRICS:
-            label, chart, multiplier, unit = KERNTEAM_METRICS[link.metric]
-            column = getattr(KernteamQuarter, link.metric)
+            metric = KERNTEAM_METRICS[link.metric]
+            column = getattr(KernteamQuarter, metric.numerator)
             stmt = (
                 select((Kernteam.name + " (" + Kernteam.code + ")").label("where"),
                        KernteamQuarter.quarter.label("period"),
@@ -113,10 +114,10 @@ def decision_evidence(engine: Engine, role: Role, decision_id: int) -> pd.DataFr
             df = _frame(engine, stmt)
             if df.empty:
                 continue
-            df["value"] = df["numerator"] / df["denominator"] * multiplier
+            df["value"] = df["numerator"] / df["denominator"] * metric.multiplier
             df["status"] = ValueStatus.OK
-            df = df.assign(label=label, unit=unit, chart=chart, multiplier=multiplier,
-                           polarity=KERNTEAM_POLARITY[link.metric])
+            df = df.assign(label=metric.label, unit=metric.unit, chart=metric.chart,
+                           multiplier=metric.multiplier, polarity=metric.polarity)
         else:
             continue
         df["series_id"] = int(link.id)
