@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ["dashboard", "data_loaders", "geo", "pages", "streamlit_app.py"]
+SOURCES = ["dashboard", "data_loaders", "geo", "pages", "streamlit_app.py", "app.py"]
 
 
 def test_streamlit_config_is_hardened():
