@@ -319,6 +319,10 @@ def sidebar_account() -> None:
             st.error("Inloggen is niet gelukt: de inlogcode was verlopen of je browser "
                      "bewaarde het sessiecookie niet. Probeer het opnieuw.")
         held = st.session_state.get(_AUTH)
+        remembered = st.session_state.get(_REQUESTED)
+        if remembered and not held:
+            title = next(p.title for p in PAGES if p.path == remembered[0])
+            st.info(f"Log in om de pagina {title} te openen.", icon=":material/lock:")
         if held:
             st.markdown(f"**{escape_md(held['username'])}** · {ROLE_LABELS[Role(held['role'])]}")
             if st.button(labels.SIGN_OUT, key="sign_out", icon=":material/logout:"):
@@ -442,17 +446,13 @@ _REQUESTED = "requested_page"
 
 def remember_requested_page() -> None:
     """A shared link to an internal page, opened before signing in: remember the page and
-    its URL parameters (the view), and say that signing in opens it."""
+    its URL parameters (the view); signing in opens it (``sidebar_account`` says so)."""
     if current_role() is not Role.PUBLIEK:
         return
     spec = requested_internal_page(st.context.url)
     if spec is not None:
         st.session_state[_REQUESTED] = (spec.path, {k: st.query_params.get_all(k)
                                                     for k in st.query_params if k != _FAILED})
-    remembered = st.session_state.get(_REQUESTED)
-    if remembered:
-        title = next(p.title for p in PAGES if p.path == remembered[0])
-        st.sidebar.info(f"Log in om de pagina {title} te openen.", icon=":material/lock:")
 
 
 # ---------------------------------------------------------------- page furniture
