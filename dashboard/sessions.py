@@ -25,7 +25,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
 from dashboard import audit
@@ -38,6 +38,7 @@ IDLE_TIMEOUT = dt.timedelta(minutes=30)  # no script run for this long: signed o
 MAX_LIFETIME = dt.timedelta(hours=10)  # a working day, however active
 HANDOFF_TTL = dt.timedelta(seconds=60)  # the one-time code from the sign-in form to the cookie
 TOUCH_EVERY = dt.timedelta(minutes=1)  # last_seen_at is written at most this often
+KEEP_ENDED = dt.timedelta(days=7)  # sessions past their lifetime are removed after this
 LOCAL, OIDC = "lokaal", "oidc"
 
 # Why a session ended (auth_session.revoke_reason), what the user then reads, and the
@@ -125,6 +126,7 @@ def start(engine: Engine, username: str, *, kind: str = LOCAL, role: Role | None
             subject=username[:80], kind=kind, role=role.value if kind == OIDC and role else None,
             credential_version=credential_version, client=client[:64], created_at=now,
             last_seen_at=now, expires_at=now + MAX_LIFETIME))
+        s.execute(delete(AuthSession).where(AuthSession.expires_at < now - KEEP_ENDED))
     return code
 
 

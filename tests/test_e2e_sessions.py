@@ -52,17 +52,14 @@ def audit(engine, actor: str) -> list[tuple[str, str, str]]:
             AuditLog.actor == actor).order_by(AuditLog.id)).all()
 
 
-def new_page(browser, **options):  # noqa: ANN001, ANN201
+def new_page(browser, **options):
     context = browser.new_context(**{"viewport": {"width": 1400, "height": 1100},
                                      "locale": "nl-NL", **options})
     context.add_init_script(COLLECT_CSP_VIOLATIONS)
     return context, context.new_page()
 
 
-def sign_in(page, url: str, username: str, password: str = PASSWORD,  # noqa: ANN001
-            lands_on: str = "Overzicht") -> None:
-    page.goto(url)
-    wait_until_idle(page)
+def submit_sign_in(page, username: str, password: str, lands_on: str) -> None:
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
@@ -70,7 +67,29 @@ def sign_in(page, url: str, username: str, password: str = PASSWORD,  # noqa: AN
     wait_until_idle(page)
 
 
-def signed_in_as(page, username: str) -> bool:  # noqa: ANN001
+def sign_in(page, url: str, username: str, password: str = PASSWORD,
+            lands_on: str = "Overzicht") -> None:
+    page.goto(url)
+    wait_until_idle(page)
+    submit_sign_in(page, username, password, lands_on)
+
+
+def new_account_signed_in(browser, session_app, username: str, role: str):
+    """A new account of ``role``, signed in in a browser of its own: (context, page)."""
+    url, engine = session_app
+    add_account(engine, username, role)
+    context, page = new_page(browser)
+    sign_in(page, url, username)
+    return context, page
+
+
+def open_page(page, title: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+    page.get_by_role("heading", name=title, level=1).wait_for(timeout=60_000)
+    wait_until_idle(page)
+
+
+def signed_in_as(page, username: str) -> bool:
     return (page.get_by_role("button", name="Uitloggen").count() == 1
             and page.get_by_text(username, exact=False).count() > 0)
 
@@ -78,9 +97,7 @@ def signed_in_as(page, username: str) -> bool:  # noqa: ANN001
 def test_sign_in_survives_reload_and_new_tab_and_uitloggen_ends_it_in_every_tab(
         session_app, browser):
     url, engine = session_app
-    add_account(engine, "sessie.lezer", "bestuurder")
-    context, page = new_page(browser)
-    sign_in(page, url, "sessie.lezer")
+    context, page = new_account_signed_in(browser, session_app, "sessie.lezer", "bestuurder")
     cookie = next(c for c in context.cookies() if c["name"] == "ln_sessie")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
     assert "ln_sessie" not in page.evaluate("document.cookie")  # out of reach of scripts
@@ -111,13 +128,9 @@ def test_sign_in_survives_reload_and_new_tab_and_uitloggen_ends_it_in_every_tab(
 
 
 def test_a_deactivated_users_open_tab_cannot_save(session_app, browser):
-    url, engine = session_app
-    add_account(engine, "sessie.team", "programmateam")
-    context, page = new_page(browser)
-    sign_in(page, url, "sessie.team")
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Gegevens beheren").click()
-    page.get_by_role("heading", name="Gegevens beheren", level=1).wait_for(timeout=60_000)
-    wait_until_idle(page)
+    _, engine = session_app
+    context, page = new_account_signed_in(browser, session_app, "sessie.team", "programmateam")
+    open_page(page, "Gegevens beheren")
     search_rows(page, "PW-4")
     with transaction(engine) as s:  # the beheerder deactivates the account meanwhile
         before = s.scalar(select(Project.name).where(Project.code == "PW-4"))
@@ -157,12 +170,9 @@ TAKE_SESSION = """
 def test_a_second_browser_with_the_first_ones_streamlit_session_id_is_not_signed_in(
         session_app, browser):
     url, engine = session_app
-    add_account(engine, "sessie.doelwit", "programmateam")
-    victim_context, victim = new_page(browser)
-    sign_in(victim, url, "sessie.doelwit")
-    victim.get_by_test_id("stSidebarNav").get_by_role("link", name="Importeren").click()
-    victim.get_by_role("heading", name="Importeren", level=1).wait_for(timeout=60_000)
-    wait_until_idle(victim)
+    victim_context, victim = new_account_signed_in(browser, session_app, "sessie.doelwit",
+                                                   "programmateam")
+    open_page(victim, "Importeren")
     with victim.expect_request(lambda r: "/_stcore/upload_file/" in r.url) as upload:
         victim.locator('input[type="file"]').set_input_files(files=[{
             "name": "leeg.csv", "mimeType": "text/csv", "buffer": b"Code;Naam\n"}])
@@ -196,7 +206,7 @@ def test_a_second_browser_with_the_first_ones_streamlit_session_id_is_not_signed
 def test_security_headers_hidden_metrics_and_no_csp_violation_on_charts_and_map(
         session_app, browser):
     url, _ = session_app
-    with urllib.request.urlopen(url) as response:  # noqa: S310 - the test server
+    with urllib.request.urlopen(url) as response:
         headers = response.headers
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
@@ -204,23 +214,15 @@ def test_security_headers_hidden_metrics_and_no_csp_violation_on_charts_and_map(
     csp = headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in csp and "'unsafe-eval'" not in csp
     with pytest.raises(urllib.error.HTTPError) as metrics:
-        urllib.request.urlopen(f"{url}/_stcore/metrics")  # noqa: S310
+        urllib.request.urlopen(f"{url}/_stcore/metrics")
     assert metrics.value.code == 404
 
     context, page = new_page(browser, viewport={"width": 1400, "height": 3000})
-    page.goto(f"{url}/kernteams")
-    wait_until_idle(page)
-    page.get_by_label("Gebruikersnaam").fill("bestuurder")
-    page.get_by_label("Wachtwoord").fill("demo")
-    page.get_by_role("button", name="Inloggen").click()
-    page.get_by_role("heading", name="Kernteams", level=1).wait_for(timeout=60_000)
-    wait_until_idle(page)
+    sign_in(page, f"{url}/kernteams", "bestuurder", "demo", lands_on="Kernteams")
     charts = page.locator('[data-testid="stVegaLiteChart"] canvas, '
                           '[data-testid="stVegaLiteChart"] svg')
     expect(charts).not_to_have_count(0, timeout=30_000)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Kaart").click()
-    page.get_by_role("heading", name="Kaart", level=1).wait_for(timeout=60_000)
-    wait_until_idle(page)
+    open_page(page, "Kaart")
     expect(page.locator('[data-testid="stDeckGlJsonChart"] canvas')).not_to_have_count(
         0, timeout=30_000)
     page.wait_for_timeout(2_000)
@@ -243,11 +245,7 @@ def test_an_internal_link_opened_anonymously_asks_to_sign_in_in_dutch_then_opens
         timeout=60_000)
     wait_until_idle(page)
     page.screenshot(path=str(ARTIFACTS / "sessie-link-anoniem.png"))
-    page.get_by_label("Gebruikersnaam").fill("bestuurder")
-    page.get_by_label("Wachtwoord").fill("demo")
-    page.get_by_role("button", name="Inloggen").click()
-    page.get_by_role("heading", name="Wijkprofiel", level=1).wait_for(timeout=60_000)
-    wait_until_idle(page)
+    submit_sign_in(page, "bestuurder", "demo", lands_on="Wijkprofiel")
     assert "/wijkprofiel?gebied=limmel" in page.url  # the view the link asked for
     expect(page.get_by_role("combobox", name="Gebied")).to_have_value("Limmel")
 

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from streamlit.testing.v1 import AppTest
 
 from dashboard import accounts, sessions, ui, writes
-from dashboard.roles import Role
+from dashboard.roles import AccessDenied, Role
 from data_loaders.db import make_engine, transaction
 from data_loaders.models import AuditLog, AuthSession, User
 from tests.apptest_browser import JAR
@@ -128,3 +128,37 @@ def test_an_anonymous_tab_is_never_signed_in_by_session_state(db):
     at.run()
     assert at.title[0].value == "Geleerde lessen"
     assert not registered(at, "pages/gebruikers.py")
+
+
+SSO_SECRETS = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+               "client_id": "id", "client_secret": "s",
+               "server_metadata_url": "https://login.example/.well-known/openid-configuration"}
+
+
+def test_single_sign_on_gets_a_session_whose_role_follows_the_claims(db, monkeypatch):
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.secrets["auth"] = SSO_SECRETS
+    at.secrets["role_mapping"] = {"emails": {"coordinator@gemeente.example": "programmateam"}}
+    at.user = {"is_logged_in": True, "email": "coordinator@gemeente.example",
+               "email_verified": True}
+    at.run()
+    assert at.title[0].value == "Overzicht"
+    assert registered(at, "pages/gegevens_beheren.py")
+    assert "**coordinator@gemeente.example** · Programmateam" in [
+        m.value for m in at.sidebar.markdown]
+    with transaction(db) as s:
+        assert s.scalar(select(AuthSession.kind)) == sessions.OIDC
+
+    at.secrets["role_mapping"] = {"emails": {"coordinator@gemeente.example": "bestuurder"}}
+    monkeypatch.setattr(ui, "RECHECK_SECONDS", 0)
+    at.run()
+    assert not registered(at, "pages/gegevens_beheren.py")  # the claims' new role, at once
+    with pytest.raises(AccessDenied):  # and so does every write's own check
+        writes.create(db, "coordinator@gemeente.example", Role.PROGRAMMATEAM, "project", {})
+
+    at.secrets["role_mapping"] = {}
+    at.run()
+    assert at.sidebar.button[0].label == "Uitloggen"  # st.logout: this identity has no role
+    assert any("geen rol" in w.value for w in at.sidebar.warning)
+    assert audit(db, object_type="sessie") == [
+        ("coordinator@gemeente.example", "geen rol", "geweigerd")]

@@ -263,3 +263,12 @@ def test_security_headers_and_no_public_metrics():
         asyncio.run(app({"type": "http", "path": path, "method": "GET", "headers": []},
                         None, capture))
         assert sent[0]["status"] == 404, path
+
+
+def test_sessions_long_past_their_lifetime_are_removed(seeded_engine):
+    old = signed_in(seeded_engine, now=T0)
+    later = T0 + sessions.MAX_LIFETIME + sessions.KEEP_ENDED + dt.timedelta(minutes=1)
+    signed_in(seeded_engine, now=later)
+    assert sessions.check(seeded_engine, old, now=later) is None  # gone, not just ended
+    with transaction(seeded_engine) as s:
+        assert len(s.scalars(select(AuthSession)).all()) == 1
