@@ -12,6 +12,10 @@ COPY --chown=lerend:lerend . .
 USER lerend
 EXPOSE 8501
 # LN_DATABASE_URL (PostgreSQL) and STREAMLIT_SERVER_COOKIE_SECRET (shared by all replicas)
-# come from the orchestrator's secrets. Migrations run before the server starts.
-CMD ["sh", "-c", "python -m data_loaders.seed --no-demo && exec streamlit run streamlit_app.py --server.port 8501 --server.address 0.0.0.0"]
+# come from the orchestrator's secrets; FORWARDED_ALLOW_IPS names the proxy whose
+# X-Forwarded-For/-Proto headers are believed (deploy/DEPLOYMENT.md). Migrations run before
+# the server starts. app.py is the ASGI entry (sign-in cookie routes, security headers);
+# inside the container it listens on every interface, only the proxy reaches it.
+ENV FORWARDED_ALLOW_IPS=127.0.0.1
+CMD ["sh", "-c", "python -m data_loaders.seed --no-demo && exec streamlit run app.py --server.port 8501 --server.address 0.0.0.0"]
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health')"

@@ -4,6 +4,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# Where `make run` listens: this machine only (the demo accounts' password is `demo`).
+# On a trusted network: make run ADDRESS=0.0.0.0
+ADDRESS ?= 127.0.0.1
+ENTRY := app.py
 
 .PHONY: run test seed lint clean bench backup restore
 
@@ -23,7 +27,7 @@ seed: $(VENV)/.runtime
 	$(BIN)/python -m data_loaders.seed
 
 run: seed
-	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT)
+	$(BIN)/streamlit run $(ENTRY) --server.port $(PORT) --server.address $(ADDRESS)
 
 node_modules/.package-lock.json: package-lock.json
 	@command -v npm >/dev/null && npm ci --no-audit --no-fund --silent || echo "npm ontbreekt: toegankelijkheidstests (axe-core) worden overgeslagen."
@@ -32,7 +36,7 @@ test: $(VENV)/.dev node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev
-	$(BIN)/bandit -q -r dashboard data_loaders geo pages streamlit_app.py -ll
+	$(BIN)/bandit -q -r dashboard data_loaders geo pages streamlit_app.py $(ENTRY) -ll
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -464,12 +464,47 @@ class User(Versioned, Base):
     role: Mapped[Role] = mapped_column(_enum(Role, "user_role"))
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Raised on a password change or reset and on deactivation: every sign-in session
+    # made with an older value is void (dashboard.store.sessions).
+    credential_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+
+class AuthSession(Base):
+    """A signed-in browser (dashboard.store.sessions): only SHA-256 digests of its cookie token
+    and of the one-time hand-off code are stored. Not ``Versioned``: sign-in bookkeeping
+    never fights the optimistic lock of account edits."""
+
+    __tablename__ = "auth_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)  # set on hand-off
+    handoff_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    handoff_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(80), index=True)  # user name or SSO identity
+    kind: Mapped[str] = mapped_column(String(10))  # "lokaal" or "oidc"
+    role: Mapped[str | None] = mapped_column(String(20))  # single sign-on only (from claims)
+    credential_version: Mapped[int] = mapped_column(Integer, default=1)
+    client: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoke_reason: Mapped[str | None] = mapped_column(String(20))
+
+
+class LoginFailure(Base):
+    """One failed sign-in, per (user name, client): the throttle counts recent rows
+    (dashboard.store.auth). Insert-only, so simultaneous attempts never conflict."""
+
+    __tablename__ = "login_failure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    client: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class AuditLog(Base):

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.store import accounts
+from dashboard.store import accounts, auth
 from dashboard.ui import edit_ui
 from dashboard import ui
 
@@ -32,9 +32,8 @@ ui.table(users, columns={"username": "Gebruikersnaam", "role": "Rol", "active": 
                          "locked": "Geblokkeerd", "must_change_password": "Moet wachtwoord wijzigen",
                          "is_demo": "Demo-account", "created_at": "Aangemaakt"},
          column_config={"Aangemaakt": st.column_config.DatetimeColumn(format="D MMM YYYY")})
-st.caption(f"{accounts.PASSWORD_RULES} Na vijf mislukte pogingen wordt een account 15 minuten "
-           "geblokkeerd. Een nieuw of gereset wachtwoord moet bij de eerste keer inloggen "
-           "worden gewijzigd.")
+st.caption(f"{accounts.PASSWORD_RULES} {auth.THROTTLE_RULE} Een nieuw of gereset wachtwoord "
+           "moet bij de eerste keer inloggen worden gewijzigd.")
 
 edit_tab, new_tab = st.tabs(["Account wijzigen", "Nieuw account"])
 with edit_tab:

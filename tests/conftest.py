@@ -121,14 +121,17 @@ def chromium_path() -> str:
     raise AssertionError  # unreachable
 
 
+ENTRY = "app.py"  # the ASGI entry, as in the Makefile and the Dockerfile
+
+
 @contextlib.contextmanager
 def running_app(db_url: str, log_path: Path) -> Iterator[str]:
-    """``streamlit run`` on a free port against ``db_url``; yields the base URL."""
+    """``streamlit run app.py`` on a free port against ``db_url``; yields the base URL."""
     port = free_port()
     env = {**os.environ, "LN_DATABASE_URL": db_url}
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+            [sys.executable, "-m", "streamlit", "run", ENTRY,
              "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
@@ -197,3 +200,13 @@ def apptest_runs_like_a_live_server(monkeypatch: pytest.MonkeyPatch) -> None:
         original(self, *args, **kwargs)
 
     monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture(autouse=True)
+def apptest_has_a_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AppTest has no cookies and no page loads; sign-in needs both (dashboard.store.sessions).
+    ``tests.apptest_browser`` stands in for the browser: a cookie jar per AppTest that
+    st.context.cookies reads, and page loads through the real cookie routes."""
+    from tests import apptest_browser
+
+    apptest_browser.install(monkeypatch.setattr)

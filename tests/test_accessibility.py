@@ -25,7 +25,10 @@ def axe_script() -> str:
 
 
 def open_settled(browser, url: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    # axe-core is injected as a script: the test's own tooling, outside the app's
+    # Content-Security-Policy (which tests/test_e2e_sessions.py checks).
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL",
+                                  bypass_csp=True)
     tab = context.new_page()
     tab.goto(url)
     wait_until_idle(tab)

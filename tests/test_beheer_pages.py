@@ -34,7 +34,7 @@ def test_stale_save_on_the_page_shows_both_values_and_reloads(app, engine):  # n
     widget(at, "text_input", f"{form}-name").input("Naam van mij")
     # a colleague saves the same project first
     theirs = {k: row[k] for k in row.index if k not in ("id", "version")} | {"name": "Naam van collega"}
-    assert writes.update(engine, "collega", PT, "project", int(row["id"]), int(row["version"]),
+    assert writes.update(engine, "beheerder", PT, "project", int(row["id"]), int(row["version"]),
                          theirs).ok
     next(b for b in at.button if b.label == "Opslaan").click().run()
     assert not at.exception

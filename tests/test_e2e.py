@@ -115,16 +115,18 @@ def test_decision_evidence_panel_in_the_browser(live_app, browser):
 def test_a_fresh_server_never_runs_an_internal_page_for_an_anonymous_visitor(
         demo_sqlite_url, browser, tmp_path):
     # On a freshly started server Streamlit's legacy pages/ mode would run pages/overzicht.py
-    # directly; the entry guard sends the visitor through the role-based navigation instead.
+    # directly; the role-based navigation answers instead, with the Dutch sign-in prompt.
     from tests.conftest import copy_of_demo, running_app
 
     with running_app(copy_of_demo(demo_sqlite_url, tmp_path), tmp_path / "log") as url:
         context = browser.new_context(locale="nl-NL")
         page = context.new_page()
         page.goto(f"{url}/overzicht")
-        page.get_by_role("heading", name="Geleerde lessen", level=1).wait_for(timeout=60_000)
+        page.get_by_role("heading", name="Log in om deze pagina te openen", level=1).wait_for(
+            timeout=60_000)
         wait_until_idle(page)
         assert page.get_by_role("heading", name="Overzicht").count() == 0
+        assert page.get_by_role("dialog").count() == 0  # no English "page not found"
         nav = page.get_by_test_id("stSidebarNav").inner_text()
         assert "Overzicht" not in nav and "besluiten" not in nav.lower()
         assert "AccessDenied" not in (tmp_path / "log").read_text()
@@ -148,9 +150,9 @@ def open_shared_map_link(browser, url: str) -> None:  # noqa: ANN001
     page = context.new_page()
     page.goto(f"{url}/kaart?indicator=ggz_kosten&periode=2020")
     wait_until_idle(page)
+    page.get_by_role("heading", name="Log in om deze pagina te openen", level=1).wait_for()
     page.get_by_text("Log in om de pagina Kaart te openen.").wait_for()
-    if page.get_by_role("dialog").count():  # Streamlit's own "page not found" notice
-        page.keyboard.press("Escape")
+    assert page.get_by_role("dialog").count() == 0  # no English "page not found"
     page.get_by_label("Gebruikersnaam").fill("bestuurder")
     page.get_by_label("Wachtwoord").fill("demo")
     page.get_by_role("button", name="Inloggen").click()

@@ -23,7 +23,7 @@ from dashboard.domain.roles import Role
 from data_loaders import cbs_geo
 from data_loaders.db import make_engine
 from geo.registry import load_registry
-from tests.conftest import ARTIFACTS, ROOT, chromium_path, free_port
+from tests.conftest import ARTIFACTS, ENTRY, ROOT, chromium_path, free_port
 from tests.geo_fixtures import BUURTEN, WIJKEN, shared_geo_dir
 from tests.test_e2e import wait_until_idle
 
@@ -55,7 +55,7 @@ def geo_app(demo_sqlite_url, tmp_path_factory):
     port = free_port()
     log = open(work / "streamlit.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless=true",
+        [sys.executable, "-m", "streamlit", "run", ENTRY, "--server.headless=true",
          f"--server.port={port}", "--server.address=127.0.0.1"],
         cwd=ROOT, env={**os.environ, "LN_DATABASE_URL": f"sqlite:///{db}"},
         stdout=log, stderr=subprocess.STDOUT)

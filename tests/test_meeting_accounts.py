@@ -45,7 +45,7 @@ def test_overloaded_coach_and_due_decision_appear_and_disappear(seeded_engine):
     latest = rows[rows["coach"] == "WC-30"].sort_values("month").iloc[-1]
     values = {k: latest[k] for k in rows.columns if k not in ("id", "version")}
     values["active_households"] = 200
-    assert writes.update(seeded_engine, "pt", PT, "coach_month", int(latest["id"]),
+    assert writes.update(seeded_engine, "programmateam", PT, "coach_month", int(latest["id"]),
                          int(latest["version"]), values).ok
     assert any(i.title.startswith("WC-30 ") for i in section(seeded_engine, "coaches").items)
 
@@ -56,7 +56,7 @@ def test_overloaded_coach_and_due_decision_appear_and_disappear(seeded_engine):
     assert any(open_past["subject"] in i.title for i in due)
     values = {k: open_past[k] for k in decisions.columns if k not in ("id", "version")}
     values["status"] = "geëvalueerd"
-    assert writes.update(seeded_engine, "pt", PT, "decision", int(open_past["id"]),
+    assert writes.update(seeded_engine, "programmateam", PT, "decision", int(open_past["id"]),
                          int(open_past["version"]), values).ok
     assert len(section(seeded_engine, "decisions").items) == len(due) - 1
 
@@ -141,11 +141,12 @@ def test_the_last_beheerder_cannot_be_demoted(seeded_engine):
     assert result.ok and user(seeded_engine, "beheerder").role.value == "bestuurder"
 
 
-def test_reset_password_forces_a_change_and_lifts_the_lockout(seeded_engine):
+def test_reset_password_forces_a_change_and_lifts_the_throttle(seeded_engine):
     for _ in range(5):
         sign_in(seeded_engine, "programmateam", "fout")
     locked = user(seeded_engine, "programmateam")
-    assert locked.locked_until is not None
+    assert accounts.list_users(seeded_engine, ADMIN).set_index("username").loc[
+        "programmateam", "locked"]
     assert accounts.reset_password(seeded_engine, "beheerder", ADMIN, locked.id, locked.version,
                                    "Tijdelijk2026abc").ok
     assert accounts.needs_password_change(seeded_engine, "programmateam")

@@ -109,16 +109,26 @@ def test_blauwe_zorg_filter_narrows_projects_and_explains_empty_coach_page(app):
 
 
 def test_pages_explain_an_empty_database_instead_of_failing(tmp_path, monkeypatch):
+    from sqlalchemy import update
     from streamlit.testing.v1 import AppTest
 
+    from dashboard.store import accounts, writes
+    from data_loaders.db import transaction
+    from data_loaders.models import User
     from data_loaders.seed import prepare_database
+    from tests.apptest_browser import sign_in_as
     from tests.test_app import ROOT
 
     url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
-    prepare_database(url, demo=False).dispose()  # areas only: no projects, coaches or teams
+    engine = prepare_database(url, demo=False)  # areas only: no projects, coaches or teams
+    assert accounts.create_user(engine, writes.COMMAND_LINE, Role.BEHEERDER, "test",
+                                Role.BESTUURDER, "Zonnebloem2026lezen").ok
+    with transaction(engine) as s:  # no password change first: this test is about the pages
+        s.execute(update(User).where(User.username == "test").values(must_change_password=False))
+    engine.dispose()
     monkeypatch.setenv("LN_DATABASE_URL", url)
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
-    at.session_state["user"] = {"username": "test", "role": Role.BESTUURDER.value}
+    at = sign_in_as(AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60),
+                    "test", url)
     at.run()
     for title, path in MONITORING.items():
         at.switch_page(path).run()

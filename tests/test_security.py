@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ["dashboard", "data_loaders", "geo", "pages", "streamlit_app.py"]
+SOURCES = ["dashboard", "data_loaders", "geo", "pages", "streamlit_app.py", "app.py"]
 
 
 def test_streamlit_config_is_hardened():
@@ -65,3 +65,24 @@ def test_escape_md_neutralises_markdown_and_html_but_keeps_ordinary_text():
     assert escaped == ("\\[x\\](javascript:alert(1)) \\!\\[i\\](u) \\<img src=x\\> \\*b\\* "
                        "\\# h \\`c\\` \\$m\\$")
     assert escape_md(None) == "" and escape_md(float("nan")) == ""
+
+
+def test_make_run_serves_the_asgi_entry_on_this_machine_only_unless_told():
+    """The demo accounts' password is `demo`: `make run` must not listen on every interface."""
+    def run_command(*args: str) -> str:
+        out = subprocess.run(["make", "-n", "run", *args], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout
+        return next(line for line in out.splitlines() if "streamlit run" in line)
+
+    assert "streamlit run app.py" in run_command()
+    assert "--server.address 127.0.0.1" in run_command()
+    assert "--server.address 0.0.0.0" in run_command("ADDRESS=0.0.0.0")
+
+
+def test_the_image_and_the_tests_start_the_same_entry_as_make_run():
+    from tests.conftest import ENTRY
+
+    cmd = next(line for line in (ROOT / "Dockerfile").read_text().splitlines()
+               if line.startswith("CMD"))
+    assert f"streamlit run {ENTRY}" in cmd and "--server.address 0.0.0.0" in cmd  # in the container
+    assert f"ENTRY := {ENTRY}" in (ROOT / "Makefile").read_text()

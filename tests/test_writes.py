@@ -131,7 +131,7 @@ def test_stale_save_is_refused_and_keeps_both_values(seeded_engine):
     mine, theirs = values_of(row, "coach_month"), values_of(row, "coach_month")
     theirs["waiting_list"] = row["waiting_list"] + 7
     mine["waiting_list"] = row["waiting_list"] + 3
-    first = writes.update(seeded_engine, "collega", Role.PROGRAMMATEAM, "coach_month", row["id"],
+    first = writes.update(seeded_engine, "beheerder", Role.PROGRAMMATEAM, "coach_month", row["id"],
                           row["version"], theirs)
     assert first.ok
     second = writes.update(seeded_engine, ACTOR, Role.PROGRAMMATEAM, "coach_month", row["id"],

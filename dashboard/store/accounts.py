@@ -1,7 +1,9 @@
 """Local accounts managed by the beheerder: create, change role, (de)activate, reset a
-password, unlock; and a signed-in user's own password change. Every call is audited
-through ``writes.audited`` (never with a password or hash in the trail). Sign-in and
-lockout live in ``dashboard.store.auth``; the password hashing too."""
+password, lift a sign-in throttle; and a signed-in user's own password change. Every
+call is audited through ``writes.audited`` (never with a password or hash in the trail).
+A new password and a deactivation raise the account's ``credential_version``, which ends
+all its sign-in sessions (``dashboard.store.sessions``). Sign-in and its throttle live in
+``dashboard.store.auth``; the password hashing too."""
 
 from __future__ import annotations
 
@@ -11,18 +13,23 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from dashboard.store import writes
-from dashboard.store.auth import hash_password, verify_password
+from dashboard.store.auth import (
+    forget_failures,
+    hash_password,
+    held_back_names,
+    verify_password,
+)
 from dashboard.domain.datasets import Problem
 from dashboard.store.settings import is_demo
 from data_loaders.db import read_frame as _frame
 from dashboard.domain.roles import Permission, Role
 from data_loaders.db import session_factory
+from data_loaders.models import AuthSession, User
 from data_loaders.models import Role as StoredRole
-from data_loaders.models import User
 
 MIN_PASSWORD_LENGTH = 12
 WEAK_PASSWORDS = {"demo", "wachtwoord", "welkom", "password", "qwerty", "123456789012"}
@@ -56,12 +63,12 @@ def list_users(engine: Engine, role: Role) -> pd.DataFrame:
 
     require(role, Permission.ADMINISTER)
     df = _frame(engine, select(User.id, User.version, User.username, User.role, User.active,
-                               User.is_demo, User.must_change_password, User.locked_until,
-                               User.failed_logins, User.created_at).order_by(User.username))
+                               User.is_demo, User.must_change_password,
+                               User.created_at).order_by(User.username))
     df["role"] = df["role"].map(lambda r: r.value)
-    now = dt.datetime.now(dt.UTC)
-    df["locked"] = df["locked_until"].map(
-        lambda t: t is not None and (t if t.tzinfo else t.replace(tzinfo=dt.UTC)) > now)
+    with session_factory(engine)() as s:
+        held_back = held_back_names(s, dt.datetime.now(dt.UTC))
+    df["locked"] = df["username"].isin(held_back)  # held back from at least one client
     return df
 
 
@@ -135,6 +142,8 @@ def update_user(engine: Engine, actor: str, role: Role, user_id: int, expected_v
                 s, user.id):
             return _invalid("role", "Rol", ["Er moet minstens één actieve beheerder blijven."])
         user.role = StoredRole(Role(user_role).value)
+        if user.active and not active:
+            user.credential_version += 1  # signs the account out everywhere
         user.active = bool(active)
         return None
 
@@ -143,15 +152,16 @@ def update_user(engine: Engine, actor: str, role: Role, user_id: int, expected_v
 
 def reset_password(engine: Engine, actor: str, role: Role, user_id: int, expected_version: int,
                    password: str) -> writes.WriteResult:
-    """Set a temporary password (to be changed at the next sign-in) and lift a lockout."""
-    def apply(_s: Session, user: User) -> writes.WriteResult | None:
+    """Set a temporary password (to be changed at the next sign-in), end the account's
+    sessions and lift its sign-in throttle."""
+    def apply(s: Session, user: User) -> writes.WriteResult | None:
         problems = password_problems(password, user.username)
         if problems:
             return _invalid("password", "Wachtwoord", problems)
         user.password_hash = hash_password(password)
         user.must_change_password = True
-        user.failed_logins = 0
-        user.locked_until = None
+        user.credential_version += 1
+        forget_failures(s, user.username)
         return None
 
     return _change(engine, actor, role, "wachtwoord resetten", user_id, expected_version, apply)
@@ -159,9 +169,9 @@ def reset_password(engine: Engine, actor: str, role: Role, user_id: int, expecte
 
 def unlock(engine: Engine, actor: str, role: Role, user_id: int, expected_version: int
            ) -> writes.WriteResult:
-    def apply(_s: Session, user: User) -> None:
-        user.failed_logins = 0
-        user.locked_until = None
+    """Lift the sign-in throttle on this user name, for every client."""
+    def apply(s: Session, user: User) -> None:
+        forget_failures(s, user.username)
 
     return _change(engine, actor, role, "account ontgrendelen", user_id, expected_version, apply)
 
@@ -179,8 +189,10 @@ def needs_password_change(engine: Engine, username: str) -> bool:
         return bool(user.must_change_password or (user.is_demo and not is_demo(engine)))
 
 
-def change_own_password(engine: Engine, username: str, current: str, new: str
-                        ) -> writes.WriteResult:
+def change_own_password(engine: Engine, username: str, current: str, new: str,
+                        keep_session: int | None = None) -> writes.WriteResult:
+    """Replace the user's own password. Every other session of the account ends; the
+    session ``keep_session`` (the one the user changed it in) stays signed in."""
     with session_factory(engine)() as s:
         user = s.scalar(select(User).where(User.username == username))
         user_role = Role(user.role.value) if user else Role.PUBLIEK
@@ -198,7 +210,12 @@ def change_own_password(engine: Engine, username: str, current: str, new: str
         user.password_hash = hash_password(new)
         user.must_change_password = False
         user.is_demo = False
+        user.credential_version += 1
         s.flush()
+        if keep_session is not None:
+            s.execute(update(AuthSession).where(
+                AuthSession.id == keep_session, AuthSession.user_id == user.id).values(
+                credential_version=user.credential_version))
         return writes.WriteResult(writes.OK, "Je wachtwoord is gewijzigd.", row_id=user.id), None, None
 
     return writes.audited(engine, username, user_role, "eigen wachtwoord wijzigen", "gebruiker",
@@ -227,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     password = (getpass.getpass("Tijdelijk wachtwoord: ") if sys.stdin.isatty()
                 else sys.stdin.readline().rstrip("\n"))
-    result = create_user(make_engine(), "opdrachtregel", Role.BEHEERDER, args.username,
+    result = create_user(make_engine(), writes.COMMAND_LINE, Role.BEHEERDER, args.username,
                          Role.BEHEERDER, password)
     print(result.message, file=sys.stdout if result.ok else sys.stderr)
     if result.ok:

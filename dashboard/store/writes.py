@@ -27,9 +27,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from dashboard.store import audit
+from dashboard.store import audit, sessions
 from dashboard.domain.datasets import DATASETS, Dataset, Problem, clean
-from dashboard.domain.roles import AccessDenied, Permission, Role, require
+from dashboard.domain.roles import AccessDenied, Permission, Role, can, require
 from data_loaders.db import session_factory, transaction
 from data_loaders.models import Decision
 
@@ -144,22 +144,47 @@ def find_by_key(session: Session, ds: Dataset, attrs: Mapping[str, Any]) -> Any 
 # ---------------------------------------------------------------- the audited unit of work
 
 
+class SystemActor(str):
+    """An actor that is not an account, such as the command line that creates the first
+    beheerder. Only Python code makes one; nothing a browser sends becomes one, so
+    ``audited`` trusts its role instead of looking the actor up."""
+
+
+COMMAND_LINE = SystemActor("opdrachtregel")
+
+
+def _current_role(engine: Engine, actor: str, role: Role, permission: Permission) -> Role:
+    """The role to write with: the one the caller claims must hold ``permission``, and so
+    must the one the database gives ``actor`` now (a tab may still believe in a role
+    that was changed, or an account that was deactivated, a moment ago)."""
+    require(role, permission)
+    if isinstance(actor, SystemActor):
+        return Role(role)
+    with session_factory(engine)() as s:
+        current = sessions.actor_role(s, actor)
+    if current is None or not can(current, permission):
+        raise AccessDenied(current or Role.PUBLIEK, permission)
+    return current
+
+
 def audited(engine: Engine, actor: str, role: Role, action: str, object_type: str,
              object_id: Any, work: Callable[[Session], tuple[WriteResult, dict | None, dict | None]],
              permission: Permission = Permission.EDIT_DATA) -> WriteResult:
     """Run ``work`` in one transaction with exactly one audit row, whatever the outcome.
 
-    The building block of every write (also imports and account changes).
+    The building block of every write (also imports and account changes). Both the
+    role the caller passes and the role the database holds for ``actor`` now must grant
+    ``permission``; the audit row records the database's role.
 
     ``work`` returns (result, old values, new values). A successful result is committed
     together with its audit row; anything else is rolled back and audited separately.
     """
     try:
-        require(role, permission)
-    except AccessDenied:
+        role = _current_role(engine, actor, role, permission)
+    except AccessDenied as denied:
         with transaction(engine) as s:
-            audit.record(s, actor=actor, role=role, action=action, object_type=object_type,
-                         object_id=object_id or "", result=REFUSED)
+            audit.record(s, actor=actor, role=denied.role, action=action,
+                         object_type=object_type, object_id=object_id or "", result=REFUSED)
         raise
     session = session_factory(engine)()
     old = new = None

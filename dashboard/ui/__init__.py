@@ -3,21 +3,33 @@ account box, the demo-data marker and chart/table conventions. Pages call these.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
+import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
+from urllib.parse import urlencode
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitDuplicateElementKey
 
-from dashboard.store import accounts, auth, queries
-from dashboard.ui import charts, exports, labels
+from dashboard.store import accounts, auth, queries, sessions
+from dashboard.ui import charts, exports, labels, web
 from dashboard.domain import sso
-from dashboard.domain.roles import PAGES, ROLE_LABELS, Role, pages_for, requested_internal_page
+from dashboard.domain.roles import (
+    PAGES,
+    ROLE_LABELS,
+    AccessDenied,
+    PageSpec,
+    Role,
+    home_page_for,
+    pages_for,
+    requested_internal_page,
+)
 from data_loaders.db import database_url, make_engine
 
 # Altair validates every schema object when it is built *and* the whole spec again in
@@ -114,16 +126,92 @@ def _is_demo(url: str) -> bool:
 
 
 # ---------------------------------------------------------------- session and role
+#
+# Who is signed in comes from the sign-in cookie of this run's own connection and from
+# the database (dashboard.store.sessions), never from session state alone: ``authenticate``
+# runs first in every script run. Session state caches its answer for RECHECK_SECONDS.
+
+RECHECK_SECONDS = 3.0
+_AUTH = "auth"  # the checked identity: digest of the cookie token, user, role, when
+_NOTICE = "auth_notice"  # why this tab was signed out, shown once
+_REFUSED = "auth_refused"  # a write was refused: the account was checked again
+_FAILED = web.FAILED_PARAM  # /sessie/start could not set the cookie: ?inloggen=mislukt
+SIGN_IN_PROMPT = "Log in om deze pagina te openen"
+
+
+def _cookie_token() -> str | None:
+    return st.context.cookies.get(sessions.COOKIE) or None
+
+
+def _client() -> str:
+    """The client's IP address, for the sign-in throttle (behind nginx: the forwarded
+    address, see deploy/DEPLOYMENT.md); "lokaal" on this machine."""
+    return st.context.ip_address or "lokaal"
+
+
+def navigate(url: str) -> NoReturn:
+    """Send this browser to ``url`` (a path on this site) with a full page load, through
+    the message st.login uses to reach its routes; ends the script run."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        msg = ForwardMsg()
+        msg.auth_redirect.url = url
+        ctx.enqueue(msg)
+    st.stop()
+    raise AssertionError("unreachable")  # st.stop() raises
+
+
+def authenticate() -> None:
+    """First call of every script run: read who is signed in from this connection's
+    cookie and the database (active, role, credential version, idle time, lifetime).
+    A Streamlit session signed in through another connection's cookie is wiped: its id
+    was presented by a browser that lacks the cookie. A session that ended (elsewhere,
+    by a rule or by the beheerder) signs this tab out with a Dutch notice."""
+    token = _cookie_token()
+    digest = sessions.digest(token) if token else None
+    held = st.session_state.get(_AUTH)
+    if held is not None and (digest is None or held["digest"] != digest):
+        sessions.record_other_browser(engine(), held["username"], Role(held["role"]))
+        st.session_state.clear()
+        st.session_state[_NOTICE] = sessions.MESSAGES[sessions.OTHER_BROWSER]
+        st.rerun()
+    if held is not None and 0 <= time.monotonic() - held["checked"] < RECHECK_SECONDS:
+        return
+    outcome = sessions.check(engine(), token)
+    if isinstance(outcome, sessions.Identity) and outcome.kind == sessions.OIDC:
+        outcome = _sso_still_valid(outcome, token)
+    if isinstance(outcome, sessions.Identity):
+        st.session_state[_AUTH] = {
+            "digest": digest, "checked": time.monotonic(), "session_id": outcome.session_id,
+            "username": outcome.username, "role": outcome.role.value, "kind": outcome.kind,
+            "must_change": outcome.must_change_password or (
+                outcome.demo_account and not _is_demo(database_url(_secrets())))}
+        return
+    st.session_state.pop(_AUTH, None)
+    if isinstance(outcome, sessions.Ended):
+        if held is not None or outcome.just_now:
+            st.session_state[_NOTICE] = outcome.message
+        if outcome.kind == sessions.OIDC and _sso_identity() is not None:
+            navigate(web.END_PATH)  # clears the cookie, then Streamlit's own sign-out
+
+
+def _recheck_now() -> None:
+    held = st.session_state.get(_AUTH)
+    if held is not None:
+        held["checked"] = 0.0
 
 
 def current_role() -> Role:
-    user = st.session_state.get("user")
-    return Role(user["role"]) if user else Role.PUBLIEK
+    held = st.session_state.get(_AUTH)
+    return Role(held["role"]) if held else Role.PUBLIEK
 
 
 def current_username() -> str | None:
-    user = st.session_state.get("user")
-    return user["username"] if user else None
+    held = st.session_state.get(_AUTH)
+    return held["username"] if held else None
 
 
 def sso_configured() -> bool:
@@ -132,30 +220,77 @@ def sso_configured() -> bool:
     return bool(secrets and "auth" in secrets)
 
 
+def _sso_identity() -> tuple[str, Role | None] | None:
+    """The single sign-on identity of this browser (st.user) and the role its claims map
+    to now; None when nobody is signed in with the organisation account."""
+    if not sso_configured() or not st.user.get("is_logged_in"):
+        return None
+    claims = dict(st.user.to_dict())
+    return sso.display_name(claims), sso.map_role(
+        claims, dict((_secrets() or {}).get("role_mapping", {})))
+
+
+def _sso_still_valid(identity: sessions.Identity, token: str | None
+                     ) -> sessions.Identity | sessions.Ended:
+    """A single sign-on session holds while st.user is the same identity and its claims
+    still map to a role; a changed role applies now."""
+    try:
+        current = _sso_identity()
+    except sso.MappingError:
+        current = None
+    if current is None or current[0] != identity.username or current[1] is None:
+        reason = sessions.NO_ROLE if current and current[0] == identity.username \
+            else sessions.LOGGED_OUT
+        sessions.end(engine(), token, reason)
+        return sessions.Ended(reason, identity.username, sessions.OIDC, True)
+    if current[1] is not identity.role:
+        sessions.set_role(engine(), identity.session_id, current[1])
+        return dataclasses.replace(identity, role=current[1])
+    return identity
+
+
+def _landing_url(role: Role) -> str:
+    """Where signing in leads: the internal page a shared link asked for (with its view)
+    if ``role`` may open it, else the role's home page (Overzicht)."""
+    path, params = st.session_state.get(_REQUESTED, (None, {}))
+    allowed = {p.path: p for p in pages_for(role)}
+    spec = allowed.get(path)
+    if spec is None:
+        spec, params = home_page_for(role), {}
+    query = urlencode(params, doseq=True)
+    return f"/{spec.url_path}" + (f"?{query}" if query else "")
+
+
+def _start_session(username: str, role: Role, kind: str = sessions.LOCAL) -> NoReturn:
+    """After a successful sign-in: a new server-side session whose cookie the browser
+    collects at /sessie/start, which then opens the landing page."""
+    code = sessions.start(engine(), username, kind=kind, role=role, client=_client())
+    navigate(web.start_url(code, _landing_url(role)))
+
+
 def _sso_sign_in() -> bool:
-    """Offer st.login; once the provider has signed the user in, map the role. True when
-    the SSO box was shown (the local form then sits in an expander as a fallback)."""
+    """Offer st.login; once the provider has signed the user in, map the role and start
+    a session. True when the SSO box was shown (the local form then sits in an expander
+    as a fallback)."""
     if not sso_configured():
         return False
-    if st.user.get("is_logged_in"):
-        claims = dict(st.user.to_dict())
-        name = sso.display_name(claims)
-        try:
-            role = sso.map_role(claims, dict((_secrets() or {}).get("role_mapping", {})))
-        except sso.MappingError as error:
-            st.error(str(error))
-            return True
-        if st.session_state.get("sso_checked") != name:
-            st.session_state["sso_checked"] = name
+    try:
+        identity = _sso_identity()
+    except sso.MappingError as error:
+        st.error(str(error))
+        return True
+    if identity is not None:
+        name, role = identity
+        if role is not None and st.query_params.get(_FAILED) is None:
             auth.record_sso_sign_in(engine(), name, role)
-            if role is not None:
-                st.session_state["user"] = {"username": name, "role": role.value, "sso": True}
-                st.session_state["land_on_default"] = True
-                st.rerun()
-        st.warning(f"{name} is aangemeld, maar heeft geen rol in dit dashboard. Vraag de "
-                   "beheerder om toegang.")
+            _start_session(name, role, sessions.OIDC)
+        if role is None and st.session_state.get("sso_refused") != name:
+            st.session_state["sso_refused"] = name  # audit the refusal once per session
+            auth.record_sso_sign_in(engine(), name, None)
+        if role is None:
+            st.warning(f"{escape_md(name)} is aangemeld, maar heeft geen rol in dit dashboard. "
+                       "Vraag de beheerder om toegang.")
         if st.button(labels.SIGN_OUT, key="sso_sign_out", icon=":material/logout:"):
-            st.session_state.pop("sso_checked", None)
             st.logout()
         return True
     if st.button(labels.SIGN_IN_SSO, key="sso_sign_in", icon=":material/badge:", type="primary"):
@@ -170,15 +305,22 @@ def sidebar_account() -> None:
     form (for accounts the beheerder made) sits in an expander below it.
     """
     with st.sidebar:
-        user = st.session_state.get("user")
-        if user:
-            st.markdown(f"**{user['username']}** · {ROLE_LABELS[Role(user['role'])]}")
+        if notice := st.session_state.pop(_NOTICE, None):
+            st.warning(notice, icon=":material/logout:")
+        if st.query_params.get(_FAILED) is not None:
+            st.error("Inloggen is niet gelukt: de inlogcode was verlopen of je browser "
+                     "bewaarde het sessiecookie niet. Probeer het opnieuw.")
+        held = st.session_state.get(_AUTH)
+        remembered = st.session_state.get(_REQUESTED)
+        if remembered and not held:
+            title = next(p.title for p in PAGES if p.path == remembered[0])
+            st.info(f"Log in om de pagina {title} te openen.", icon=":material/lock:")
+        if held:
+            st.markdown(f"**{escape_md(held['username'])}** · {ROLE_LABELS[Role(held['role'])]}")
             if st.button(labels.SIGN_OUT, key="sign_out", icon=":material/logout:"):
-                del st.session_state["user"]
-                if user.get("sso"):
-                    st.session_state.pop("sso_checked", None)
-                    st.logout()
-                st.rerun()
+                sessions.end(engine(), _cookie_token())
+                st.session_state.clear()
+                navigate(web.END_PATH)  # clears the cookie in this browser
             return
         if _sso_sign_in():
             with st.expander("Lokaal account"):
@@ -188,7 +330,7 @@ def sidebar_account() -> None:
 
 
 def _local_sign_in() -> None:
-    """The local account form (argon2, lockout): Gebruikersnaam, Wachtwoord, Inloggen."""
+    """The local account form (argon2, throttled): Gebruikersnaam, Wachtwoord, Inloggen."""
     with st.form("sign_in", clear_on_submit=False, border=True):
         st.markdown("**Inloggen voor partners**")
         username = st.text_input(labels.USERNAME, key="sign_in_username", max_chars=80)
@@ -199,25 +341,21 @@ def _local_sign_in() -> None:
         if not username or not password:
             st.error("Vul je gebruikersnaam en wachtwoord in.")
             return
-        outcome = auth.sign_in(engine(), username, password)
+        outcome = auth.sign_in(engine(), username, password, client=_client())
         if isinstance(outcome, auth.SignInFailed):
             st.error(outcome.message)
             return
-        st.session_state["user"] = {
-            "username": outcome.username, "role": outcome.role.value,
-            "must_change": accounts.needs_password_change(engine(), outcome.username)}
-        st.session_state["land_on_default"] = True
-        st.rerun()
+        _start_session(outcome.username, outcome.role)
 
 
 def password_change_required() -> bool:
-    user = st.session_state.get("user")
-    return bool(user and user.get("must_change"))
+    held = st.session_state.get(_AUTH)
+    return bool(held and held["must_change"])
 
 
 def password_change_form() -> None:
     """Shown instead of any page until a reset or demo password has been replaced."""
-    user = st.session_state["user"]
+    held = st.session_state[_AUTH]
     st.title("Wachtwoord wijzigen")
     st.info("Kies eerst een eigen wachtwoord: je wachtwoord is gereset, of dit is een "
             f"demo-account buiten de demo. {accounts.PASSWORD_RULES}", icon=":material/lock:")
@@ -230,11 +368,12 @@ def password_change_form() -> None:
         if new != again:
             st.error("De twee nieuwe wachtwoorden zijn niet gelijk.")
             return
-        result = accounts.change_own_password(engine(), user["username"], current, new)
+        result = accounts.change_own_password(engine(), held["username"], current, new,
+                                              keep_session=held["session_id"])
         if not result.ok:
             st.error(result.message)
             return
-        user["must_change"] = False
+        _recheck_now()
         st.rerun()
 
 
@@ -243,10 +382,22 @@ _VIA_ENTRY = "_via_entry_script"
 
 
 def run_page(page: Any) -> None:
-    """Run the selected page from the entry script, marking the run as coming through it."""
+    """Run the selected page from the entry script, marking the run as coming through it.
+
+    A write the database refuses (the account was deactivated or lost its role a moment
+    ago, within RECHECK_SECONDS) makes the tab check the account again at once, which
+    signs it out or narrows its pages; a second refusal in a row is shown as is."""
     st.session_state[_VIA_ENTRY] = True
     try:
         page.run()
+        st.session_state.pop(_REFUSED, None)
+    except AccessDenied as denied:
+        if st.session_state.pop(_REFUSED, False):
+            st.error(str(denied), icon=":material/block:")
+            return
+        st.session_state[_REFUSED] = True
+        _recheck_now()
+        st.rerun()
     finally:
         st.session_state.pop(_VIA_ENTRY, None)
 
@@ -261,33 +412,39 @@ def entry_guard() -> None:
                        query_params={k: st.query_params.get_all(k) for k in st.query_params})
 
 
+def locked_page(spec: PageSpec) -> Any:
+    """A hidden page at the URL of a page the current role may not open, so that a shared
+    link never meets Streamlit's English "page not found": a visitor reads in Dutch that
+    signing in opens it (with the link's view), a signed-in role that it may not. The
+    page itself never runs."""
+    def prompt() -> None:
+        role = current_role()
+        if role is Role.PUBLIEK:
+            st.title(SIGN_IN_PROMPT)
+            st.info(f"De pagina {spec.title} is alleen voor partners van het lerend netwerk. "
+                    "Log in met het formulier in de zijbalk; daarna opent deze pagina met "
+                    "dezelfde instellingen.", icon=":material/lock:")
+        else:
+            st.title("Geen toegang")
+            st.warning(f"Je rol {ROLE_LABELS[role]} mag de pagina {spec.title} niet openen.",
+                       icon=":material/block:")
+
+    return st.Page(prompt, title=spec.title, icon=spec.icon, url_path=spec.url_path,
+                   visibility="hidden")
+
+
 _REQUESTED = "requested_page"
 
 
 def remember_requested_page() -> None:
     """A shared link to an internal page, opened before signing in: remember the page and
-    its URL parameters (the view), and say that signing in opens it."""
+    its URL parameters (the view); signing in opens it (``sidebar_account`` says so)."""
     if current_role() is not Role.PUBLIEK:
         return
     spec = requested_internal_page(st.context.url)
     if spec is not None:
         st.session_state[_REQUESTED] = (spec.path, {k: st.query_params.get_all(k)
-                                                    for k in st.query_params})
-    remembered = st.session_state.get(_REQUESTED)
-    if remembered:
-        title = next(p.title for p in PAGES if p.path == remembered[0])
-        st.sidebar.info(f"Log in om de pagina {title} te openen.", icon=":material/lock:")
-
-
-def land_after_sign_in(default_path: str) -> None:
-    """Right after signing in, open the page a shared link asked for (if the role may see
-    it, with the link's view), else the role's home page (Overzicht)."""
-    if not st.session_state.pop("land_on_default", False):
-        return
-    path, params = st.session_state.pop(_REQUESTED, (default_path, {}))
-    if path not in {p.path for p in pages_for(current_role())}:
-        path, params = default_path, {}
-    st.switch_page(path, query_params=params or None)
+                                                    for k in st.query_params if k != _FAILED})
 
 
 # ---------------------------------------------------------------- page furniture
