@@ -38,7 +38,9 @@ DATA_SHEET = "Gegevens"
 NEW, CHANGED, SAME = "nieuw", "gewijzigd", "ongewijzigd"
 
 KIND_HELP = {
-    "text": "tekst", "longtext": "tekst", "int": "geheel getal", "float": "getal (komma of punt)",
+    "text": "tekst", "longtext": "tekst", "int": "geheel getal (bv. 1.500)",
+    "float": "getal (bv. 1.234,5): een komma voor decimalen, een punt alleen tussen "
+             "duizendtallen",
     "date": "datum (jjjj-mm-dd of dd-mm-jjjj)", "month": "maand (jjjj-mm)",
     "quarter": "kwartaal (jjjj-Qn, bv. 2025-Q3)", "period": "periode (jjjj, jjjj-Qn of jjjj-mm)",
     "bool": "ja of nee", "choice": "één van de toegestane waarden",
@@ -364,5 +366,7 @@ def export_frame(dataset: str, rows: pd.DataFrame) -> pd.DataFrame:
             column = column.map(lambda v: ", ".join(v) if isinstance(v, list) else v)
         elif f.kind == "bool":
             column = column.map(lambda v: None if v is None else ("ja" if v else "nee"))
+        elif f.kind == "float":  # a number column: CSV gets decimal commas, Excel numbers
+            column = pd.to_numeric(column).astype("Float64")
         out[f.label] = column
     return out
