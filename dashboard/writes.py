@@ -356,7 +356,8 @@ def publish_decision(engine: Engine, actor: str, role: Role, decision_id: int,
 
 def list_rows(engine: Engine, role: Role, dataset: str) -> pd.DataFrame:
     """Current rows of ``dataset`` in external form, with ``id`` and ``version`` (for editing
-    and export). Soft-deleted rows are left out. Never cached: edits need fresh versions."""
+    and export): plain Python values, None for missing. Soft-deleted rows are left out.
+    Never cached: edits need fresh versions."""
     require(role, Permission.VIEW_INTERNAL)
     ds = DATASETS[dataset]
     with session_factory(engine)() as s:
@@ -367,7 +368,9 @@ def list_rows(engine: Engine, role: Role, dataset: str) -> pd.DataFrame:
         records = [{"id": r.id, "version": r.version, **external(ds, r, refs)}
                    for r in s.scalars(stmt)]
     columns = ["id", "version", *(f.name for f in ds.fields)]
-    return pd.DataFrame.from_records(records, columns=columns)
+    # dtype=object keeps the values as Python gives them: None stays None (pandas would
+    # turn a missing region code or number into NaN, which no form or describe() expects)
+    return pd.DataFrame(records, columns=columns, dtype=object)
 
 
 def get_row(engine: Engine, role: Role, dataset: str, row_id: int) -> dict[str, Any] | None:
