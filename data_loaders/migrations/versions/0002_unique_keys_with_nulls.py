@@ -1,0 +1,86 @@
+"""natural keys stay unique when a key column is NULL
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-24 10:00:00
+
+The unique constraints of indicator_value, survey_score and spending included nullable
+columns (region_code or area_id, project_id). SQL treats NULLs as distinct, so the same
+indicator value for an area (region_code NULL) could be stored any number of times. They
+become unique indexes over COALESCE(column, sentinel) (``models.unique_key``), the same rule
+on SQLite and PostgreSQL.
+
+Existing duplicates are never deleted or merged here: the upgrade refuses, lists them, and
+leaves the database as it was, so that someone decides which row is right.
+"""
+from typing import Sequence, Union
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0002"
+down_revision: Union[str, Sequence[str], None] = "0001"
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+# table -> (key columns, nullable key columns, name of the old NULL-blind constraint)
+KEYS = {
+    "indicator_value": (("indicator_id", "area_id", "region_code", "period"),
+                        ("area_id", "region_code"), "uq_indicator_value_indicator_id"),
+    "survey_score": (("area_id", "region_code", "wave", "dimension"),
+                     ("area_id", "region_code"), "uq_survey_score_area_id"),
+    "spending": (("year", "area_id", "project_id", "law"),
+                 ("area_id", "project_id"), "uq_spending_year"),
+}
+SHOWN = 20  # duplicate keys listed per table
+
+
+class DuplicateKeys(RuntimeError):
+    """The data breaks the new unique keys; nothing was changed."""
+
+
+def _expression(column: str, nullable: tuple[str, ...]) -> str:
+    if column not in nullable:
+        return column
+    return f"coalesce({column}, {0 if column.endswith('_id') else repr('')})"
+
+
+def duplicate_report(connection: sa.Connection) -> list[str]:
+    """One line per key that occurs more than once (GROUP BY treats NULLs as equal)."""
+    lines = []
+    for table, (columns, _nullable, _old) in KEYS.items():
+        listed = ", ".join(columns)
+        rows = connection.execute(sa.text(
+            f"SELECT {listed}, COUNT(*) AS n, MIN(id) AS first_id, MAX(id) AS last_id "
+            f"FROM {table} GROUP BY {listed} HAVING COUNT(*) > 1 "
+            f"ORDER BY {listed}")).mappings().all()
+        for row in rows[:SHOWN]:
+            key = ", ".join(f"{c}={row[c]!r}" for c in columns)
+            lines.append(f"{table}: {key} staat {row['n']} keer in de tabel "
+                         f"(id {row['first_id']} t/m {row['last_id']})")
+        if len(rows) > SHOWN:
+            lines.append(f"{table}: en nog {len(rows) - SHOWN} dubbele sleutels")
+    return lines
+
+
+def upgrade() -> None:
+    duplicates = duplicate_report(op.get_bind())
+    if duplicates:
+        raise DuplicateKeys(
+            "Migratie 0002 geweigerd: deze sleutels komen meer dan eens voor. Er is niets "
+            "gewijzigd of verwijderd; kies per sleutel welke rij blijft, verwijder de andere "
+            "(bijvoorbeeld via Gegevens beheren) en migreer opnieuw.\n  "
+            + "\n  ".join(duplicates))
+    for table, (columns, nullable, old) in KEYS.items():
+        with op.batch_alter_table(table) as batch:
+            batch.drop_constraint(old, type_="unique")
+        op.create_index(f"uq_{table}_key", table,
+                        [sa.text(_expression(c, nullable)) if c in nullable else c
+                         for c in columns], unique=True)
+
+
+def downgrade() -> None:
+    for table, (columns, _nullable, old) in KEYS.items():
+        op.drop_index(f"uq_{table}_key", table_name=table)
+        with op.batch_alter_table(table) as batch:
+            batch.create_unique_constraint(old, list(columns))
