@@ -121,3 +121,17 @@ def show_conflict(ds: Dataset, result: WriteResult, on_reload: Callable[[], None
         st.caption("De rij bestaat niet meer: iemand heeft hem verwijderd.")
     st.button("Opnieuw laden", key=f"{key}-reload", icon=":material/refresh:",
               on_click=on_reload, type="primary")
+
+
+def take_upload(upload: Any) -> bytes:
+    """The bytes of an ``st.file_uploader`` file, after which Streamlit's server-side copy
+    is dropped: a session keeps no uploaded file beyond the run that reads it (the page
+    then shows a fresh uploader under a new key)."""
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    data = upload.getvalue()
+    ctx = get_script_run_ctx()
+    if ctx is not None and isinstance(ctx.uploaded_file_mgr, MemoryUploadedFileManager):
+        ctx.uploaded_file_mgr.remove_file(session_id=ctx.session_id, file_id=upload.file_id)
+    return data

@@ -9,7 +9,8 @@
   spreadsheet row and column, and per row what an import would do (nieuw, gewijzigd,
   ongewijzigd). Rows are matched on the dataset's natural key, so re-importing the same
   file changes nothing.
-- ``commit(...)``: all or nothing in one transaction, one audit row.
+- ``commit(..., previewed=check.versions())``: all or nothing in one transaction, refused
+  when a previewed row changed since; one audit row with every row's old and new values.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import io
 import re
 import time
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from dashboard import writes
 from dashboard.datasets import DATASETS, Dataset, Field, Problem, clean, display, is_blank
@@ -97,7 +99,7 @@ def template(dataset: str) -> bytes:
         ["Het inlezen gebeurt in zijn geheel of niet: bevat één rij een fout, dan wordt niets "
          "opgeslagen en zie je per rij en kolom wat er mis is."],
         [f"Toegestaan: .xlsx of .csv (puntkomma of komma als scheidingsteken), hoogstens "
-         f"{_size(MAX_UPLOAD_BYTES)} en {MAX_ROWS:,} rijen.".replace(",", ".")],
+         f"{size_text(MAX_UPLOAD_BYTES)} en {MAX_ROWS:,} rijen.".replace(",", ".")],
         ["Vul nooit namen of andere persoonsgegevens in: alleen codes en aantallen."],
     ]
     if ds.description:
@@ -148,7 +150,7 @@ class UploadError(ValueError):
     """The file cannot be read at all; the message is Dutch and shown as is."""
 
 
-def _size(size: int) -> str:
+def size_text(size: int) -> str:
     """Bytes as Dutch text: 5 MB, 34,7 MB, 86 kB (1 MB = 1024 x 1024 bytes)."""
     from dashboard.i18n import fmt_number
 
@@ -189,11 +191,11 @@ def _check_archive(archive: zipfile.ZipFile) -> bool:
     if len(parts) > MAX_XLSX_PARTS:
         raise _too_complex(f"het bestaat uit {len(parts)} onderdelen (hoogstens {MAX_XLSX_PARTS})")
     if sum(p.file_size for p in parts) > MAX_XLSX_UNPACKED:
-        raise _too_complex(f"uitgepakt is het groter dan {_size(MAX_XLSX_UNPACKED)}")
+        raise _too_complex(f"uitgepakt is het groter dan {size_text(MAX_XLSX_UNPACKED)}")
     for p in parts:
         if p.file_size > RATIO_FROM and p.file_size > MAX_PART_RATIO * max(p.compress_size, 1):
             raise _too_complex(f"onderdeel {p.filename} is verdacht sterk ingepakt "
-                               f"({_size(p.compress_size)} wordt {_size(p.file_size)})")
+                               f"({size_text(p.compress_size)} wordt {size_text(p.file_size)})")
     tags, formulas = 0, False
     for p in parts:
         if not p.filename.endswith((".xml", ".rels")):
@@ -351,8 +353,8 @@ def read_upload(filename: str, data: bytes) -> pd.DataFrame:
     (blank rows are left out) and ``frame.attrs["blad"]`` names the sheet that was read.
     """
     if len(data) > MAX_UPLOAD_BYTES:
-        raise UploadError(f"Het bestand is te groot ({_size(len(data))}); het maximum is "
-                          f"{_size(MAX_UPLOAD_BYTES)}.")
+        raise UploadError(f"Het bestand is te groot ({size_text(len(data))}); het maximum is "
+                          f"{size_text(MAX_UPLOAD_BYTES)}.")
     if not data:
         raise UploadError("Het bestand is leeg.")
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
@@ -395,6 +397,12 @@ def problems_text(count: int) -> str:
     return f"{fmt_number(count)} {'probleem' if count == 1 else 'problemen'}"
 
 
+def problem_table(problems: list[Problem]) -> pd.DataFrame:
+    """Problems as a table with Dutch headers: Rij, Kolom, Probleem."""
+    return pd.DataFrame([{"Rij": p.row, "Kolom": p.label, "Probleem": p.message}
+                         for p in problems], columns=["Rij", "Kolom", "Probleem"])
+
+
 @dataclass
 class RowPlan:
     row: int
@@ -403,6 +411,7 @@ class RowPlan:
     values: dict[str, Any]
     attrs: dict[str, Any]
     existing_id: int | None = None
+    existing_version: int | None = None  # the stored row's version when it was planned
 
 
 @dataclass
@@ -415,6 +424,11 @@ class ImportCheck:
     def ok(self) -> bool:
         return not self.problems
 
+    def versions(self) -> dict[int, tuple[int | None, int | None]]:
+        """Per spreadsheet row, the (id, version) of the stored row it was matched with
+        ((None, None) for a new row): what ``commit`` must still find, or refuse."""
+        return {p.row: (p.existing_id, p.existing_version) for p in self.plans}
+
     def counts(self) -> dict[str, int]:
         out = {NEW: 0, CHANGED: 0, SAME: 0}
         for p in self.plans:
@@ -422,10 +436,7 @@ class ImportCheck:
         return out
 
     def problem_table(self) -> pd.DataFrame:
-        """Problems as a table with Dutch headers: Rij, Kolom, Probleem."""
-        return pd.DataFrame(
-            [{"Rij": p.row, "Kolom": p.label, "Probleem": p.message} for p in self.problems],
-            columns=["Rij", "Kolom", "Probleem"])
+        return problem_table(self.problems)
 
     def preview_table(self) -> pd.DataFrame:
         ds = DATASETS[self.dataset]
@@ -491,7 +502,8 @@ def _plan(session: Session, ds: Dataset, table: pd.DataFrame) -> ImportCheck:
         else:
             action = CHANGED
         result.plans.append(RowPlan(row_number, action, ds.describe(values), values, attrs,
-                                    existing.id if existing is not None else None))
+                                    *((existing.id, existing.version) if existing is not None
+                                      else (None, None))))
     if not result.plans and not result.problems:
         result.problems.append(Problem("", "", "Het bestand bevat geen rijen met gegevens.", 2))
     return result
@@ -505,11 +517,18 @@ def check(engine: Engine, role: Role, dataset: str, table: pd.DataFrame) -> Impo
 
 
 def commit(engine: Engine, actor: str, role: Role, dataset: str, table: pd.DataFrame,
-           filename: str = "") -> tuple[writes.WriteResult, ImportCheck]:
-    """Import all rows in one transaction, or none when any row has a problem.
+           filename: str = "", *, previewed: Mapping[int, tuple[int | None, int | None]]
+           ) -> tuple[writes.WriteResult, ImportCheck]:
+    """Import all rows in one transaction, or none when any row has a problem or changed
+    since the preview.
 
-    Rows are matched on the natural key: unchanged rows are left alone (their version
-    stays), so importing the same file twice changes nothing. One audit row either way.
+    ``previewed`` is ``ImportCheck.versions()`` of the check the user saw. The rows are
+    planned again inside the transaction; if any row's stored (id, version) differs from
+    the preview (someone saved it, deleted it, or added it meanwhile; also for rows that
+    were 'ongewijzigd'), nothing is written and each such row is named. Rows are matched
+    on the natural key: unchanged rows are left alone (their version stays), so importing
+    the same file twice changes nothing. One audit row either way; a successful one lists
+    every new and changed row with its old and new values.
     """
     ds = DATASETS[dataset]
     checked = ImportCheck(dataset)
@@ -522,27 +541,57 @@ def commit(engine: Engine, actor: str, role: Role, dataset: str, table: pd.DataF
                                        f"{problems_text(len(checked.problems))} gevonden.",
                                        problems=checked.problems),
                     None, {"bestand": filename, "problemen": len(checked.problems)})
+        stale = [p for p in checked.plans
+                 if previewed.get(p.row) != (p.existing_id, p.existing_version)]
+        if stale:
+            return _changed_meanwhile(stale), None, {
+                "bestand": filename, "conflicten": [{"rij": p.row, "sleutel": p.key}
+                                                    for p in stale]}
+        refs = writes.RefMaps(s, ds)
+        changes = []
         for plan in checked.plans:
             if plan.action == NEW:
                 s.add(ds.model(**plan.attrs))
+                changes.append({"rij": plan.row, "sleutel": plan.key, "oud": None,
+                                "nieuw": writes.jsonable(plan.values)})
             elif plan.action == CHANGED:
                 row = s.get(ds.model, plan.existing_id)
+                before = writes.external(ds, row, refs)
+                names = [n for n, v in plan.values.items() if before.get(n) != v]
+                old = {n: before.get(n) for n in names}
+                new = {n: plan.values[n] for n in names}
                 for k, v in plan.attrs.items():
                     setattr(row, k, v)
-                if ds.soft_delete:
+                if getattr(row, "deleted", False):
                     row.deleted = False
-        s.flush()
+                    old["verwijderd"], new["verwijderd"] = True, False
+                changes.append({"rij": plan.row, "sleutel": plan.key,
+                                "oud": writes.jsonable(old), "nieuw": writes.jsonable(new)})
+        try:
+            s.flush()  # UPDATE ... WHERE version = the planned version
+        except StaleDataError:
+            s.rollback()
+            return _changed_meanwhile([]), None, {"bestand": filename}
         counts = checked.counts()
-        touched = [p.key for p in checked.plans if p.action != SAME][:200]
         message = (f"Ingelezen: {counts[NEW]} nieuw, {counts[CHANGED]} gewijzigd, "
                    f"{counts[SAME]} ongewijzigd.")
         return (writes.WriteResult(writes.OK, message), None,
-                {"bestand": filename, **counts, "rijen": touched})
+                {"bestand": filename, **counts, "rijen": changes})
 
     result = writes.audited(engine, actor, role, writes.IMPORT, dataset, "", work)
     if not result.ok and not result.problems:
         result.problems = checked.problems
     return result, checked
+
+
+def _changed_meanwhile(stale: list[RowPlan]) -> writes.WriteResult:
+    problems = [Problem("", "", f"Rij {p.row} ({p.key}) is intussen gewijzigd door iemand "
+                                "anders; controleer het bestand opnieuw.", p.row) for p in stale]
+    rows = (f"{len(stale)} rij is" if len(stale) == 1 else f"{len(stale)} rijen zijn") \
+        if stale else "een rij is"
+    return writes.WriteResult(writes.CONFLICT, f"Niets ingelezen: {rows} intussen gewijzigd "
+                              "door iemand anders. Controleer het bestand opnieuw.",
+                              problems=problems)
 
 
 # ---------------------------------------------------------------- export
