@@ -193,3 +193,23 @@ def test_the_template_of_every_size_is_read_back():
     wb.save(out)
     table = importers.read_upload("vol.xlsx", out.getvalue())
     assert len(table) == importers.MAX_ROWS and table.index[-1] == importers.MAX_ROWS + 1
+
+
+def test_the_upload_limit_is_one_number_everywhere():
+    """5 MB = 5 x 1024 x 1024 bytes: Streamlit's server limit (config, in MB of 1024 x 1024
+    bytes), the importer's own check and the Dutch text agree."""
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).parent.parent / ".streamlit/config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == importers.MAX_UPLOAD_BYTES
+    assert importers.MAX_UPLOAD_BYTES == 5_242_880
+    assert importers.size_text(importers.MAX_UPLOAD_BYTES) == "5 MB"
+    header, line = b"Jaar;Toelichting\n", b"2031;" + b"x" * 294 + b"\n"
+    rows = (importers.MAX_UPLOAD_BYTES - len(header)) // len(line)
+    exact = header + line * rows
+    exact += b"2031;" + b"x" * (importers.MAX_UPLOAD_BYTES - len(exact) - 5)
+    assert len(exact) == importers.MAX_UPLOAD_BYTES
+    assert len(importers.read_upload("b.csv", exact)) == rows + 1
+    assert "het maximum is 5 MB" in refused_quickly(b"1" * (importers.MAX_UPLOAD_BYTES + 1),
+                                                    "b.csv")
