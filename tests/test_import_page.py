@@ -10,17 +10,10 @@ from dashboard import exports, writes
 from dashboard.datasets import DATASETS
 from dashboard.roles import Role, pages_for
 from data_loaders import importers
-from data_loaders.db import make_engine
 from tests.test_app import app, app_db_url  # noqa: F401 - fixtures
+from tests.test_beheer_pages import engine  # noqa: F401 - fixture
 
 PT = Role.PROGRAMMATEAM
-
-
-@pytest.fixture()
-def engine(app_db_url):  # noqa: F811
-    e = make_engine(app_db_url)
-    yield e
-    e.dispose()
 
 
 @pytest.mark.parametrize("role", [Role.PUBLIEK, Role.BESTUURDER])
@@ -39,7 +32,7 @@ def test_the_programme_team_gets_one_uploader_on_importeren(app):  # noqa: F811
     assert "Hoogstens 5 MB en 20.000 rijen" in at.file_uploader[0].help
 
 
-def csv_of(engine, rows: pd.DataFrame) -> bytes:
+def csv_of(rows: pd.DataFrame) -> bytes:
     return exports.to_csv(importers.export_frame("coach_month", rows))
 
 
@@ -54,7 +47,7 @@ def test_a_colleagues_save_between_preview_and_import_is_not_overwritten(app, en
     row = writes.list_rows(engine, PT, "coach_month").iloc[[0]]
     at = open_import(app, "coach_month")
     first_key = at.file_uploader[0].key
-    at.file_uploader[0].set_value(("maand.csv", csv_of(engine, row), "text/csv")).run()
+    at.file_uploader[0].set_value(("maand.csv", csv_of(row), "text/csv")).run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["Ongewijzigd"] == "1"
     assert at.file_uploader[0].key != first_key and at.file_uploader[0].value is None
