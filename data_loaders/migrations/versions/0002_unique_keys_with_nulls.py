@@ -49,11 +49,12 @@ def duplicate_report(connection: sa.Connection) -> list[str]:
     """One line per key that occurs more than once (GROUP BY treats NULLs as equal)."""
     lines = []
     for table, (columns, _nullable, _old) in KEYS.items():
-        listed = ", ".join(columns)
-        rows = connection.execute(sa.text(
-            f"SELECT {listed}, COUNT(*) AS n, MIN(id) AS first_id, MAX(id) AS last_id "
-            f"FROM {table} GROUP BY {listed} HAVING COUNT(*) > 1 "
-            f"ORDER BY {listed}")).mappings().all()
+        t = sa.table(table, *(sa.column(c) for c in (*columns, "id")))
+        group = [t.c[c] for c in columns]
+        rows = connection.execute(
+            sa.select(*group, sa.func.count().label("n"), sa.func.min(t.c.id).label("first_id"),
+                      sa.func.max(t.c.id).label("last_id"))
+            .group_by(*group).having(sa.func.count() > 1).order_by(*group)).mappings().all()
         for row in rows[:SHOWN]:
             key = ", ".join(f"{c}={row[c]!r}" for c in columns)
             lines.append(f"{table}: {key} staat {row['n']} keer in de tabel "
