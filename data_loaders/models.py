@@ -21,12 +21,14 @@ from sqlalchemy import (
     Enum,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
@@ -41,6 +43,20 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def unique_key(table: str, *columns: str, nullable: tuple[str, ...] = ()) -> Index:
+    """A unique index on a natural key that holds when key columns are NULL.
+
+    A plain UNIQUE constraint treats NULLs as distinct (SQL standard), so two rows that
+    differ only by a NULL ``region_code`` would both be accepted. Here each nullable
+    column is indexed as ``COALESCE(column, sentinel)`` — 0 for ids (ids start at 1), ''
+    for codes — so a missing value counts as one value: the same rule on SQLite and
+    PostgreSQL (there equivalent to NULLS NOT DISTINCT), from one definition.
+    """
+    parts = [text(f"coalesce({c}, {0 if c.endswith('_id') else repr('')})") if c in nullable
+             else c for c in columns]
+    return Index(f"uq_{table}_key", *parts, unique=True)
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
@@ -175,7 +191,8 @@ class IndicatorValue(Versioned, Base):
 
     __tablename__ = "indicator_value"
     __table_args__ = (
-        UniqueConstraint("indicator_id", "area_id", "region_code", "period"),
+        unique_key("indicator_value", "indicator_id", "area_id", "region_code", "period",
+                   nullable=("area_id", "region_code")),
         CheckConstraint(
             "(area_id IS NULL) <> (region_code IS NULL)", name="area_xor_region"
         ),
@@ -204,7 +221,8 @@ class SurveyScore(Versioned, Base):
 
     __tablename__ = "survey_score"
     __table_args__ = (
-        UniqueConstraint("area_id", "region_code", "wave", "dimension"),
+        unique_key("survey_score", "area_id", "region_code", "wave", "dimension",
+                   nullable=("area_id", "region_code")),
         CheckConstraint("mean_score >= 0 AND mean_score <= 10", name="score_range"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -371,7 +389,8 @@ class Budget(Versioned, Base):
 
 class Spending(Versioned, Base):
     __tablename__ = "spending"
-    __table_args__ = (UniqueConstraint("year", "area_id", "project_id", "law"),)
+    __table_args__ = (unique_key("spending", "year", "area_id", "project_id", "law",
+                                 nullable=("area_id", "project_id")),)
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer)
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))

@@ -1,8 +1,14 @@
 """Importeren: download a template, upload a filled-in file, check every row, then import
-all rows in one go (or none). Rules and matching live in dashboard.store.importers."""
+all rows in one go (or none). Rules and matching live in dashboard.store.importers.
+
+An uploaded file lives for one run: its bytes are read and checked, Streamlit's copy is
+dropped and the uploader comes back empty under a new key. What the user then sees is the
+preview kept in the session (one at a time); *Inlezen* passes that preview's row versions
+to ``importers.commit``, which refuses rows that changed since."""
 
 import streamlit as st
 
+from dashboard.ui import edit_ui
 from dashboard import ui
 from dashboard.domain.datasets import DATASETS
 from dashboard.domain.i18n import fmt_number
@@ -20,6 +26,9 @@ if flash := st.session_state.pop("import_flash", None):
 name = st.selectbox("Gegevensset", options=list(DATASETS), key="import_dataset",
                     format_func=lambda n: DATASETS[n].label)
 ds = DATASETS[name]
+if st.session_state.get("import_preview", {}).get("dataset") not in (None, name):
+    del st.session_state["import_preview"]  # a preview belongs to one dataset
+preview = st.session_state.get("import_preview")
 
 st.subheader("1. Sjabloon")
 st.markdown(f"Het sjabloon heeft de kolommen van *{ds.label}* en een blad *Instructies* met "
@@ -32,21 +41,42 @@ st.download_button("Sjabloon downloaden (Excel)", data=lambda: importers.templat
                    icon=":material/download:")
 
 st.subheader("2. Bestand controleren")
-max_mb = importers.MAX_UPLOAD_BYTES // (1024 * 1024)
-upload = st.file_uploader(f"Bestand (.xlsx of .csv, hoogstens {max_mb} MB)", type=["xlsx", "csv"],
-                          key=f"import_upload_{name}", max_upload_size=max_mb)
-if upload is None:
+if failed := st.session_state.pop("import_failed", None):
+    message, problems = failed
+    st.error(message, icon=":material/error:")
+    if problems:
+        st.dataframe(importers.problem_table(problems), hide_index=True, width="stretch")
+
+limit = importers.size_text(importers.MAX_UPLOAD_BYTES)
+generation = st.session_state.setdefault("import_generation", 0)
+# Streamlit's uploader has fixed English texts (Upload, "5MB per file"): the Dutch
+# instructions are in the label and the help.
+upload = st.file_uploader(
+    f"Bestand (.xlsx of .csv, hoogstens {limit})", type=["xlsx", "csv"],
+    key=f"import_upload_{generation}",
+    help=f"Sleep het ingevulde sjabloon naar het vak of kies het met de knop *Upload*. "
+         f"Hoogstens {limit} en {fmt_number(importers.MAX_ROWS)} rijen.")
+if upload is not None:  # read and check it once; the session keeps the preview, not the file
+    data = edit_ui.take_upload(upload)
+    st.session_state["import_generation"] = generation + 1  # next run: an empty uploader
+    st.session_state.pop("import_preview", None)
+    try:
+        table = importers.read_upload(upload.name, data)
+    except importers.UploadError as error:
+        st.session_state["import_failed"] = (str(error), [])
+        st.rerun()
+    st.session_state["import_preview"] = {
+        "dataset": name, "filename": upload.name, "table": table,
+        "checked": importers.check(engine, role, name, table)}
+    st.rerun()
+if preview is None:
     ui.empty_state("Kies een ingevuld sjabloon om de rijen te controleren.")
     st.stop()
 
-try:
-    table = importers.read_upload(upload.name, upload.getvalue())
-except importers.UploadError as error:
-    st.error(str(error), icon=":material/error:")
-    st.stop()
-
-checked = importers.check(engine, role, name, table)
+checked = preview["checked"]
 counts = checked.counts()
+sheet = preview["table"].attrs.get("blad")
+st.caption(f"Bestand: {preview['filename']}" + (f" · blad '{sheet}'" if sheet else ""))
 a, b, c, d = st.columns(4)
 a.metric("Nieuw", fmt_number(counts["nieuw"]))
 b.metric("Gewijzigd", fmt_number(counts["gewijzigd"]))
@@ -65,12 +95,12 @@ if counts["nieuw"] + counts["gewijzigd"] == 0:
     st.info("Alle rijen staan al zo in de database: inlezen verandert niets.",
             icon=":material/info:")
 if st.button("Inlezen", type="primary", icon=":material/upload:", key="import_commit"):
-    result, checked = importers.commit(engine, actor, role, name, table, upload.name)
+    result, _ = importers.commit(engine, actor, role, name, preview["table"],
+                                 preview["filename"], previewed=checked.versions())
+    del st.session_state["import_preview"]  # done, or to be checked again: never re-used
     if result.ok:
         ui.clear_caches()
         st.session_state["import_flash"] = result.message
-        st.session_state.pop(f"import_upload_{name}", None)
-        st.rerun()
-    st.error(result.message, icon=":material/error:")
-    if checked.problems:
-        st.dataframe(checked.problem_table(), hide_index=True, width="stretch")
+    else:
+        st.session_state["import_failed"] = (result.message, result.problems)
+    st.rerun()

@@ -131,7 +131,7 @@ WRITES = {
     "publish_decision": (PROGRAMMATEAM_UP, lambda e, r: writes.publish_decision(
         e, "x", r, 1, 1, "Samenvatting")),
     "import_commit": (PROGRAMMATEAM_UP, lambda e, r: importers.commit(
-        e, "x", r, "project", pd.DataFrame())),
+        e, "x", r, "project", pd.DataFrame(), previewed={})),
     "create_user": (BEHEERDER, lambda e, r: accounts.create_user(
         e, "x", r, "nieuw.account", Role.BESTUURDER, "Een-lang-wachtwoord-42")),
     "update_user": (BEHEERDER, lambda e, r: accounts.update_user(

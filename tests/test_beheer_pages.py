@@ -145,3 +145,39 @@ def test_demo_password_outside_demo_mode_must_be_changed_before_any_page(
     assert not at.exception
     assert at.title[0].value == "Overzicht"
     e.dispose()
+
+
+def test_every_dataset_opens_for_editing_adding_and_export(app, engine):  # noqa: F811
+    """Regression: indicator values and survey scores (rows with an empty area or region
+    code) crashed the page under pandas 3 (``cannot convert float NaN to integer``)."""
+    from dashboard.domain.datasets import DATASETS
+
+    at = app(PT)
+    at.switch_page("pages/gegevens_beheren.py").run()
+    for name, ds in DATASETS.items():
+        at.selectbox(key="beheer_dataset").set_value(name).run()
+        assert not at.exception, (name, [e.value for e in at.exception])
+        rows = writes.list_rows(engine, PT, name)
+        described = at.selectbox(key=f"beheer_row_{name}").options
+        assert len(described) == len(rows) > 0, name
+        assert not any("nan" in d.lower().split(" · ") for d in described), name
+        assert any(b.label == "Opslaan" for b in at.button), name  # the edit form
+        assert any(b.label == "Toevoegen" for b in at.button), name  # the new-row form
+        export = at.dataframe[-1].value
+        assert list(export.columns) == [f.label for f in ds.fields], name
+        assert len(export) == len(rows), name
+
+
+def test_an_indicator_value_saved_unchanged_keeps_every_number_exactly(app, engine):  # noqa: F811
+    rows = writes.list_rows(engine, PT, "indicator_value")
+    row = rows[rows["region_code"].notna() & rows["value"].notna()].iloc[0]
+    before = writes.get_row(engine, PT, "indicator_value", int(row["id"]))
+    at = app(PT)
+    at.switch_page("pages/gegevens_beheren.py").run()
+    at.selectbox(key="beheer_dataset").set_value("indicator_value").run()
+    at.selectbox(key="beheer_row_indicator_value").set_value(int(row["id"])).run()
+    form = f"edit-indicator_value-{row['id']}-{row['version']}"
+    assert widget(at, "text_input", f"{form}-value").value not in ("", "nan")
+    next(b for b in at.button if b.label == "Opslaan").click().run()
+    assert not at.exception and not at.error
+    assert writes.get_row(engine, PT, "indicator_value", int(row["id"])) == before

@@ -10,6 +10,7 @@ from dashboard.store.auth import verify_password
 from data_loaders.db import transaction
 from data_loaders.models import (
     Area, Base, Case, Coach, Decision, Kernteam, KernteamQuarter, User, ValueStatus, IndicatorValue,
+    Spending, SurveyScore,
 )
 from data_loaders.seed import SIGNAL_KERNTEAM, SIGNAL_QUARTER, prepare_database, seed_demo
 from tests.conftest import AS_OF
@@ -154,6 +155,8 @@ def test_migration_history_has_exactly_one_head():
     assert len(script.get_bases()) == 1
 
 
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based")
 def test_models_and_migrations_agree(empty_db_url):
     """A schema change without a migration would break a production upgrade."""
     from alembic.autogenerate import compare_metadata
@@ -170,6 +173,33 @@ def test_models_and_migrations_agree(empty_db_url):
     assert diff == []
 
 
+def test_expression_keys_of_models_and_migrations_agree_on_sqlite(fresh_sqlite_url):
+    """Alembic cannot reflect expression indexes on SQLite (it skips them above), so the
+    COALESCE keys are compared here as SQLite stores them."""
+    import re
+
+    from sqlalchemy import text
+    from sqlalchemy.schema import CreateIndex
+
+    from data_loaders.db import make_engine
+    from data_loaders.migrate import upgrade
+
+    def normal(sql: str) -> str:
+        return re.sub(r"[\s\"]", "", sql).lower()
+
+    upgrade(fresh_sqlite_url)
+    engine = make_engine(fresh_sqlite_url)
+    expected = {ix.name: str(CreateIndex(ix).compile(dialect=engine.dialect))
+                for table in Base.metadata.tables.values() for ix in table.indexes
+                if ix.expressions and any(not hasattr(e, "table") for e in ix.expressions)}
+    assert set(expected) == {"uq_indicator_value_key", "uq_survey_score_key", "uq_spending_key"}
+    with engine.connect() as conn:
+        for name, sql in expected.items():
+            stored = conn.scalar(text("SELECT sql FROM sqlite_master WHERE name = :n"), {"n": name})
+            assert normal(stored) == normal(sql), name
+    engine.dispose()
+
+
 def test_demo_data_never_goes_into_a_production_database_by_default():
     from data_loaders.db import DEFAULT_SQLITE_PATH
     from data_loaders.seed import wants_demo
@@ -179,3 +209,63 @@ def test_demo_data_never_goes_into_a_production_database_by_default():
     assert not wants_demo("postgresql+psycopg://lerend@db/ln", no_demo=False, demo=False)
     assert wants_demo("postgresql+psycopg://lerend@db/ln", no_demo=False, demo=True)
     assert not wants_demo(embedded, no_demo=True, demo=False)
+
+
+NULL_KEY_ROWS = {  # one row per table whose natural key has a nullable column left empty
+    "indicator_value": lambda: IndicatorValue(indicator_id=1, area_id=1, region_code=None,
+                                              period="2030", period_start=dt.date(2030, 1, 1),
+                                              value=1.0),
+    "indicator_value (region)": lambda: IndicatorValue(
+        indicator_id=1, area_id=None, region_code="NL", period="2030",
+        period_start=dt.date(2030, 1, 1), value=1.0),
+    "survey_score": lambda: SurveyScore(area_id=None, region_code="ZL", wave=40, year=2030,
+                                        dimension="meedoen", mean_score=7.0, n_respondents=50),
+    "spending": lambda: Spending(year=2030, area_id=1, project_id=None, law="Wmo",
+                                 amount_eur=1000.0),
+    "spending (neither)": lambda: Spending(year=2030, area_id=None, project_id=None, law="Wmo",
+                                           amount_eur=1000.0),
+}
+
+
+@pytest.mark.parametrize("what", list(NULL_KEY_ROWS))
+def test_a_natural_key_with_an_empty_column_is_still_unique(seeded_engine, what):
+    """SQL treats NULLs as distinct: a UNIQUE constraint over region_code let the same
+    value be stored twice. The keys are unique indexes over COALESCE (both engines)."""
+    with transaction(seeded_engine) as s:
+        s.add(NULL_KEY_ROWS[what]())
+    with pytest.raises(IntegrityError), transaction(seeded_engine) as s:
+        s.add(NULL_KEY_ROWS[what]())
+
+
+def test_migration_refuses_to_run_over_duplicates_and_loses_nothing(empty_db_url):
+    """Existing duplicates are listed, not deleted: someone decides which row is right."""
+    from sqlalchemy import text
+
+    from data_loaders.db import make_engine
+    from data_loaders.migrate import upgrade
+
+    upgrade(empty_db_url, "0001")
+    prepare = make_engine(empty_db_url)
+    with transaction(prepare) as s:
+        s.execute(text("INSERT INTO programme (id, key, name, description) "
+                       "VALUES (1, 'bz', 'Blauwe Zorg', '')"))
+        s.execute(text("INSERT INTO area (id, key, name, programme_id, municipality_code, "
+                       "municipality_name, centroid_lon, centroid_lat, version) VALUES "
+                       "(1, 'limmel', 'Limmel', 1, 'GM0935', 'Maastricht', 5.7, 50.9, 1)"))
+        s.execute(text("INSERT INTO indicator (id, key, label, definition, unit, polarity, "
+                       "source, period_type, owner, disclosure_rule, is_rate, multiplier, "
+                       "is_survey, is_public, version) VALUES (1, 'ggz_kosten', 'GGZ', '', "
+                       "'euro', 'neutraal', '', 'jaar', '', 'standaard', false, 1, false, "
+                       "false, 1)"))
+        for _ in range(4):
+            s.execute(text("INSERT INTO indicator_value (indicator_id, area_id, region_code, "
+                           "period, period_start, value, status, note, version) VALUES "
+                           "(1, 1, NULL, '2026', '2026-01-01', 4, 'ok', '', 1)"))
+    with pytest.raises(Exception, match="Migratie 0003 geweigerd") as refused:
+        upgrade(empty_db_url)
+    assert ("indicator_value: indicator_id=1, area_id=1, region_code=None, period='2026' "
+            "staat 4 keer in de tabel") in str(refused.value)
+    with transaction(prepare) as s:
+        assert s.scalar(text("SELECT COUNT(*) FROM indicator_value")) == 4  # nothing lost
+        assert s.scalar(text("SELECT version_num FROM alembic_version")) == "0001"
+    prepare.dispose()

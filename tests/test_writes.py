@@ -235,3 +235,45 @@ def test_publishing_a_summary_makes_it_a_public_lesson(seeded_engine):
     assert "We passen de aanpak aan." in set(lessons["public_summary"])
     log = audit_rows(seeded_engine)
     assert [(a.action, a.result) for a in log] == [("publiceren", "ongeldig"), ("publiceren", "ok")]
+
+
+def test_four_parallel_creates_of_one_value_store_it_once(seeded_engine, monkeypatch):
+    """Regression: the unique key included a NULL region_code, so on PostgreSQL four
+    simultaneous creates of the same indicator value all succeeded (Limmel listed 4x).
+    All four pass the application's own 'exists already?' check before any inserts; the
+    database's key decides, and the losers get the same Dutch answer as a late-comer."""
+    import threading
+
+    original = writes.find_by_key
+    everyone_checked = threading.Barrier(4, timeout=30)
+
+    def find_then_wait(session, ds, attrs):
+        found = original(session, ds, attrs)
+        everyone_checked.wait()
+        return found
+
+    monkeypatch.setattr(writes, "find_by_key", find_then_wait)
+    value = NEW_ROWS["indicator_value"] | {"area": "limmel"}
+    results, errors = [], []
+
+    def create():
+        try:
+            results.append(writes.create(seeded_engine, ACTOR, Role.PROGRAMMATEAM,
+                                         "indicator_value", value))
+        except Exception as error:  # noqa: BLE001 - the test asserts there is none
+            errors.append(error)
+
+    threads = [threading.Thread(target=create) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert sorted(r.status for r in results) == ["ok", "ongeldig", "ongeldig", "ongeldig"]
+    for lost in (r for r in results if not r.ok):
+        assert [p.message for p in lost.problems] == [
+            "Er bestaat al een rij met dezelfde Indicator, Gebied, Regiocode, Periode."]
+    rows = writes.list_rows(seeded_engine, Role.PROGRAMMATEAM, "indicator_value")
+    assert len(rows[(rows["area"] == "limmel") & (rows["period"] == "2030")]) == 1
+    assert sorted(a.result for a in audit_rows(seeded_engine)) == [
+        "ok", "ongeldig", "ongeldig", "ongeldig"]

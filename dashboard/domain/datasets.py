@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from dashboard.domain.i18n import NumberFormatError, fmt_number, parse_number
 from data_loaders.models import (
     BODIES,
     DOMAINS,
@@ -122,17 +123,6 @@ def is_blank(value: Any) -> bool:
         return False
 
 
-def _number(value: Any) -> float:
-    if isinstance(value, bool):
-        raise ValueError
-    if isinstance(value, (int, float)):
-        return float(value)
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-    if "," in text:  # Dutch notation: 1.234,5
-        text = text.replace(".", "").replace(",", ".")
-    return float(text)
-
-
 _DATE_PATTERNS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%y")
 
 
@@ -196,14 +186,12 @@ def parse_value(f: Field, raw: Any) -> tuple[Any, str | None]:
                 return None, f"{f.label} mag hoogstens {f.max_len} tekens lang zijn."
             return value, None
         if f.kind == "int":
-            number = _number(raw)
+            number = parse_number(raw)
             if number != int(number):
-                return None, f"{f.label} moet een geheel getal zijn."
+                return None, f"{f.label} moet een geheel getal zijn, niet '{raw}'."
             value = int(number)
         elif f.kind == "float":
-            value = _number(raw)
-            if math.isnan(value) or math.isinf(value):
-                raise ValueError
+            value = float(parse_number(raw))
         elif f.kind == "date":
             return _date(raw), None
         elif f.kind == "month":
@@ -250,11 +238,12 @@ def parse_value(f: Field, raw: Any) -> tuple[Any, str | None]:
             return str(raw).strip(), None
         else:  # pragma: no cover - a spec error
             raise AssertionError(f.kind)
-    except (ValueError, TypeError, OverflowError):
+    except (ValueError, TypeError, OverflowError) as error:
+        hint = error.hint if isinstance(error, NumberFormatError) and error.hint else ""
         kind = {"int": "een geheel getal", "float": "een getal", "date": "een datum (jjjj-mm-dd)",
                 "month": "een maand (jjjj-mm)", "quarter": "een kwartaal (jjjj-Qn, bv. 2025-Q3)",
                 "period": "een periode (jjjj, jjjj-Qn of jjjj-mm)"}.get(f.kind, "geldig")
-        return None, f"{f.label} moet {kind} zijn, niet '{raw}'."
+        return None, f"{f.label} moet {kind} zijn, niet '{raw}'" + (f": {hint}." if hint else ".")
     if f.min is not None and value < f.min:
         return None, f"{f.label} mag niet kleiner zijn dan {display(f.min)}."
     if f.max is not None and value > f.max:
@@ -264,9 +253,7 @@ def parse_value(f: Field, raw: Any) -> tuple[Any, str | None]:
 
 def display(value: Any) -> str:
     """External value as Dutch text (numbers 1.234,5; dates 23-11-2026; lists comma separated)."""
-    from dashboard.domain.i18n import fmt_number
-
-    if value is None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, bool):
         return "ja" if value else "nee"

@@ -191,10 +191,9 @@ def audited(engine: Engine, actor: str, role: Role, action: str, object_type: st
     try:
         try:
             result, old, new = work(session)
-        except IntegrityError:
+        except IntegrityError as error:  # lost a race: the database's constraints decide
             session.rollback()
-            result = WriteResult(FAILED, "Opslaan mislukt: er bestaat al een rij met dezelfde "
-                                         "sleutel, of een verwijzing klopt niet.")
+            result = _integrity_result(object_type, error)
         if result.ok:
             audit.record(session, actor=actor, role=role, action=action, object_type=object_type,
                          object_id=result.row_id if result.row_id is not None else object_id or "",
@@ -216,6 +215,29 @@ def audited(engine: Engine, actor: str, role: Role, action: str, object_type: st
                      old=jsonable(result.stored if result.stored is not None else old),
                      new=jsonable(result.yours if result.yours is not None else new))
     return result
+
+
+def _is_duplicate(error: IntegrityError) -> bool:
+    """A unique key violation (PostgreSQL SQLSTATE 23505, SQLite's UNIQUE message)."""
+    return (getattr(error.orig, "sqlstate", None) == "23505"
+            or "UNIQUE constraint failed" in str(error.orig))
+
+
+def _already_exists(ds: Dataset, other: bool = False) -> list[Problem]:
+    labels = ", ".join(ds.field(k).label for k in ds.key)
+    return [Problem(ds.key[0], ds.field(ds.key[0]).label,
+                    f"Er bestaat al {'een andere' if other else 'een'} rij met dezelfde {labels}.")]
+
+
+def _integrity_result(object_type: str, error: IntegrityError) -> WriteResult:
+    """The database refused a write that passed our own checks: someone else saved the
+    same natural key (or removed a referenced row) at the same moment."""
+    if _is_duplicate(error) and object_type in DATASETS:
+        return _invalid(_already_exists(DATASETS[object_type]))
+    if _is_duplicate(error):
+        return WriteResult(INVALID, "Niet opgeslagen: deze gegevens bestaan al.")
+    return WriteResult(FAILED, "Opslaan mislukt: een verwijzing klopt niet meer; misschien is "
+                               "die intussen verwijderd. Laad de gegevens opnieuw.")
 
 
 def _invalid(problems: list[Problem], values: Mapping[str, Any] | None = None) -> WriteResult:
@@ -260,10 +282,7 @@ def create(engine: Engine, actor: str, role: Role, dataset: str, values: Mapping
         if problems:
             return _invalid(problems, cleaned), None, None
         if find_by_key(s, ds, attrs) is not None:
-            labels = ", ".join(ds.field(k).label for k in ds.key)
-            return _invalid([Problem(ds.key[0], ds.field(ds.key[0]).label,
-                                     f"Er bestaat al een rij met dezelfde {labels}.")],
-                            cleaned), None, None
+            return _invalid(_already_exists(ds), cleaned), None, None
         row = ds.model(**attrs)
         s.add(row)
         s.flush()
@@ -294,10 +313,7 @@ def update(engine: Engine, actor: str, role: Role, dataset: str, row_id: int,
             return _invalid(problems, cleaned), None, None
         other = find_by_key(s, ds, attrs)
         if other is not None and other.id != row.id:
-            labels = ", ".join(ds.field(k).label for k in ds.key)
-            return _invalid([Problem(ds.key[0], ds.field(ds.key[0]).label,
-                                     f"Er bestaat al een andere rij met dezelfde {labels}.")],
-                            cleaned), None, None
+            return _invalid(_already_exists(ds, other=True), cleaned), None, None
         old = external(ds, row, refs)
         for k, v in attrs.items():
             setattr(row, k, v)
@@ -381,7 +397,8 @@ def publish_decision(engine: Engine, actor: str, role: Role, decision_id: int,
 
 def list_rows(engine: Engine, role: Role, dataset: str) -> pd.DataFrame:
     """Current rows of ``dataset`` in external form, with ``id`` and ``version`` (for editing
-    and export). Soft-deleted rows are left out. Never cached: edits need fresh versions."""
+    and export): plain Python values, None for missing. Soft-deleted rows are left out.
+    Never cached: edits need fresh versions."""
     require(role, Permission.VIEW_INTERNAL)
     ds = DATASETS[dataset]
     with session_factory(engine)() as s:
@@ -392,7 +409,9 @@ def list_rows(engine: Engine, role: Role, dataset: str) -> pd.DataFrame:
         records = [{"id": r.id, "version": r.version, **external(ds, r, refs)}
                    for r in s.scalars(stmt)]
     columns = ["id", "version", *(f.name for f in ds.fields)]
-    return pd.DataFrame.from_records(records, columns=columns)
+    # dtype=object keeps the values as Python gives them: None stays None (pandas would
+    # turn a missing region code or number into NaN, which no form or describe() expects)
+    return pd.DataFrame(records, columns=columns, dtype=object)
 
 
 def get_row(engine: Engine, role: Role, dataset: str, row_id: int) -> dict[str, Any] | None:

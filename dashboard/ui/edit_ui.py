@@ -5,16 +5,32 @@ in ``dashboard.domain.datasets`` and the saving in ``dashboard.store.writes``.""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from dashboard.domain.datasets import Dataset, Field, display
+from dashboard.domain.i18n import fmt_number
 from dashboard.store.writes import WriteResult
 
 NONE_LABEL = "—"
+NUMBER_HELP = "Een punt tussen duizendtallen, een komma voor decimalen: 1.234,5."
+
+
+def number_text(value: float | int | None) -> str:
+    """A stored number as Dutch text that ``parse_number`` reads back exactly (so saving
+    a form unchanged changes nothing): the float's shortest exact digits, a dot between
+    thousands and a decimal comma (1.234,5)."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return ""
+    if isinstance(value, int) or value.is_integer():
+        return fmt_number(value)
+    text = f"{Decimal(repr(value)):,f}"  # repr: the shortest digits that give this float
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 def _widget(f: Field, current: Any, refs: dict[str, list[str]], key: str) -> Any:
@@ -25,13 +41,10 @@ def _widget(f: Field, current: Any, refs: dict[str, list[str]], key: str) -> Any
                              max_chars=f.max_len, help=f.help or None)
     if f.kind == "longtext":
         return st.text_area(label, value=current or "", key=k, height=90, help=f.help or None)
-    if f.kind == "int":
-        return st.number_input(label, value=None if current is None else int(current), step=1,
-                               key=k, help=f.help or None, placeholder="")
-    if f.kind == "float":
-        return st.number_input(label, value=None if current is None else float(current),
-                               step=1.0, format="%.2f", key=k, help=f.help or None,
-                               placeholder="")
+    if f.kind in ("int", "float"):  # text, read by the one Dutch parser (i18n.parse_number)
+        return st.text_input(label, value=number_text(current), key=k,
+                             help=f.help or NUMBER_HELP, placeholder="bv. 1.234,5"
+                             if f.kind == "float" else "bv. 1.500")
     if f.kind in ("date", "month"):
         return st.date_input(label, value=current, format="DD-MM-YYYY", key=k,
                              min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31),
@@ -108,3 +121,17 @@ def show_conflict(ds: Dataset, result: WriteResult, on_reload: Callable[[], None
         st.caption("De rij bestaat niet meer: iemand heeft hem verwijderd.")
     st.button("Opnieuw laden", key=f"{key}-reload", icon=":material/refresh:",
               on_click=on_reload, type="primary")
+
+
+def take_upload(upload: Any) -> bytes:
+    """The bytes of an ``st.file_uploader`` file, after which Streamlit's server-side copy
+    is dropped: a session keeps no uploaded file beyond the run that reads it (the page
+    then shows a fresh uploader under a new key)."""
+    from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    data = upload.getvalue()
+    ctx = get_script_run_ctx()
+    if ctx is not None and isinstance(ctx.uploaded_file_mgr, MemoryUploadedFileManager):
+        ctx.uploaded_file_mgr.remove_file(session_id=ctx.session_id, file_id=upload.file_id)
+    return data
