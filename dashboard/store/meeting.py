@@ -37,7 +37,7 @@ from data_loaders.models import (
 
 REVIEW_HORIZON = dt.timedelta(days=30)  # decisions whose review date falls within a month
 STALE_PERIODS = 2  # "not updated for two periods"
-WRITE_ACTIONS = ("aanmaken", "wijzigen", "verwijderen", "publiceren", "importeren")
+WRITE_ACTIONS = ("aanmaken", "wijzigen", "verwijderen", "publiceren", "importeren", "laden")
 
 
 @dataclass(frozen=True)
