@@ -141,8 +141,8 @@ def test_loading_twice_changes_nothing_and_a_corrected_file_updates_only_what_ch
     (ROW_9.replace("    3310", "    33l0"),
      "85618NED_UntypedDataSet_2023.csv, rij 9, kolom AantalInwoners_5: '33l0' is geen getal."),
     (ROW_9.replace("     620", "    5000"),
-     "85618NED_UntypedDataSet_2023.csv, rij 9, kolom k_65JaarOfOuder_12: 5000 is meer dan "
-     "AantalInwoners_5 (3310)"),
+     ("85618NED_UntypedDataSet_2023.csv, rij 9, kolom k_65JaarOfOuder_12: 5000 is meer dan "
+     "AantalInwoners_5 (3310)")),
 ])
 def test_a_broken_row_is_refused_naming_row_and_column_and_nothing_is_written(
         engine, tmp_path, capsys, broken, message):

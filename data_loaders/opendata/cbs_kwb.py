@@ -52,6 +52,7 @@ from data_loaders.opendata.common import (
     StatlineTable,
     cell,
     check_year,
+    dutch,
     in_scope,
     municipality_digits,
     read_statline,
@@ -178,9 +179,9 @@ def _figure(r: Recipe, cells: Mapping[str, tuple[float | None, str]], code: str,
                          else (None, MISSING))
     for key, (v, _) in ((r.count, (count, count_status)), (r.published, (rate, rate_status))):
         if key and v is not None and v < 0:
-            raise OpenDataError(f"{at(key)}: {v:g} kan niet negatief zijn.")
+            raise OpenDataError(f"{at(key)}: {dutch(v)} kan niet negatief zijn.")
     if r.published and rate is not None and c.multiplier == 100.0 and rate > 100:
-        raise OpenDataError(f"{at(r.published)}: {rate:g}% ligt boven 100%.")
+        raise OpenDataError(f"{at(r.published)}: {dutch(rate)}% ligt boven 100%.")
     if not c.is_rate:
         return fig(count, count, None, count_status)
     if r.count is None or count_status != OK:
@@ -196,8 +197,8 @@ def _figure(r: Recipe, cells: Mapping[str, tuple[float | None, str]], code: str,
     if den_status != OK or not den:
         return fig(rate, note=NOT_ADDITIVE) if rate_status == OK else fig(None, status=MISSING)
     if c.multiplier == 100.0 and count > den:
-        raise OpenDataError(f"{at(r.count)}: {count:g} is meer dan {columns[r.per or '']} "
-                            f"({den:g}); een aandeel kan niet boven 100% liggen.")
+        raise OpenDataError(f"{at(r.count)}: {dutch(count)} is meer dan {columns[r.per or '']} "
+                            f"({dutch(den)}); een aandeel kan niet boven 100% liggen.")
     value = rate if rate_status == OK else count / den * c.multiplier
     return fig(value, count, den)
 

@@ -135,6 +135,11 @@ def cell(raw: Any, where: str) -> tuple[float | None, str]:
     return value, OK
 
 
+def dutch(value: float) -> str:
+    """A number in a Dutch message: 64,8 and 5000 (no thousands separator, like the file)."""
+    return f"{value:g}".replace(".", ",")
+
+
 def status_note(status: str, who: str) -> str:
     """The note of a value without number: 'CBS: geheim', 'RIVM: onbekend of niet beschikbaar'."""
     return {SUPPRESSED: f"{who}: geheim",

@@ -42,6 +42,7 @@ from data_loaders.opendata.common import (
     Source,
     StatlineTable,
     cell,
+    dutch,
     in_scope,
     municipality_digits,
     read_statline,
@@ -173,7 +174,7 @@ def _estimate(c: Catalogue, col: str, code: str, period: str, group: dict[str, i
     for margin, i in group.items():
         v, s = cell(table.rows[i].get(col), table.where(i, col))
         if v is not None and not 0 <= v <= 100:
-            raise OpenDataError(f"{table.where(i, col)}: {v:g}% ligt niet tussen 0 en 100.")
+            raise OpenDataError(f"{table.where(i, col)}: {dutch(v)}% ligt niet tussen 0 en 100.")
         numbers[margin] = v
         if margin == "value":
             status = s
@@ -184,8 +185,8 @@ def _estimate(c: Catalogue, col: str, code: str, period: str, group: dict[str, i
     if lower is None or upper is None:  # half an interval is no interval
         lower = upper = None
     elif not lower <= value <= upper:
-        raise OpenDataError(f"{table.where(group['value'], col)}: de waarde {value:g} ligt niet "
-                            f"binnen het 95%-interval {lower:g}–{upper:g} (rijen "
+        raise OpenDataError(f"{table.where(group['value'], col)}: de waarde {dutch(value)} ligt "
+                            f"niet binnen het 95%-interval {dutch(lower)}–{dutch(upper)} ("
                             f"{table.row_label(group['lower'])} en "
                             f"{table.row_label(group['upper'])}).")
     return Figure(c.key, code, period, value, lower=lower, upper=upper, note=NOT_ADDITIVE)

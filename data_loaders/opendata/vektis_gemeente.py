@@ -41,6 +41,7 @@ from data_loaders.opendata.common import (
     Source,
     cell,
     check_year,
+    dutch,
     year_from_name,
 )
 
@@ -205,7 +206,7 @@ def _number(row: dict[str, str], column: str, where: str) -> float:
         raise OpenDataError(f"{where}, kolom {column}: leeg of onbekend ('{text}'); "
                             "verwacht een getal.")
     if column == INSURED and value < 0:
-        raise OpenDataError(f"{where}, kolom {column}: {value:g} kan niet negatief zijn.")
+        raise OpenDataError(f"{where}, kolom {column}: {dutch(value)} kan niet negatief zijn.")
     return value
 
 
