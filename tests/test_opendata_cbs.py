@@ -233,7 +233,7 @@ def test_region_keys(raw, expected):
     assert region_code(raw, "f, rij 2") == expected
 
 
-@pytest.mark.parametrize("raw", ["", "0935", "GM-0935", None])
+@pytest.mark.parametrize("raw", ["", "0935", "GM-0935", None, "Stein", "Limmel"])
 def test_a_region_key_that_is_no_cbs_code_is_refused(raw):
     with pytest.raises(OpenDataError, match="is geen CBS-regiocode"):
         region_code(raw, "f, rij 2")
@@ -250,3 +250,15 @@ def test_every_catalogue_entry_fits_its_columns():
         for name in ("key", "label", "unit", "source", "licence", "reference_moment",
                      "period_type", "disclosure_rule"):
             assert len(getattr(entry, name)) <= columns[name].type.length, (entry.key, name)
+
+
+def test_names_in_the_region_dimension_fall_back_to_codering(tmp_path):
+    """``cbsodata.get_data`` (without saving) puts names in WijkenEnBuurten; the code is
+    then read from Codering_3."""
+    from data_loaders.opendata import cbs_kwb
+
+    (tmp_path / "85984NED").mkdir()  # cbsodata saves into a folder named after the table
+    titled = copy_with(KWB_2024, tmp_path / "85984NED", '"WijkenEnBuurten": "BU09350404"',
+                       '"WijkenEnBuurten": "Limmel"')
+    batch = cbs_kwb.read(titled, year=None, municipalities=frozenset({"GM0935"}))
+    assert ("inwoners", "BU09350404") in {(f.indicator, f.region_code) for f in batch.figures}

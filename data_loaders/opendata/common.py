@@ -108,7 +108,7 @@ class Source:
 MISSING_MARKS = {"", ".", "?", "-"}  # StatLine: unknown, unreliable, nothing to report
 SECRET_MARKS = {"x"}  # StatLine (older tables): geheim
 _REGION = re.compile(r"^(GM\d{4}|WK[0-9A-Z]{6}|BU[0-9A-Z]{8})$")
-_OTHER_REGION = re.compile(r"^[A-Z]{2}[0-9A-Z]{2,10}$")
+_OTHER_REGION = re.compile(r"^[A-Z]{2}\d{2,8}$")  # PV31, GG1413, CR17, …
 
 
 def cell(raw: Any, where: str) -> tuple[float | None, str]:
@@ -287,4 +287,4 @@ def row_region(table: StatlineTable, i: int, row: Mapping[str, Any],
 
 def _looks_like_code(raw: Any) -> bool:
     text = str(raw if raw is not None else "").strip().upper()
-    return bool(re.fullmatch(r"NL\d{2}", text) or _OTHER_REGION.match(text))
+    return bool(re.fullmatch(r"NL\d{2}", text) or _REGION.match(text) or _OTHER_REGION.match(text))
