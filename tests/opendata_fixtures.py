@@ -9,8 +9,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+import pytest
 from sqlalchemy import Engine, select
 
+from dashboard.domain.roles import Role
+from dashboard.store.queries_geo import area_values
 from data_loaders.db import transaction
 from data_loaders.models import AuditLog, Indicator, IndicatorValue
 from data_loaders.opendata.__main__ import main
@@ -31,6 +35,21 @@ VEKTIS_2019 = (FIXTURES / "vektis_gemeente"
 def production_engine(url: str) -> Engine:
     """An empty production database (migrated, registry synced, no demo data)."""
     return prepare_database(url, demo=False)
+
+
+@pytest.fixture(name="engine")
+def production_db(empty_db_url: str) -> Any:
+    """Fixture ``engine``: an empty production database on each engine. A test module that
+    imports ``production_db`` gets it."""
+    engine = production_engine(empty_db_url)
+    yield engine
+    engine.dispose()
+
+
+def area_value(engine: Engine, area_key: str, key: str, period: str) -> pd.Series:
+    """What the dashboard shows for one area, indicator and period (``area_values``)."""
+    df = area_values(engine, Role.BESTUURDER, key, area_key=area_key)
+    return df[df["period"] == period].iloc[0]
 
 
 def url_of(engine: Engine) -> str:

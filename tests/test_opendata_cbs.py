@@ -13,36 +13,25 @@ from sqlalchemy import select
 
 from dashboard.domain.roles import Role
 from dashboard.store import meeting
-from dashboard.store.queries_geo import area_values, reference_values
+from dashboard.store.queries_geo import reference_values
 from data_loaders.db import transaction
 from data_loaders.models import Indicator, Polarity
 from data_loaders.opendata.cbs_kwb import DERIVED, NOT_ADDITIVE
 from data_loaders.opendata.common import OpenDataError, cell, region_code
-from tests.opendata_fixtures import (
+from tests.opendata_fixtures import (  # noqa: F401 - production_db: the engine fixture
     KWB_2023,
     KWB_2024,
+    area_value,
     copy_with,
     load,
     load_audits,
-    production_engine,
+    production_db,
     snapshot,
     stored,
 )
 
 ROW_9 = ('"BU09350403";"Maastricht                              ";"Buurt     ";"BU09350403";"1";'
          '"    3310";"     620"')  # line 9 of the 2023 file: Nazareth, inwoners, 65-plus
-
-
-@pytest.fixture()
-def engine(empty_db_url):
-    engine = production_engine(empty_db_url)
-    yield engine
-    engine.dispose()
-
-
-def area(engine, key: str, indicator: str, period: str) -> pd.Series:
-    df = area_values(engine, Role.BESTUURDER, indicator, area_key=key)
-    return df[df["period"] == period].iloc[0]
 
 
 def test_statline_csv_lands_per_cbs_code_with_the_padding_stripped(engine, capsys):
@@ -65,21 +54,21 @@ def test_statline_csv_lands_per_cbs_code_with_the_padding_stripped(engine, capsy
 def test_areas_aggregate_their_parts_by_the_one_rule_and_references_are_kept(engine):
     assert load(engine, "cbs-kwb", KWB_2023) == 0
     # Eijsden is three buurten: counts summed, rates recomputed from the sums
-    assert area(engine, "eijsden", "inwoners", "2023")["value"] == 3420 + 2105 + 1440
-    older = area(engine, "eijsden", "ouderen_65plus", "2023")
+    assert area_value(engine, "eijsden", "inwoners", "2023")["value"] == 3420 + 2105 + 1440
+    older = area_value(engine, "eijsden", "ouderen_65plus", "2023")
     assert older["value"] == pytest.approx((960 + 650 + 370) / 6965 * 100)
     assert older["status"] == "ok" and "opgebouwd uit 3 CBS-delen" in older["origin"]
-    assert area(engine, "eijsden", "bijstand", "2023")["value"] == pytest.approx(60 / 6965 * 1000)
+    assert area_value(engine, "eijsden", "bijstand", "2023")["value"] == pytest.approx(60 / 6965 * 1000)
     # Hoensbroek is five wijken
-    assert area(engine, "hoensbroek", "inwoners", "2023")["value"] == (
+    assert area_value(engine, "hoensbroek", "inwoners", "2023")["value"] == (
         4410 + 3935 + 3150 + 3720 + 3390)
     # jeugdzorg: denominators derived from CBS's count and percentage, then recomputed
-    jeugd = area(engine, "kerkrade-centrum-bleijerheide", "jeugdzorg", "2023")
+    jeugd = area_value(engine, "kerkrade-centrum-bleijerheide", "jeugdzorg", "2023")
     assert jeugd["value"] == pytest.approx(220 / (100 * 100 / 14.2 + 120 * 100 / 12.5) * 100)
     assert stored(engine, "jeugdzorg")[("BU09280100", "2023")]["note"] == DERIVED
     # a published percentage without numbers: shown for one buurt, never averaged over three
-    assert area(engine, "wittevrouwenveld", "laag_inkomen", "2023")["value"] == 22.3
-    eijsden = area(engine, "eijsden", "laag_inkomen", "2023")
+    assert area_value(engine, "wittevrouwenveld", "laag_inkomen", "2023")["value"] == 22.3
+    eijsden = area_value(engine, "eijsden", "laag_inkomen", "2023")
     assert eijsden["status"] == "ontbreekt" and pd.isna(eijsden["value"])
     assert eijsden["note"] == NOT_ADDITIVE
     # gemeente rows are the municipality reference, NL00 the Netherlands
@@ -97,7 +86,7 @@ def test_dot_and_null_cells_become_missing_never_zero(engine):
         assert limmel["status"] == "ontbreekt", key
         assert limmel["value"] is None and limmel["numerator"] is None, key
         assert limmel["note"] == "CBS: onbekend of niet beschikbaar"
-        shown = area(engine, "limmel", key, period)
+        shown = area_value(engine, "limmel", key, period)
         assert shown["status"] == "ontbreekt" and pd.isna(shown["value"])
 
 

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 from dashboard.domain.aggregation import aggregate_parts
 from dashboard.domain.roles import Role
-from dashboard.store.queries_geo import area_values, reference_values
+from dashboard.store.queries_geo import reference_values
 from data_loaders.opendata.rivm_wijk import NOT_ADDITIVE
-from tests.opendata_fixtures import (
+from tests.opendata_fixtures import (  # noqa: F401 - production_db: the engine fixture
     RIVM_50120,
     RIVM_50150,
+    area_value,
     copy_with,
     load,
     load_audits,
-    production_engine,
+    production_db,
     snapshot,
     stored,
 )
@@ -24,18 +24,6 @@ GOOD_HEALTH = "rivm_ervaren_gezondheid"
 # line 105 of the 50150NED file: the lower bound of Wittevrouwenveld's 2024 estimates
 LOWER_ROW = ('"103";"20300";"MOG0095";"BU09350402";"2024JJ00";'
              '"Maastricht                              ";"Buurt     ";"BU09350402";"    59.7"')
-
-
-@pytest.fixture()
-def engine(empty_db_url):
-    engine = production_engine(empty_db_url)
-    yield engine
-    engine.dispose()
-
-
-def one(engine, area_key: str, key: str, period: str) -> pd.Series:
-    df = area_values(engine, Role.BESTUURDER, key, area_key=area_key)
-    return df[df["period"] == period].iloc[0]
 
 
 def test_estimates_land_with_their_interval_for_adults_only(engine, capsys):
@@ -56,11 +44,11 @@ def test_estimates_land_with_their_interval_for_adults_only(engine, capsys):
 def test_estimates_are_never_summed_over_the_parts_of_an_area(engine):
     assert load(engine, "rivm-wijk", RIVM_50150) == 0
     for area_key in ("eijsden", "hoensbroek"):  # three buurten, five wijken
-        shown = one(engine, area_key, GOOD_HEALTH, "2024")
+        shown = area_value(engine, area_key, GOOD_HEALTH, "2024")
         assert shown["status"] == "ontbreekt" and shown["note"] == NOT_ADDITIVE
         assert pd.isna(shown["value"]) and pd.isna(shown["lower"]) and pd.isna(shown["upper"])
     # an area of one buurt is that buurt: the estimate and its interval as published
-    shown = one(engine, "wittevrouwenveld", GOOD_HEALTH, "2024")
+    shown = area_value(engine, "wittevrouwenveld", GOOD_HEALTH, "2024")
     assert (shown["status"], shown["value"], shown["lower"], shown["upper"]) == (
         "ok", 64.8, 59.7, 69.9)
     refs = reference_values(engine, Role.BESTUURDER, GOOD_HEALTH)

@@ -13,26 +13,19 @@ from data_loaders.opendata import vektis_gemeente
 from data_loaders.opendata.common import OpenDataError
 from data_loaders.opendata.load import load_file
 from geo.registry import load_registry
-from tests.opendata_fixtures import (
+from tests.opendata_fixtures import (  # noqa: F401 - production_db: the engine fixture
     VEKTIS_2019,
     VEKTIS_2022,
     copy_with,
     load,
     load_audits,
-    production_engine,
+    production_db,
     snapshot,
     stored,
 )
 
 REGISTRY = {a.municipality_code for a in load_registry().areas}
 NAMES = {code: name for name, code in vektis_gemeente.VEKTIS_NAMES.items()}
-
-
-@pytest.fixture()
-def engine(empty_db_url):
-    engine = production_engine(empty_db_url)
-    yield engine
-    engine.dispose()
 
 
 def test_ggz_costs_per_insured_year_from_the_2022_columns(engine, capsys):

@@ -237,6 +237,22 @@ class StatlineTable:
         return found
 
 
+def csv_rows(text: str, name: str, header: Callable[[str], str] = str.strip
+             ) -> tuple[list[str], list[dict[str, str]]]:
+    """The header (each name through ``header``) and rows of a ``;``-separated text; a row
+    with more or fewer fields than the header is refused by its line number."""
+    reader = csv.DictReader(text.splitlines(), delimiter=";", quotechar='"')
+    headers = [header(h) for h in reader.fieldnames or []]
+    reader.fieldnames = headers
+    rows = []
+    for i, row in enumerate(reader):
+        if None in row or any(v is None for v in row.values()):
+            raise OpenDataError(f"{name}, rij {i + 2}: het aantal velden klopt niet met de "
+                                f"kopregel ({len(headers)} kolommen).")
+        rows.append(row)
+    return headers, rows
+
+
 def read_statline(path: Path) -> StatlineTable:
     """Read a StatLine CSV or a cbsodata/OData JSON file into plain rows."""
     if not path.is_file():
@@ -256,15 +272,9 @@ def read_statline(path: Path) -> StatlineTable:
                                 "die bewaart (TypedDataSet.json).")
         is_csv = False
     else:
-        reader = csv.DictReader(text.splitlines(), delimiter=";", quotechar='"')
-        if not reader.fieldnames or len(reader.fieldnames) < 2:
+        headers, rows = csv_rows(text, path.name)
+        if len(headers) < 2:
             raise OpenDataError(f"{path.name}: geen StatLine-CSV (kolommen gescheiden door ';').")
-        rows = []
-        for i, row in enumerate(reader):
-            if None in row or any(v is None for v in row.values()):
-                raise OpenDataError(f"{path.name}, rij {i + 2}: het aantal velden klopt niet "
-                                    f"met de kopregel ({len(reader.fieldnames)} kolommen).")
-            rows.append(row)
         is_csv = True
     if not rows:
         raise OpenDataError(f"{path.name}: het bestand bevat geen rijen.")

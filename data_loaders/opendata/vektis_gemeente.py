@@ -27,7 +27,6 @@ recomputed for any combination of municipalities.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +40,7 @@ from data_loaders.opendata.common import (
     Source,
     cell,
     check_year,
+    csv_rows,
     dutch,
     year_from_name,
 )
@@ -138,19 +138,11 @@ def _read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252")  # older Vektis files are Windows-1252
-    reader = csv.DictReader(text.splitlines(), delimiter=";")
-    headers = [h.strip().lower() for h in reader.fieldnames or []]
+    headers, rows = csv_rows(text, path.name, lambda h: h.strip().lower())
     for needed in ("gemeentenaam", INSURED):
         if needed not in headers:
             raise OpenDataError(f"{path.name}: kolom {needed} ontbreekt; is dit wel het "
                                 "Vektis-bestand Zorgverzekeringswet per gemeente?")
-    reader.fieldnames = headers
-    rows = []
-    for i, row in enumerate(reader):
-        if None in row or any(v is None for v in row.values()):
-            raise OpenDataError(f"{path.name}, rij {i + 2}: het aantal velden klopt niet met de "
-                                f"kopregel ({len(headers)} kolommen).")
-        rows.append(row)
     return headers, rows
 
 
