@@ -5,8 +5,9 @@
 
 Boundaries of the buurten and wijken in the municipalities of the area registry go to
 ``cbs_geometry`` (WGS84 GeoJSON); key figures (inwoners, huishoudens, 65-plussers) go to
-``indicator_value`` rows with ``region_code``. CBS sentinel codes become suppressed or
-missing values, never numbers. Everything is written in one transaction: a bad file
+``indicator_value`` rows with ``region_code``. CBS sentinel codes (by the file's vintage: -99997
+and -99995 from 2022, -99999999/-99999998/-99999997 before) become suppressed or missing
+values, never numbers. Everything is written in one transaction: a bad file
 changes nothing.
 """
 
@@ -93,7 +94,8 @@ def _upsert_value(session: Session, indicator: Indicator, code: str, year: int, 
         session.add(target)
 
 
-NOTES = {"onderdrukt": "CBS: geheim (-99999999)", "ontbreekt": "CBS: onbekend of niet beschikbaar"}
+# Sentinel codes differ by vintage (geo.cbs.sentinels_of): the note names the meaning, not a code.
+NOTES = {"onderdrukt": "CBS: geheim", "ontbreekt": "CBS: onbekend of niet beschikbaar"}
 
 
 def import_boundaries(engine: Engine, boundaries: CbsBoundaries, registry: Registry | None = None,
@@ -115,9 +117,9 @@ def import_boundaries(engine: Engine, boundaries: CbsBoundaries, registry: Regis
         indicators = {f.indicator_key: _indicator(session, f.indicator_key) for f in figures}
         for row in parts.to_dict("records"):
             _upsert_geometry(session, row, boundaries.year, boundaries.source)
-            residents, residents_status = sentinel_status(row.get("inwoners"))
+            residents, residents_status = sentinel_status(row.get("inwoners"), boundaries.year)
             for fig in figures:
-                value, status = sentinel_status(row[fig.indicator_key])
+                value, status = sentinel_status(row[fig.indicator_key], boundaries.year)
                 numerator = denominator = None
                 note = NOTES.get(status, "")
                 if fig.kind == "count":

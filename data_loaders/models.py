@@ -180,6 +180,10 @@ class Indicator(Versioned, Base):
     owner: Mapped[str] = mapped_column(String(120))
     last_update: Mapped[dt.date | None] = mapped_column(Date)
     disclosure_rule: Mapped[str] = mapped_column(String(40), default="standaard")
+    # Licence and attribution line of the source, shown wherever its figures are shown.
+    licence: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Peildatum: the moment or period the figures describe, e.g. "1 januari van het jaar".
+    reference_moment: Mapped[str] = mapped_column(String(120), default="", server_default="")
     is_rate: Mapped[bool] = mapped_column(Boolean, default=False)
     multiplier: Mapped[float] = mapped_column(Float, default=1.0)  # rate = num/den*multiplier
     is_survey: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -207,6 +211,10 @@ class IndicatorValue(Versioned, Base):
     value: Mapped[float | None] = mapped_column(Float)
     numerator: Mapped[float | None] = mapped_column(Float)
     denominator: Mapped[float | None] = mapped_column(Float)
+    # 95% interval of a model estimate without numerator (e.g. RIVM per buurt), in the unit
+    # of ``value``. Such estimates are never summed (dashboard.domain.aggregation).
+    lower: Mapped[float | None] = mapped_column(Float)
+    upper: Mapped[float | None] = mapped_column(Float)
     status: Mapped[ValueStatus] = mapped_column(
         _enum(ValueStatus, "value_status"), default=ValueStatus.OK
     )

@@ -41,10 +41,17 @@ YEAR_COLUMNS = ("jrstatcode", "jaarstatcode")
 WATER_COLUMNS = ("water",)
 _CODE = re.compile(r"^(BU\d{8}|WK\d{6})$")
 
-# CBS codes a figure as unknown or secret with large negative sentinels (-99999999 "geheim",
-# -99999997 "niet beschikbaar", -99999998 and -99999995 in some years). Never numbers.
-SENTINEL_FLOOR = -99_999_990
-SECRET_SENTINEL = -99_999_999
+# CBS codes a figure as secret or unavailable with negative sentinels that differ by vintage
+# (SPEC §3). Files of 2022 and later (long lower-case column names) use -99997 "geheim" (too
+# few observations) and -99995 "niet beschikbaar / niet van toepassing"; files up to 2021
+# (short upper-case names) used -99999999 "geheim" and -99999998 / -99999997 "onbekend".
+# A code is read by the vintage of its file; a code of the other vintage is still never a
+# number (no real key figure is that negative), it is simply unknown.
+FIRST_SHORT_SENTINEL_YEAR = 2022
+SENTINELS_FROM_2022 = {-99_997: "onderdrukt", -99_995: "ontbreekt"}
+SENTINELS_UP_TO_2021 = {-99_999_999: "onderdrukt", -99_999_998: "ontbreekt",
+                        -99_999_997: "ontbreekt"}
+SENTINEL_CEILING = -99_995  # anything at or below is a sentinel of some vintage
 
 
 class CbsFileError(ValueError):
@@ -75,15 +82,21 @@ KEY_FIGURES = (
 )
 
 
-def sentinel_status(raw: Any) -> tuple[float | None, str]:
-    """Interpret one raw CBS cell: ``(value, status)`` with status ok/onderdrukt/ontbreekt."""
+def sentinels_of(year: int) -> dict[int, str]:
+    """The sentinel codes of the Wijk- en Buurtkaart of ``year`` and what they mean."""
+    return SENTINELS_FROM_2022 if year >= FIRST_SHORT_SENTINEL_YEAR else SENTINELS_UP_TO_2021
+
+
+def sentinel_status(raw: Any, year: int) -> tuple[float | None, str]:
+    """Interpret one raw cell of a file of vintage ``year``: ``(value, status)`` with status
+    ok/onderdrukt/ontbreekt. A sentinel is never returned as a number."""
     if raw is None or (isinstance(raw, float) and math.isnan(raw)) or raw is pd.NA:
         return None, "ontbreekt"
     value = float(raw)
     if math.isnan(value):
         return None, "ontbreekt"
-    if value <= SENTINEL_FLOOR:
-        return None, "onderdrukt" if round(value) == SECRET_SENTINEL else "ontbreekt"
+    if value <= SENTINEL_CEILING:
+        return None, sentinels_of(year).get(round(value), "ontbreekt")
     return value, "ok"
 
 

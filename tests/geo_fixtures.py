@@ -12,8 +12,8 @@ SHARED_GEO = ROOT.parent / "shared" / "geo"
 BUURTEN = "cbs_buurten_2023_zuid_limburg.geojson"
 WIJKEN = "cbs_wijken_2023_zuid_limburg.geojson"
 # Sentinel-coded key figures planted in the GeoPackage written by the tests.
-SECRET_BUURT = "BU19030001"  # part of Eijsden: CBS keeps its figures secret (-99999999)
-UNKNOWN_BUURT = "BU09350209"  # Daalhof: figures not available (-99999997)
+SECRET_BUURT = "BU19030001"  # part of Eijsden: CBS keeps its figures secret (-99997)
+UNKNOWN_BUURT = "BU09350209"  # Daalhof: figures not available (-99995)
 WATER_BUURT = "BU09350100"  # marked as water-only in the test file: no grey context
 
 
@@ -25,7 +25,8 @@ def shared_geo_dir() -> Path:
 
 def write_cbs_geopackage(src: Path, target: Path) -> Path:
     """Rewrite the PDOK-style extract as CBS ships it: one GeoPackage in EPSG:28992 with layers
-    gemeenten, wijken and buurten, CBS column names and key figures with sentinel codes."""
+    gemeenten, wijken and buurten, CBS column names and key figures with the sentinel codes of
+    the 2023 vintage (-99997 geheim, -99995 niet beschikbaar)."""
     buurten = gpd.read_file(src / BUURTEN).to_crs("EPSG:28992")
     wijken = gpd.read_file(src / WIJKEN).to_crs("EPSG:28992")
     bu = gpd.GeoDataFrame({
@@ -37,7 +38,7 @@ def write_cbs_geopackage(src: Path, target: Path) -> Path:
         "percentage_personen_65_jaar_en_ouder": [20.0] * len(buurten),
     }, geometry=buurten.geometry, crs="EPSG:28992")
     bu.loc[bu["buurtcode"] == WATER_BUURT, "water"] = "JA"
-    for code, sentinel in ((SECRET_BUURT, -99999999), (UNKNOWN_BUURT, -99999997)):
+    for code, sentinel in ((SECRET_BUURT, -99997), (UNKNOWN_BUURT, -99995)):
         row = bu["buurtcode"] == code
         for col in ("aantal_inwoners", "aantal_huishoudens", "percentage_personen_65_jaar_en_ouder"):
             bu.loc[row, col] = sentinel

@@ -21,7 +21,6 @@ from geo.cbs import (
     centroid_distance_m,
     read_cbs_file,
     read_many,
-    sentinel_status,
 )
 from geo.registry import load_registry
 from tests.geo_fixtures import (
@@ -77,15 +76,6 @@ def test_rd_new_geopackage_with_cbs_layers_is_reprojected_and_builds_all_ten_are
                                    [a for a in REGISTRY.areas if a.key == "hoensbroek"])[0]
     buurt = parts.loc[parts["cbs_code"] == "BU09171200", "geometry"].item()
     assert hoensbroek.geometry.intersection(buurt).area > 0.5 * buurt.area
-
-
-@pytest.mark.parametrize(("raw", "expected"), [
-    (-99999999, (None, "onderdrukt")), (-99999997, (None, "ontbreekt")),
-    (-99999998, (None, "ontbreekt")), (None, (None, "ontbreekt")),
-    (float("nan"), (None, "ontbreekt")), (0, (0.0, "ok")), (1234, (1234.0, "ok")),
-])
-def test_cbs_sentinels_never_become_numbers(raw, expected):
-    assert sentinel_status(raw) == expected
 
 
 def test_import_command_stores_boundaries_and_sentinel_figures_as_suppressed(

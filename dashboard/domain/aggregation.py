@@ -64,8 +64,16 @@ def aggregate_parts(parts: Iterable[Mapping[str, Any]], *, is_rate: bool,
     nums = [_num(r.get("numerator")) for r in rows]
     dens = [_num(r.get("denominator")) for r in rows]
     if any(x is None for x in nums) or any(d is None for d in dens):
+        value = _num(rows[0].get("value"))
+        if n == 1 and value is not None:  # one part is the area: its own figure, unchanged
+            return Aggregate(value, nums[0], dens[0], OK, 1, str(rows[0].get("note") or ""))
+        # A rate without numerator and denominator (a published percentage, a model
+        # estimate) is never averaged: the parts' own reason is given when they share one.
+        reasons = {str(r.get("note") or "") for r, x, d in zip(rows, nums, dens, strict=True)
+                   if x is None or d is None}
         return Aggregate(None, None, None, MISSING, n,
-                         "Teller of noemer ontbreekt bij een deel: niet te herberekenen.")
+                         reasons.pop() if len(reasons) == 1 and "" not in reasons
+                         else "Teller of noemer ontbreekt bij een deel: niet te herberekenen.")
     num = float(sum(x for x in nums if x is not None))
     den = float(sum(d for d in dens if d is not None))
     if den <= 0:

@@ -39,7 +39,7 @@ from data_loaders.models import (
     Project,
 )
 
-WRITE_ACTIONS = ("aanmaken", "wijzigen", "verwijderen", "publiceren", "importeren")
+WRITE_ACTIONS = ("aanmaken", "wijzigen", "verwijderen", "publiceren", "importeren", "laden")
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,8 @@ def indicators(engine: Engine, role: Role) -> pd.DataFrame:
     meta = _frame(engine, select(
         Indicator.id, Indicator.key, Indicator.label, Indicator.definition, Indicator.unit,
         Indicator.polarity, Indicator.source, Indicator.period_type, Indicator.owner,
-        Indicator.last_update, Indicator.disclosure_rule, Indicator.is_rate, Indicator.multiplier,
+        Indicator.last_update, Indicator.disclosure_rule, Indicator.licence,
+        Indicator.reference_moment, Indicator.is_rate, Indicator.multiplier,
         Indicator.is_survey, Indicator.is_public).order_by(Indicator.label))
     cov = _frame(engine, select(
         IndicatorValue.indicator_id,
@@ -141,12 +142,15 @@ def _indicator_meta(engine: Engine, indicator_key: str) -> dict[str, Any]:
 def area_values(engine: Engine, role: Role, indicator_key: str,
                 area_key: str | None = None) -> pd.DataFrame:
     """Values per area and period: stored area values, else aggregated from CBS-part values.
-    With ``area_key``, one area's values only (Wijkprofiel: one area of thousands)."""
+    With ``area_key``, one area's values only (Wijkprofiel: one area of thousands).
+
+    ``lower``/``upper`` hold a stored 95% interval (model estimates); an area of one part
+    keeps its part's interval, an aggregate of several parts has none."""
     require(role, Permission.VIEW_INTERNAL)
     meta = _indicator_meta(engine, indicator_key)
     cols = (IndicatorValue.period, IndicatorValue.period_start, IndicatorValue.value,
-            IndicatorValue.numerator, IndicatorValue.denominator, IndicatorValue.status,
-            IndicatorValue.note)
+            IndicatorValue.numerator, IndicatorValue.denominator, IndicatorValue.lower,
+            IndicatorValue.upper, IndicatorValue.status, IndicatorValue.note)
     direct = _frame(engine, select(Area.key.label("area_key"), *cols)
                     .join(Area, Area.id == IndicatorValue.area_id)
                     .where(IndicatorValue.indicator_id == meta["id"],
@@ -171,13 +175,15 @@ def area_values(engine: Engine, role: Role, indicator_key: str,
             records = found.to_dict("records")
             records += [{"status": "ontbreekt"}] * (n_parts[key] - len(found))  # absent part
             agg = aggregate_parts(records, is_rate=meta["is_rate"], multiplier=meta["multiplier"])
+            one = records[0] if len(records) == 1 and agg.status == "ok" else {}
             rows.append({"area_key": key, "period": period,
                          "period_start": found["period_start"].iloc[0], "value": agg.value,
                          "numerator": agg.numerator, "denominator": agg.denominator,
+                         "lower": one.get("lower"), "upper": one.get("upper"),
                          "status": agg.status, "note": agg.note,
                          "origin": f"opgebouwd uit {agg.parts} CBS-delen"})
     out = pd.concat([direct, pd.DataFrame(rows)], ignore_index=True) if rows else direct
-    for col in ("value", "numerator", "denominator"):  # NaN, never None, whatever the origin
+    for col in ("value", "numerator", "denominator", "lower", "upper"):  # NaN, never None
         out[col] = pd.to_numeric(out[col]).astype(float)
     return out.sort_values(["area_key", "period"]).reset_index(drop=True)
 
@@ -188,6 +194,7 @@ def reference_values(engine: Engine, role: Role, indicator_key: str) -> pd.DataF
     meta = _indicator_meta(engine, indicator_key)
     df = _frame(engine, select(IndicatorValue.region_code, IndicatorValue.period,
                                IndicatorValue.period_start, IndicatorValue.value,
+                               IndicatorValue.lower, IndicatorValue.upper,
                                IndicatorValue.status)
                 .where(IndicatorValue.indicator_id == meta["id"],
                        or_(IndicatorValue.region_code.in_(list(REFERENCE_LABELS)),
