@@ -44,5 +44,6 @@ INDEX_HTML = Path(st.__file__).parent / "static" / "index.html"
 app = st.App(
     "streamlit_app.py",
     routes=web.routes(engine),
-    middleware=[Middleware(web.SecurityHeaders, csp=web.content_security_policy(INDEX_HTML))],
+    middleware=[Middleware(web.SecurityHeaders, csp=web.content_security_policy(INDEX_HTML)),
+                Middleware(web.UploadGuard, engine=engine)],
 )

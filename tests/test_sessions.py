@@ -276,3 +276,53 @@ def test_sessions_long_past_their_lifetime_are_removed(seeded_engine):
     assert sessions.check(seeded_engine, old, now=later) is None  # gone, not just ended
     with transaction(seeded_engine) as s:
         assert len(s.scalars(select(AuthSession)).all()) == 1
+
+
+def _upload(app, path: str, cookies: dict[str, str]) -> int:
+    """PUT a small file to ``path`` through the ASGI ``app``; the response status."""
+    import asyncio
+    import concurrent.futures
+
+    cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "PUT",
+             "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+             "root_path": "", "server": ("127.0.0.1", 8501), "client": ("127.0.0.1", 50000),
+             "headers": [(b"host", b"127.0.0.1:8501"),
+                         *([(b"cookie", cookie.encode())] if cookie else [])]}
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"x" * 100, "more_body": False}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
+    return next(m for m in sent if m["type"] == "http.response.start")["status"]
+
+
+def test_only_the_programme_team_may_send_files_and_only_so_many(seeded_engine):
+    """Streamlit's upload URL takes files for any open session: an anonymous visitor (or a
+    stolen session id) could fill server memory with 5 MB files."""
+    reached = []
+
+    async def streamlit(scope, receive, send):
+        reached.append(scope["path"])
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    clock = [0.0]
+    app = web.UploadGuard(streamlit, engine=lambda: seeded_engine, clock=lambda: clock[0])
+    path = "/_stcore/upload_file/sessie-1/bestand-{}"
+    assert _upload(app, path.format(0), {}) == 403  # a visitor who never signed in
+    reader = {sessions.COOKIE: signed_in(seeded_engine, "bestuurder", now=sessions.utc_now())}
+    assert _upload(app, path.format(0), reader) == 403  # may read, not import
+    team = {sessions.COOKIE: signed_in(seeded_engine, "programmateam", now=sessions.utc_now())}
+    assert [_upload(app, path.format(i), team) for i in range(web.MAX_UPLOADS)] == \
+        [204] * web.MAX_UPLOADS
+    assert _upload(app, path.format(99), team) == 429  # one browser session, too many files
+    assert _upload(app, "/_stcore/upload_file/sessie-2/bestand-0", team) == 204
+    clock[0] += web.UPLOAD_WINDOW
+    assert _upload(app, path.format(100), team) == 204  # the window has passed
+    assert len(reached) == web.MAX_UPLOADS + 2

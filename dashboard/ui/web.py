@@ -19,6 +19,7 @@ import base64
 import hashlib
 import posixpath
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,12 +30,18 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse
 from starlette.routing import Route
 
+from starlette.concurrency import run_in_threadpool
+
+from dashboard.domain.roles import Permission, can
 from dashboard.store import sessions
 
 START_PATH, END_PATH = "/sessie/start", "/sessie/einde"
 STREAMLIT_SIGN_OUT = "/auth/logout"  # st.logout's route: clears the single sign-on cookie
 FAILED_PARAM = "inloggen"  # added to the landing URL when no cookie was set: ?inloggen=mislukt
 HIDDEN_PATHS = ("/_stcore/metrics",)
+UPLOAD_PATH = "/_stcore/upload_file/"  # + {streamlit session id}/{file id}
+MAX_UPLOADS = 20  # files one browser session may send per UPLOAD_WINDOW
+UPLOAD_WINDOW = 600.0  # seconds
 # The session's cookie lives as long as the session may; an ended session's cookie is
 # still presented afterwards, so that the tab can say why it was signed out.
 COOKIE_MAX_AGE = int((sessions.MAX_LIFETIME + sessions.IDLE_TIMEOUT).total_seconds())
@@ -152,3 +159,44 @@ class SecurityHeaders:
                 scope, receive, send_with_headers)
             return
         await self.app(scope, receive, send_with_headers)
+
+
+class UploadGuard:
+    """ASGI middleware for Streamlit's upload URL, which accepts a file for any open
+    session, signed in or not. Only a signed-in role that may import data (this
+    connection's cookie, checked in the database) may send files, and one browser session
+    at most ``MAX_UPLOADS`` per ``UPLOAD_WINDOW``: the import page reads each file and drops
+    Streamlit's copy at once, so nothing legitimate needs more. Refusals are Dutch."""
+
+    def __init__(self, app: Any, engine: Callable[[], Engine],
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.app = app
+        self.engine = engine
+        self.clock = clock
+        self.recent: dict[str, list[float]] = {}
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        path = posixpath.normpath("/" + scope.get("path", ""))
+        if (scope["type"] != "http" or UPLOAD_PATH not in path + "/"
+                or scope.get("method") not in ("PUT", "POST")):
+            await self.app(scope, receive, send)
+            return
+        token = Request(scope).cookies.get(sessions.COOKIE)
+        identity = await run_in_threadpool(sessions.check, self.engine(), token) \
+            if token else None
+        if not isinstance(identity, sessions.Identity) or not can(identity.role,
+                                                                   Permission.EDIT_DATA):
+            await PlainTextResponse("Bestanden inlezen mag alleen het programmateam. Log in.",
+                                    status_code=403)(scope, receive, send)
+            return
+        browser_session = path.split(UPLOAD_PATH, 1)[1].split("/", 1)[0]
+        now = self.clock()
+        recent = [t for t in self.recent.get(browser_session, []) if now - t < UPLOAD_WINDOW]
+        if len(recent) >= MAX_UPLOADS:
+            await PlainTextResponse("Te veel bestanden in korte tijd. Probeer het over een paar "
+                                    "minuten opnieuw.", status_code=429)(scope, receive, send)
+            return
+        self.recent[browser_session] = [*recent, now]
+        for key in [k for k, v in self.recent.items() if now - v[-1] >= UPLOAD_WINDOW]:
+            del self.recent[key]  # forget browser sessions that stopped uploading
+        await self.app(scope, receive, send)
