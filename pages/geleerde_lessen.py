@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import labels, ui
 from dashboard.disclosure import LEGEND
-from dashboard.i18n import fmt_date
+from dashboard.i18n import fmt_date, fmt_number
 
 ui.entry_guard()
 
@@ -42,8 +42,9 @@ if raw is not None:
 def show_lesson(lesson) -> None:  # type: ignore[no-untyped-def]
     with st.container(border=True):
         st.subheader(ui.escape_md(lesson.subject))
-        st.caption(f"{lesson.programme} · {lesson.body} · besloten op {fmt_date(lesson.decided_on)}")
-        st.markdown(f"**Besluit: {lesson.outcome}**")
+        st.caption(f"{ui.escape_md(lesson.programme)} · {ui.escape_md(lesson.body)} · besloten "
+                   f"op {fmt_date(lesson.decided_on)}")
+        st.markdown(f"**Besluit: {ui.escape_md(lesson.outcome)}**")
         st.markdown(ui.escape_md(lesson.public_summary))
         used = lesson_cases[lesson_cases["decision_id"] == lesson.id]
         if not used.empty:
@@ -71,9 +72,10 @@ st.markdown(
 )
 for prog in ui.load("programmes").itertuples():
     with st.container(border=True):
-        st.subheader(prog.name)
-        st.write(prog.description)
-        st.caption(f"Gestart {fmt_date(prog.started_on)} · {prog.areas} programmagebieden")
+        st.subheader(ui.escape_md(prog.name))
+        st.markdown(ui.escape_md(prog.description))
+        st.caption(f"Gestart {fmt_date(prog.started_on)} · {fmt_number(prog.areas)} "
+                   "programmagebieden")
 
 st.header("Lessen uit besluiten")
 if lessons.empty:
@@ -92,13 +94,14 @@ else:
                                             strict=True)).__getitem__, key="public_indicator")
     rows = figures[figures["indicator_key"] == key]
     info = rows.iloc[0]
-    st.markdown(f"**{info['indicator']}** ({info['unit']}). {info['definition']} "
-                f"Bron: {info['source']}. Peiljaar {rows['period'].max()}.")
+    st.markdown(f"**{ui.escape_md(info['indicator'])}** ({ui.escape_md(info['unit'])}). "
+                f"{ui.escape_md(info['definition'])} Bron: {ui.escape_md(info['source'])}. "
+                f"Peiljaar {ui.escape_md(rows['period'].max())}.")
     is_rate = bool(rows["rate_state"].ne("").any())
     table = rows.rename(columns={"programme": "Programma", "area": "Gebied",
                                  "count_text": "Aantal", "rate_text": info["unit"]})
-    st.table(table[["Programma", "Gebied", "Aantal", *([info["unit"]] if is_rate else [])]]
-             .set_index("Gebied"))
+    ui.md_table(table[["Programma", "Gebied", "Aantal", *([info["unit"]] if is_rate else [])]]
+                .set_index("Gebied"))
     st.caption(LEGEND)
     if is_rate:
         bars = rows[~rows["is_total"] & rows["rate"].notna()][["area", "rate", "rate_text"]]
@@ -117,7 +120,8 @@ else:
         )
         ui.vega(chart)
         if hidden:
-            st.caption("Niet in de grafiek omdat de aantallen te klein zijn: " + ", ".join(hidden))
+            st.caption("Niet in de grafiek omdat de aantallen te klein zijn: "
+                       + ", ".join(ui.escape_md(a) for a in hidden))
 
 st.header("Lessen uit de praktijk")
 cases = ui.load("publishable_cases")
@@ -130,7 +134,8 @@ else:
     shown = cases[cases["knelpunt"].isin(chosen)] if chosen else cases
     st.caption(f"{len(shown)} van {len(cases)} gepubliceerde casussen")
     for case in shown.itertuples():
-        with st.expander(f"{ui.escape_md(case.title)} ({case.area or 'gebied onbekend'})"):
+        with st.expander(f"{ui.escape_md(case.title)} "
+                         f"({ui.escape_md(case.area) or 'gebied onbekend'})"):
             st.markdown(f"*Knelpunt: {labels.KNELPUNTEN[case.knelpunt]}*")
             st.markdown(ui.escape_md(case.summary))
             st.markdown(f"**Les:** {ui.escape_md(case.lessons)}")

@@ -15,16 +15,17 @@ ui.demo_marker()
 
 engine, role, actor = ui.engine(), ui.current_role(), ui.current_username() or ""
 if flash := st.session_state.pop("import_flash", None):
-    st.success(flash, icon=":material/check_circle:")
+    st.success(ui.escape_md(flash), icon=":material/check_circle:")
 
 name = st.selectbox("Gegevensset", options=list(DATASETS), key="import_dataset",
                     format_func=lambda n: DATASETS[n].label)
 ds = DATASETS[name]
 
 st.subheader("1. Sjabloon")
-st.markdown(f"Het sjabloon heeft de kolommen van *{ds.label}* en een blad *Instructies* met "
-            "de regels per kolom. Rijen worden herkend aan: "
-            f"**{', '.join(ds.field(k).label for k in ds.key)}** — bestaat die combinatie al, "
+st.markdown(f"Het sjabloon heeft de kolommen van *{ui.escape_md(ds.label)}* en een blad "
+            "*Instructies* met de regels per kolom. Rijen worden herkend aan: "
+            f"**{', '.join(ui.escape_md(ds.field(k).label) for k in ds.key)}** — bestaat die "
+            "combinatie al, "
             "dan wordt de rij bijgewerkt. Hetzelfde bestand twee keer inlezen verandert niets.")
 st.download_button("Sjabloon downloaden (Excel)", data=lambda: importers.template(name),
                    file_name=f"sjabloon_{name}.xlsx", on_click="ignore",
@@ -33,7 +34,8 @@ st.download_button("Sjabloon downloaden (Excel)", data=lambda: importers.templat
 
 st.subheader("2. Bestand controleren")
 max_mb = importers.MAX_UPLOAD_BYTES // (1024 * 1024)
-upload = st.file_uploader(f"Bestand (.xlsx of .csv, hoogstens {max_mb} MB)", type=["xlsx", "csv"],
+upload = st.file_uploader(f"Bestand (.xlsx of .csv, hoogstens {fmt_number(max_mb)} MB)",
+                          type=["xlsx", "csv"],
                           key=f"import_upload_{name}", max_upload_size=max_mb)
 if upload is None:
     ui.empty_state("Kies een ingevuld sjabloon om de rijen te controleren.")
@@ -42,7 +44,7 @@ if upload is None:
 try:
     table = importers.read_upload(upload.name, upload.getvalue())
 except importers.UploadError as error:
-    st.error(str(error), icon=":material/error:")
+    st.error(ui.escape_md(error), icon=":material/error:")
     st.stop()
 
 checked = importers.check(engine, role, name, table)
@@ -53,7 +55,8 @@ b.metric("Gewijzigd", fmt_number(counts["gewijzigd"]))
 c.metric("Ongewijzigd", fmt_number(counts["ongewijzigd"]))
 d.metric("Problemen", fmt_number(len(checked.problems)))
 if not checked.ok:
-    st.error(f"Er is niets ingelezen: {importers.problems_text(len(checked.problems))} gevonden. "
+    st.error(f"Er is niets ingelezen: "
+             f"{ui.escape_md(importers.problems_text(len(checked.problems)))} gevonden. "
              "Verbeter het bestand en kies het opnieuw.", icon=":material/error:")
     st.dataframe(checked.problem_table(), hide_index=True, width="stretch")
     st.stop()
@@ -71,6 +74,6 @@ if st.button("Inlezen", type="primary", icon=":material/upload:", key="import_co
         st.session_state["import_flash"] = result.message
         st.session_state.pop(f"import_upload_{name}", None)
         st.rerun()
-    st.error(result.message, icon=":material/error:")
+    st.error(ui.escape_md(result.message), icon=":material/error:")
     if checked.problems:
         st.dataframe(checked.problem_table(), hide_index=True, width="stretch")

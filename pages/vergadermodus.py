@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import edit_ui, labels, meeting, ui, writes
 from dashboard.datasets import DATASETS
-from dashboard.i18n import fmt_date
+from dashboard.i18n import fmt_date, fmt_number
 
 ui.entry_guard()
 
@@ -17,7 +17,7 @@ ui.demo_marker()
 engine, role, actor = ui.engine(), ui.current_role(), ui.current_username() or ""
 today = meeting.reference_date(engine)
 if flash := st.session_state.pop("meeting_flash", None):
-    st.success(flash, icon=":material/check_circle:")
+    st.success(ui.escape_md(flash), icon=":material/check_circle:")
 
 signals, all_signals = ui.computed(meeting.new_kernteam_signals, ui.load("kernteam_quarters"),
                                    ui.load("kernteam_interventions"))
@@ -25,12 +25,13 @@ sections = meeting.agenda(engine, role, today, signals=signals)
 
 st.subheader(f"Agenda · {fmt_date(today, long=True)}")
 for number, section in enumerate(sections, start=1):
-    with st.expander(f"{number}. {section.title} ({len(section.items)})",
+    with st.expander(f"{fmt_number(number)}. {ui.escape_md(section.title)} ({len(section.items)})",
                      expanded=bool(section.items)):
         if not section.items:
-            st.caption(section.empty)
+            st.caption(ui.escape_md(section.empty))
         if section.key == "signals":
-            st.caption(f"In totaal {all_signals} signalen bij de kernteams; alle signalen en "
+            st.caption(f"In totaal {fmt_number(all_signals)} signalen bij de kernteams; alle "
+                       "signalen en "
                        "run charts staan op de pagina Kernteams.")
         for item in section.items:
             st.markdown(f"- **{ui.escape_md(item.title)}** — {ui.escape_md(item.detail)}")
@@ -61,7 +62,7 @@ with decision_tab:
         edit_ui.show_problems(result)
 with figures_tab:
     name = st.radio("Soort cijfers", ["coach_month", "kernteam_quarter"], horizontal=True,
-                    format_func=lambda n: DATASETS[n].label, key="meeting_figures")
+                    format_func=lambda n: ui.escape_md(DATASETS[n].label), key="meeting_figures")
     key = f"meeting-{name}"
     values = edit_ui.record_form(DATASETS[name], writes.reference_keys(engine, role, name), None,
                                  key, "Cijfers opslaan")
