@@ -12,14 +12,15 @@ page is visited for every role, plus a crafted link whose URL parameter is a fak
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
-
 from sqlalchemy import update
 
 from dashboard import writes
@@ -27,11 +28,12 @@ from dashboard.queries import QUERIES
 from dashboard.roles import Role, pages_for
 from data_loaders.db import make_engine, transaction
 from data_loaders.models import Area, Programme
-from tests.conftest import AS_OF, ARTIFACTS, copy_of_demo, running_app
+from tests.conftest import ARTIFACTS, AS_OF, copy_of_demo, running_app
 from tests.test_e2e import wait_until_idle
 from tests.test_e2e_beheer import signed_in
 
 pytestmark = pytest.mark.browser
+T = TypeVar("T")
 
 IMG = '<img src=x onerror="window.__xss=1">'
 SCRIPT = "<script>window.__xss=1</script>"
@@ -100,14 +102,21 @@ def plant(db_url: str) -> tuple[str, int]:
         engine.dispose()
 
 
+@contextlib.contextmanager
+def served(demo_sqlite_url: str, workdir: Path, plant_in: Callable[[str], T]
+           ) -> Iterator[tuple[str, T]]:
+    """A private copy of the demo database, ``plant_in`` it, and an app serving it."""
+    db_url = copy_of_demo(demo_sqlite_url, workdir)
+    planted = plant_in(db_url)
+    with running_app(db_url, workdir / "streamlit.log") as url:
+        yield url, planted
+
+
 @pytest.fixture(scope="module")
 def planted(demo_sqlite_url: str, tmp_path_factory: pytest.TempPathFactory
             ) -> Iterator[Planted]:
-    workdir: Path = tmp_path_factory.mktemp("xss")
-    db_url = copy_of_demo(demo_sqlite_url, workdir)
-    code, decision_id = plant(db_url)
-    with running_app(db_url, workdir / "streamlit.log") as url:
-        yield Planted(url, code, decision_id)
+    with served(demo_sqlite_url, tmp_path_factory.mktemp("xss"), plant) as (url, found):
+        yield Planted(url, *found)
 
 
 CHECK = """() => ({
@@ -313,11 +322,9 @@ def plant_markdown(db_url: str) -> tuple[int, dict[str, str]]:
 @pytest.fixture(scope="module")
 def planted_markdown(demo_sqlite_url: str, tmp_path_factory: pytest.TempPathFactory
                      ) -> Iterator[PlantedMarkdown]:
-    workdir: Path = tmp_path_factory.mktemp("markdown")
-    db_url = copy_of_demo(demo_sqlite_url, workdir)
-    decision_id, values = plant_markdown(db_url)
-    with running_app(db_url, workdir / "streamlit.log") as url:
-        yield PlantedMarkdown(url, decision_id, values)
+    with served(demo_sqlite_url, tmp_path_factory.mktemp("markdown"), plant_markdown) \
+            as (url, found):
+        yield PlantedMarkdown(url, *found)
 
 
 MD_CHECK = """() => {
