@@ -424,12 +424,21 @@ def test_markdown_payloads_stay_text_on_every_page_of_every_role(planted_markdow
     assert asked == [], "the browser fetched from a planted host"
 
 
+def shows(page, text: str) -> None:  # noqa: ANN001
+    """Wait until the rerun after a choice has drawn ``text`` (as markdown or st.text): the
+    app may still look idle between the click and the start of that rerun."""
+    page.locator('[data-testid="stMarkdownContainer"], [data-testid="stText"]').filter(
+        has_text=text).first.wait_for(timeout=60_000)
+    wait_until_idle(page)
+
+
 def check_where_planted_values_show(page, md: PlantedMarkdown) -> None:  # noqa: ANN001
     navigate(page, "Overzicht")
     assert_shown(assert_markdown_inert(page, "Overzicht"), md.values["programme.name"],
                  "Overzicht")
     navigate(page, "Besluiten")
     pick(page, "Toon bewijs bij besluit", "MD-decision-subject")
+    shows(page, "MD-decision-rationale")
     text = assert_markdown_inert(page, "Besluiten")
     for field in DECISION_FIELDS:
         assert_shown(text, md.values[f"decision.{field}"], f"Besluiten: {field}")
@@ -441,11 +450,13 @@ def check_where_planted_values_show(page, md: PlantedMarkdown) -> None:  # noqa:
         assert_shown(text, md.values[f"case.{field}"], f"Casussen: {field}")
     navigate(page, "Projecten")
     pick(page, "Project", "MD-project-name")
+    shows(page, "MD-project-goal")
     text = assert_markdown_inert(page, "Projecten")
     for key in ("milestone.title", "project.code", *(f"project.{f}" for f in PROJECT_FIELDS)):
         assert_shown(text, md.values[key], f"Projecten: {key}")
     page.screenshot(path=str(ARTIFACTS / "markdown-projecten.png"), full_page=True)
     navigate(page, "Wijkprofiel")
     pick(page, "Gebied", "MD-gebied")
+    shows(page, "MD-gebied")
     assert_shown(assert_markdown_inert(page, "Wijkprofiel"), md.values["area.name"],
                  "Wijkprofiel")
