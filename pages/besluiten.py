@@ -63,7 +63,8 @@ b.metric("Evaluatie verlopen", fmt_number(int(shown["review_due"].sum())),
          help="Evaluatiedatum bereikt of voorbij, en nog niet geëvalueerd.")
 c.metric("Met gekoppeld bewijs", fmt_number(int((shown["n_evidence"] > 0).sum())))
 for row in shown[shown["review_due"]].itertuples():
-    st.warning(f"Evaluatie verlopen: **{row.subject}** ({row.outcome}, {fmt_date(row.decided_on)}) "
+    st.warning(f"Evaluatie verlopen: **{ui.escape_md(row.subject)}** ({ui.escape_md(row.outcome)}, "
+               f"{fmt_date(row.decided_on)}) "
                f"had op {fmt_date(row.review_on)} geëvalueerd moeten worden.",
                icon=":material/event_busy:")
 
@@ -75,14 +76,16 @@ board, timeline, listing = st.tabs(["Bord", "Tijdlijn", "Lijst"])
 with board:
     for col, name in zip(st.columns(len(learning.OUTCOMES)), learning.OUTCOMES, strict=True):
         group = shown[shown["outcome"] == name]
-        col.subheader(f"{name.capitalize()} ({len(group)})")
+        col.subheader(f"{ui.escape_md(name.capitalize())} ({len(group)})")
         for row in group.itertuples():
             with col.container(border=True):
                 st.markdown(f"**{ui.escape_md(row.subject)}**")
-                st.caption(f"{row.programme} · {row.body} · {fmt_date(row.decided_on)}")
+                st.caption(f"{ui.escape_md(row.programme)} · {ui.escape_md(row.body)} · "
+                           f"{fmt_date(row.decided_on)}")
                 s = strength[int(row.id)]
-                st.markdown(f":{STRENGTH_COLOURS[s.level]}[Bewijskracht: {s.label}]")
-                st.markdown(f"Status: {row.status}"
+                st.markdown(f":{STRENGTH_COLOURS[s.level]}[Bewijskracht: "
+                            f"{ui.escape_md(s.label)}]")
+                st.markdown(f"Status: {ui.escape_md(row.status)}"
                             + (" · :orange[**evaluatie verlopen**]" if row.review_due else ""))
 with timeline:
     chart = (
@@ -125,16 +128,18 @@ series = series_of(int(chosen))
 s = strength[int(chosen)]
 
 with st.container(border=True):
-    st.subheader(f"{ui.escape_md(decision['subject'])}: {decision['outcome']}")
-    st.caption(f"{decision['programme']} · besloten door {decision['body']} op "
-               f"{fmt_date(decision['decided_on'])} · status {decision['status']} · evaluatie op "
+    st.subheader(f"{ui.escape_md(decision['subject'])}: {ui.escape_md(decision['outcome'])}")
+    st.caption(f"{ui.escape_md(decision['programme'])} · besloten door "
+               f"{ui.escape_md(decision['body'])} op {fmt_date(decision['decided_on'])} · status "
+               f"{ui.escape_md(decision['status'])} · evaluatie op "
                f"{fmt_date(decision['review_on'])}"
                + (" (verlopen)" if decision["review_due"] else ""))
-    st.badge(f"Bewijskracht: {s.label}", color=STRENGTH_COLOURS[s.level], icon=":material/insights:")
+    st.badge(f"Bewijskracht: {ui.escape_md(s.label)}", color=STRENGTH_COLOURS[s.level],
+             icon=":material/insights:")
     st.markdown(f"**Onderbouwing.** {ui.escape_md(decision['rationale'])}")
     if decision["expected_effect"]:
         st.markdown(f"**Verwacht effect.** {ui.escape_md(decision['expected_effect'])}")
-    st.markdown("**Gebieden.** " + (", ".join(decision["areas"]) or "–"))
+    st.markdown("**Gebieden.** " + (", ".join(ui.escape_md(a) for a in decision["areas"]) or "–"))
 
 if not series:
     ui.empty_state("Aan dit besluit zijn geen indicatorreeksen gekoppeld.")
@@ -147,8 +152,9 @@ for title, group in (("Pilot", [x for x in series if not x.is_comparison]),
     for x in group:
         with st.container(border=True):
             if not x.n_points:
-                st.markdown(f"**{x.label} · {x.where}**")
-                ui.empty_state(f"Geen bruikbare punten: {x.n_suppressed} onderdrukt, de rest "
+                st.markdown(f"**{ui.escape_md(x.label)} · {ui.escape_md(x.where)}**")
+                ui.empty_state(f"Geen bruikbare punten: {fmt_number(x.n_suppressed)} onderdrukt, "
+                               "de rest "
                                "ontbreekt.")
                 continue
             marks = interventions[interventions["series_id"] == x.series_id]
@@ -157,11 +163,13 @@ for title, group in (("Pilot", [x for x in series if not x.is_comparison]),
                                   interventions=[(pd.Timestamp(r.started_on), r.label)
                                                  for r in marks.itertuples()]))
             n_total = "–" if x.n_total is None else fmt_number(x.n_total)
-            st.markdown(f"**{x.verdict.capitalize()}** · {x.n_points} punten · n = {n_total}"
-                        + (f" · basislijn: eerste {x.baseline} punten" if x.baseline else "")
-                        + (f" · :orange[{x.n_small} punten met een klein aantal (<10)]"
-                           if x.n_small else "")
-                        + (f" · {x.n_suppressed} onderdrukte punten weggelaten"
+            st.markdown(f"**{ui.escape_md(x.verdict.capitalize())}** · {fmt_number(x.n_points)} "
+                        f"punten · n = {n_total}"
+                        + (f" · basislijn: eerste {fmt_number(x.baseline)} punten"
+                           if x.baseline else "")
+                        + (f" · :orange[{fmt_number(x.n_small)} punten met een klein aantal "
+                           "(<10)]" if x.n_small else "")
+                        + (f" · {fmt_number(x.n_suppressed)} onderdrukte punten weggelaten"
                            if x.n_suppressed else ""))
             with st.expander("Cijfers achter de grafiek"):
                 numbers = x.points.assign(

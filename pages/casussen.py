@@ -59,7 +59,7 @@ chart = (
                 "per knelpuntcategorie. De tabel hieronder toont dezelfde aantallen.")
 )
 ui.vega(chart)
-st.caption(" · ".join(f"{k} = {name}" for k, name in labels.KNELPUNTEN.items()))
+st.caption(" · ".join(f"{int(k)} = {ui.escape_md(name)}" for k, name in labels.KNELPUNTEN.items()))
 with st.expander("Aantallen als tabel"):
     table = counts.pivot_table(index="year", columns="knelpunt", values="cases", aggfunc="sum")
     table.columns = [f"Knelpunt {k}" for k in table.columns]
@@ -69,16 +69,19 @@ st.subheader("Casussen")
 links = ui.load("decision_case_links")
 for case in shown.itertuples():
     used = links[links["case_id"] == case.id]
-    with st.expander(f"{ui.escape_md(case.code)} · {ui.escape_md(case.title)} ({case.area or 'gebied onbekend'})"):
-        st.markdown(f"*Knelpunt {case.knelpunt}: {labels.KNELPUNTEN[case.knelpunt]}*")
+    with st.expander(f"{ui.escape_md(case.code)} · {ui.escape_md(case.title)} "
+                     f"({ui.escape_md(case.area) or 'gebied onbekend'})"):
+        st.markdown(f"*Knelpunt {int(case.knelpunt)}: {labels.KNELPUNTEN[case.knelpunt]}*")
         st.markdown(ui.escape_md(case.summary))
         st.markdown(f"**Les:** {ui.escape_md(case.lessons)}")
-        st.caption(f"Domeinen: {', '.join(case.domains) or '–'} · vastgelegd "
+        st.caption(f"Domeinen: {', '.join(ui.escape_md(d) for d in case.domains) or '–'} · "
+                   "vastgelegd "
                    f"{fmt_date(case.recorded_on)} · "
                    + ("publiceerbaar" if case.publishable else "niet publiceerbaar"))
         if used.empty:
             st.caption("Nog niet gebruikt in een besluit.")
         for row in used.itertuples():
             st.page_link("pages/besluiten.py", icon=":material/gavel:",
-                         label=f"Besluit {fmt_date(row.decided_on)}: {ui.escape_md(row.subject)} ({row.outcome})",
+                         label=f"Besluit {fmt_date(row.decided_on)}: {ui.escape_md(row.subject)} "
+                               f"({ui.escape_md(row.outcome)})",
                          query_params={"besluit": str(row.decision_id)})

@@ -42,7 +42,7 @@ if len(current):
 
 for by, title, header in (("financier", "Budget per financier", "Financier"),
                           ("law", "Budget per wet", "Wet")):
-    st.subheader(title)
+    st.subheader(ui.escape_md(title))
     data = monitoring.budget_by(budgets, by)  # type: ignore[arg-type]
     chart = alt.Chart(data).mark_bar().encode(
         x=alt.X("year:O", title="Jaar", axis=alt.Axis(labelAngle=0)),

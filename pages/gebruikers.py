@@ -13,7 +13,7 @@ ui.demo_marker()
 
 engine, role, actor = ui.engine(), ui.current_role(), ui.current_username() or ""
 if flash := st.session_state.pop("users_flash", None):
-    st.success(flash, icon=":material/check_circle:")
+    st.success(ui.escape_md(flash), icon=":material/check_circle:")
 
 
 def done(result) -> None:  # noqa: ANN001
@@ -23,7 +23,7 @@ def done(result) -> None:  # noqa: ANN001
     if result.problems:
         edit_ui.show_problems(result)
     else:
-        st.error(result.message)
+        st.error(ui.escape_md(result.message))
 
 
 users = accounts.list_users(engine, role)

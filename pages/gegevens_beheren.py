@@ -18,7 +18,7 @@ ui.demo_marker()
 
 engine, role, actor = ui.engine(), ui.current_role(), ui.current_username() or ""
 if flash := st.session_state.pop("beheer_flash", None):
-    st.success(flash, icon=":material/check_circle:")
+    st.success(ui.escape_md(flash), icon=":material/check_circle:")
 
 name = st.selectbox("Gegevensset", options=list(DATASETS), key="beheer_dataset",
                     format_func=lambda n: DATASETS[n].label)

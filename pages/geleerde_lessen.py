@@ -7,10 +7,10 @@ publishable cases and figures after disclosure control.
 import altair as alt
 import streamlit as st
 
-from dashboard.ui import labels
 from dashboard import ui
 from dashboard.domain.disclosure import LEGEND
-from dashboard.domain.i18n import fmt_date
+from dashboard.domain.i18n import fmt_date, fmt_number
+from dashboard.ui import labels
 
 ui.entry_guard()
 
@@ -43,8 +43,9 @@ if raw is not None:
 def show_lesson(lesson) -> None:  # type: ignore[no-untyped-def]
     with st.container(border=True):
         st.subheader(ui.escape_md(lesson.subject))
-        st.caption(f"{lesson.programme} · {lesson.body} · besloten op {fmt_date(lesson.decided_on)}")
-        st.markdown(f"**Besluit: {lesson.outcome}**")
+        st.caption(f"{ui.escape_md(lesson.programme)} · {ui.escape_md(lesson.body)} · besloten "
+                   f"op {fmt_date(lesson.decided_on)}")
+        st.markdown(f"**Besluit: {ui.escape_md(lesson.outcome)}**")
         st.markdown(ui.escape_md(lesson.public_summary))
         used = lesson_cases[lesson_cases["decision_id"] == lesson.id]
         if not used.empty:
@@ -72,9 +73,10 @@ st.markdown(
 )
 for prog in ui.load("programmes").itertuples():
     with st.container(border=True):
-        st.subheader(prog.name)
-        st.write(prog.description)
-        st.caption(f"Gestart {fmt_date(prog.started_on)} · {prog.areas} programmagebieden")
+        st.subheader(ui.escape_md(prog.name))
+        st.markdown(ui.escape_md(prog.description))
+        st.caption(f"Gestart {fmt_date(prog.started_on)} · {fmt_number(prog.areas)} "
+                   "programmagebieden")
 
 st.header("Lessen uit besluiten")
 if lessons.empty:
@@ -93,13 +95,14 @@ else:
                                             strict=True)).__getitem__, key="public_indicator")
     rows = figures[figures["indicator_key"] == key]
     info = rows.iloc[0]
-    st.markdown(f"**{info['indicator']}** ({info['unit']}). {info['definition']} "
-                f"Bron: {info['source']}. Peiljaar {rows['period'].max()}.")
+    st.markdown(f"**{ui.escape_md(info['indicator'])}** ({ui.escape_md(info['unit'])}). "
+                f"{ui.escape_md(info['definition'])} Bron: {ui.escape_md(info['source'])}. "
+                f"Peiljaar {ui.escape_md(rows['period'].max())}.")
     is_rate = bool(rows["rate_state"].ne("").any())
     table = rows.rename(columns={"programme": "Programma", "area": "Gebied",
                                  "count_text": "Aantal", "rate_text": info["unit"]})
-    st.table(table[["Programma", "Gebied", "Aantal", *([info["unit"]] if is_rate else [])]]
-             .set_index("Gebied"))
+    ui.md_table(table[["Programma", "Gebied", "Aantal", *([info["unit"]] if is_rate else [])]]
+                .set_index("Gebied"))
     st.caption(LEGEND)
     if is_rate:
         bars = rows[~rows["is_total"] & rows["rate"].notna()][["area", "rate", "rate_text"]]
@@ -118,7 +121,8 @@ else:
         )
         ui.vega(chart)
         if hidden:
-            st.caption("Niet in de grafiek omdat de aantallen te klein zijn: " + ", ".join(hidden))
+            st.caption("Niet in de grafiek omdat de aantallen te klein zijn: "
+                       + ", ".join(ui.escape_md(a) for a in hidden))
 
 st.header("Lessen uit de praktijk")
 cases = ui.load("publishable_cases")
@@ -131,7 +135,8 @@ else:
     shown = cases[cases["knelpunt"].isin(chosen)] if chosen else cases
     st.caption(f"{len(shown)} van {len(cases)} gepubliceerde casussen")
     for case in shown.itertuples():
-        with st.expander(f"{ui.escape_md(case.title)} ({case.area or 'gebied onbekend'})"):
+        with st.expander(f"{ui.escape_md(case.title)} "
+                         f"({ui.escape_md(case.area) or 'gebied onbekend'})"):
             st.markdown(f"*Knelpunt: {labels.KNELPUNTEN[case.knelpunt]}*")
             st.markdown(ui.escape_md(case.summary))
             st.markdown(f"**Les:** {ui.escape_md(case.lessons)}")

@@ -21,7 +21,7 @@ ui.demo_marker()
 
 engine, role, actor = ui.engine(), ui.current_role(), ui.current_username() or ""
 if flash := st.session_state.pop("import_flash", None):
-    st.success(flash, icon=":material/check_circle:")
+    st.success(ui.escape_md(flash), icon=":material/check_circle:")
 
 name = st.selectbox("Gegevensset", options=list(DATASETS), key="import_dataset",
                     format_func=lambda n: DATASETS[n].label)
@@ -31,9 +31,10 @@ if st.session_state.get("import_preview", {}).get("dataset") not in (None, name)
 preview = st.session_state.get("import_preview")
 
 st.subheader("1. Sjabloon")
-st.markdown(f"Het sjabloon heeft de kolommen van *{ds.label}* en een blad *Instructies* met "
-            "de regels per kolom. Rijen worden herkend aan: "
-            f"**{', '.join(ds.field(k).label for k in ds.key)}** — bestaat die combinatie al, "
+st.markdown(f"Het sjabloon heeft de kolommen van *{ui.escape_md(ds.label)}* en een blad "
+            "*Instructies* met de regels per kolom. Rijen worden herkend aan: "
+            f"**{', '.join(ui.escape_md(ds.field(k).label) for k in ds.key)}** — bestaat die "
+            "combinatie al, "
             "dan wordt de rij bijgewerkt. Hetzelfde bestand twee keer inlezen verandert niets.")
 st.download_button("Sjabloon downloaden (Excel)", data=lambda: importers.template(name),
                    file_name=f"sjabloon_{name}.xlsx", on_click="ignore",
@@ -43,11 +44,11 @@ st.download_button("Sjabloon downloaden (Excel)", data=lambda: importers.templat
 st.subheader("2. Bestand controleren")
 if failed := st.session_state.pop("import_failed", None):
     message, problems = failed
-    st.error(message, icon=":material/error:")
+    st.error(ui.escape_md(message), icon=":material/error:")
     if problems:
         st.dataframe(importers.problem_table(problems), hide_index=True, width="stretch")
 
-limit = importers.size_text(importers.MAX_UPLOAD_BYTES)
+limit = ui.escape_md(importers.size_text(importers.MAX_UPLOAD_BYTES))
 generation = st.session_state.setdefault("import_generation", 0)
 # Streamlit's uploader has fixed English texts (Upload, "5MB per file"): the Dutch
 # instructions are in the label and the help.
@@ -76,14 +77,15 @@ if preview is None:
 checked = preview["checked"]
 counts = checked.counts()
 sheet = preview["table"].attrs.get("blad")
-st.caption(f"Bestand: {preview['filename']}" + (f" · blad '{sheet}'" if sheet else ""))
+st.caption(f"Bestand: {ui.escape_md(preview['filename'])}" + (f" · blad '{ui.escape_md(sheet)}'" if sheet else ""))
 a, b, c, d = st.columns(4)
 a.metric("Nieuw", fmt_number(counts["nieuw"]))
 b.metric("Gewijzigd", fmt_number(counts["gewijzigd"]))
 c.metric("Ongewijzigd", fmt_number(counts["ongewijzigd"]))
 d.metric("Problemen", fmt_number(len(checked.problems)))
 if not checked.ok:
-    st.error(f"Er is niets ingelezen: {importers.problems_text(len(checked.problems))} gevonden. "
+    st.error(f"Er is niets ingelezen: "
+             f"{ui.escape_md(importers.problems_text(len(checked.problems)))} gevonden. "
              "Verbeter het bestand en kies het opnieuw.", icon=":material/error:")
     st.dataframe(checked.problem_table(), hide_index=True, width="stretch")
     st.stop()

@@ -25,7 +25,7 @@ indicator = c1.selectbox("Indicator", keys, format_func=lambda k: meta_by_key.at
 meta = meta_by_key.loc[indicator]
 periods = ui.view(maps.periods, indicator_key=indicator)
 if not periods:
-    ui.empty_state(f"Nog geen cijfers voor {meta['label']}.")
+    ui.empty_state(f"Nog geen cijfers voor {ui.escape_md(meta['label'])}.")
     st.stop()
 period = c2.selectbox("Periode", periods,
                       index=periods.index(ui.url_choice("periode", periods, periods[0])))
@@ -70,9 +70,10 @@ with tab_map:
                                     f"{period}) per programmagebied; dezelfde cijfers staan "
                                     "in het tabblad Tabel.")
         st.caption("Klik op een gebied om het wijkprofiel te openen. Grijze vlakken: andere buurten "
-                   "in dezelfde gemeenten. " + view.attribution)
+                   "in dezelfde gemeenten. " + ui.escape_md(view.attribution))
     with legend_col:
-        st.markdown(f"**{meta['label']}**  \n{maps.MODES[mode]}, {period} ({meta['unit']})")
+        st.markdown(f"**{ui.escape_md(meta['label'])}**  \n{maps.MODES[mode]}, "
+                    f"{ui.escape_md(period)} ({ui.escape_md(meta['unit'])})")
         if view.legend:
             entries = pd.DataFrame({"Kleur": ["" for _ in view.legend],
                                     "Klasse": [e.label for e in view.legend]})
@@ -80,8 +81,8 @@ with tab_map:
             st.dataframe(entries.style.apply(lambda _: colours, subset=["Kleur"]),
                          hide_index=True, key="legenda",
                          column_config={"Kleur": st.column_config.TextColumn(width=40)})
-        st.caption(maps.legend_caption(view.legend, unit=meta["unit"], polarity=meta["polarity"],
-                                       mode=mode))
+        st.caption(ui.escape_md(maps.legend_caption(view.legend, unit=meta["unit"],
+                                                    polarity=meta["polarity"], mode=mode)))
 
 selected = (event.selection.objects.get("gebieden") if event and event.selection else None) or []
 if selected:

@@ -48,8 +48,9 @@ latest_q = quarters["quarter"].max()
 latest = quarters[quarters["quarter"] == latest_q]
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Kernteams", fmt_number(quarters["team"].nunique()))
-m2.metric(f"Kwetsbare ouderen in beeld ({latest_q})", fmt_number(latest["frail_elderly"].sum()))
-m3.metric(f"{metric.label} ({latest_q})",
+m2.metric(f"Kwetsbare ouderen in beeld ({ui.escape_md(latest_q)})",
+          fmt_number(latest["frail_elderly"].sum()))
+m3.metric(f"{ui.escape_md(metric.label)} ({ui.escape_md(latest_q)})",
           fmt_number(latest[metric.numerator].sum() / latest[metric.denominator].sum()
                      * metric.multiplier, 1))
 m4.metric("Teams met een signaal voor dit kengetal", fmt_number(len(metric_signals)))
@@ -69,7 +70,7 @@ views.chart_with_table(
     column_config={"Middenlijn": views.ONE_DECIMAL, "Laatste waarde": views.ONE_DECIMAL})
 
 # ------------------------------------------------------------------ run/control chart of one team
-st.subheader(f"{metric.label}: {team}")
+st.subheader(f"{ui.escape_md(metric.label)}: {ui.escape_md(team)}")
 series = kernteams.team_series(quarters, team)
 team_iv = interventions[interventions["team"] == team]
 analysis = kernteams.analyse_team(series, metric, list(team_iv["started_on"]), method)
@@ -89,15 +90,19 @@ views.chart_with_table(
     column_config={metric.unit: views.ONE_DECIMAL, "Middenlijn": views.ONE_DECIMAL,
                    "Ondergrens": views.ONE_DECIMAL, "Bovengrens": views.ONE_DECIMAL})
 phase = analysis.phases[-1]
-st.caption(f"Beoordeling: **{analysis.verdict}** · {phase.n} kwartalen in de laatste fase · "
-           f"langste reeks {phase.longest_run} (grens {phase.longest_run_max}) · "
-           f"{phase.crossings} kruisingen (minimaal {phase.crossings_min}) · "
-           f"{phase.outside_limits} punten buiten de grenzen.")
+st.caption(f"Beoordeling: **{ui.escape_md(analysis.verdict)}** · {fmt_number(phase.n)} "
+           "kwartalen in de laatste fase · "
+           f"langste reeks {fmt_number(phase.longest_run)} "
+           f"(grens {fmt_number(phase.longest_run_max)}) · "
+           f"{fmt_number(phase.crossings)} kruisingen "
+           f"(minimaal {fmt_number(phase.crossings_min)}) · "
+           f"{fmt_number(phase.outside_limits)} punten buiten de grenzen.")
 
 # ------------------------------------------------------------------ funnel plot across teams
 period = kernteams.recent_quarters(quarters, 4)
 st.subheader("Vergelijking tussen teams")
-st.caption(f"Trechterdiagram over {period[0]} t/m {period[-1]}: kleinere teams hebben bredere "
+st.caption(f"Trechterdiagram over {ui.escape_md(period[0])} t/m {ui.escape_md(period[-1])}: "
+           "kleinere teams hebben bredere "
            "grenzen, zodat een klein team niet onterecht opvalt. Punten buiten de 3-sigma-grens "
            "wijken echt af.")
 teams_df, curve = kernteams.funnel_frame(quarters, metric, period)

@@ -22,10 +22,11 @@ projects = ui.load("projects_by_status")
 headlines = programme_headlines(areas, capacity, admissions, projects)
 for col, row in zip(st.columns(len(headlines)), headlines, strict=True):
     with col, st.container(border=True):
-        st.subheader(row.programme)
+        st.subheader(ui.escape_md(row.programme))
         a, b = st.columns(2)
         a.metric("Gebieden", fmt_number(row.areas))
-        b.metric("Inwoners", fmt_number(row.residents), help=f"Peiljaar {row.residents_year}")
+        b.metric("Inwoners", fmt_number(row.residents),
+                 help=f"Peiljaar {ui.escape_md(row.residents_year)}")
         if row.capacity:
             a.metric("Huishoudens bij welzijnscoaches", fmt_number(row.active_households),
                      help="Actieve huishoudens in de laatste maand, tegen de capaciteit "
@@ -33,7 +34,8 @@ for col, row in zip(st.columns(len(headlines)), headlines, strict=True):
             b.metric("Benutte capaciteit", fmt_percent(row.capacity_used_pct, 0),
                      delta=f"capaciteit {fmt_number(row.capacity)} huishoudens", delta_color="off", delta_arrow="off")
         if row.admissions_per_1000 is not None:
-            a.metric(f"Opnames per 1.000 kwetsbare ouderen ({row.admissions_quarter})",
+            a.metric("Opnames per 1.000 kwetsbare ouderen "
+                     f"({ui.escape_md(row.admissions_quarter)})",
                      fmt_number(row.admissions_per_1000, 1),
                      delta=None if row.admissions_delta is None
                      else f"{fmt_number(row.admissions_delta, 1)} t.o.v. vorig kwartaal",

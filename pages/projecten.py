@@ -50,7 +50,7 @@ m4.metric("Mijlpalen over tijd", fmt_number(overview["overdue"].sum()),
 late = ms[ms["overdue"]]
 if len(late):
     st.warning("Mijlpalen over tijd: " + "; ".join(
-        f"{r.project_code} – {r.title} (gepland {fmt_date(r.due_on)})"
+        f"{ui.escape_md(r.project_code)} – {ui.escape_md(r.title)} (gepland {fmt_date(r.due_on)})"
         for r in late.itertuples()),
         icon=":material/schedule:")
 
@@ -115,15 +115,15 @@ HEALTH_BADGE = {"op koers": "green", "aandacht nodig": "orange", "risico": "red"
 for col, s in zip(st.columns(len(statuses)), statuses, strict=True):
     with col:
         group = overview[overview["status"] == s]
-        st.markdown(f"**{s.capitalize()}** ({len(group)})")
+        st.markdown(f"**{ui.escape_md(s.capitalize())}** ({len(group)})")
         for r in group.itertuples():
             with st.container(border=True):
                 st.markdown(f"**{ui.escape_md(r.code)}** {ui.escape_md(r.name)}")
-                st.badge(r.health, color=HEALTH_BADGE.get(r.health, "gray"))
+                st.badge(ui.escape_md(r.health), color=HEALTH_BADGE.get(r.health, "gray"))
                 if r.overdue:
-                    st.badge(f"{r.overdue} mijlpaal over tijd", color="red",
+                    st.badge(f"{fmt_number(r.overdue)} mijlpaal over tijd", color="red",
                              icon=":material/schedule:")
-                st.caption(f"{r.domains_text} · {r.programme}")
+                st.caption(f"{ui.escape_md(r.domains_text)} · {ui.escape_md(r.programme)}")
 
 # ------------------------------------------------------------------ detail view
 st.subheader("Projectplan")
@@ -132,13 +132,13 @@ code = views.url_select("Project", options, param="project", key="pr_project",
                         default=next(iter(options)))
 p = overview.set_index("code").loc[code]
 st.markdown(f"### {ui.escape_md(p['name'])}")
-st.badge(p["status"], color="blue")
-st.badge(p["health"], color=HEALTH_BADGE.get(p["health"], "gray"))
+st.badge(ui.escape_md(p["status"]), color="blue")
+st.badge(ui.escape_md(p["health"]), color=HEALTH_BADGE.get(p["health"], "gray"))
 a, b = st.columns(2)
 with a:
-    st.markdown(f"**Programma:** {p['programme']} ({p['kind']})")
-    st.markdown(f"**Gebieden:** {p['areas_text'] or '–'}")
-    st.markdown(f"**Domeinen:** {p['domains_text']}")
+    st.markdown(f"**Programma:** {ui.escape_md(p['programme'])} ({ui.escape_md(p['kind'])})")
+    st.markdown(f"**Gebieden:** {ui.escape_md(p['areas_text']) or '–'}")
+    st.markdown(f"**Domeinen:** {ui.escape_md(p['domains_text'])}")
     if p["domain_count"] < monitoring.MIN_DOMAINS:
         st.error(f"Dit project overstijgt minder dan {monitoring.MIN_DOMAINS} domeinen.")
 with b:
@@ -149,7 +149,7 @@ for field, label in (("goal", "Doel"), ("approach", "Aanpak en planning"),
                      ("participants", "Deelnemers"), ("facilities", "Faciliteiten"),
                      ("expected_results", "Verwachte resultaten"),
                      ("resident_participation", "Participatie van bewoners")):
-    st.markdown(f"**{label}**")
+    st.markdown(f"**{ui.escape_md(label)}**")
     st.text(p[field] or "–")
 
 st.markdown("**Mijlpalen**")

@@ -33,8 +33,9 @@ st.header("Privacy en kleine aantallen")
 st.markdown(
     "Openbare cijfers zijn altijd totalen, nooit gegevens over één persoon. Aantallen van 1 "
     "tot en met 9 tonen we als **<10**, andere aantallen ronden we af op 5, en percentages "
-    "tonen we alleen als ze op minstens 10 mensen berusten. Waar een verborgen aantal uit een "
-    "totaal terug te rekenen zou zijn, verbergen we ook een ander getal (•)."
+    "tonen we afgerond op één decimaal en alleen als ze op minstens 10 mensen berusten. Een "
+    "totaal waarin een verborgen aantal zit, tonen we niet (•): anders zou je het verborgen "
+    "aantal kunnen terugrekenen."
 )
 st.header("Bekende beperkingen")
 st.markdown(

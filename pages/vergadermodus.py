@@ -5,11 +5,11 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard.ui import edit_ui, labels
-from dashboard.store import meeting, settings, writes
 from dashboard import ui
 from dashboard.domain.datasets import DATASETS
-from dashboard.domain.i18n import fmt_date
+from dashboard.domain.i18n import fmt_date, fmt_number
+from dashboard.store import meeting, settings, writes
+from dashboard.ui import edit_ui, labels
 
 ui.entry_guard()
 
@@ -19,7 +19,7 @@ ui.demo_marker()
 engine, role, actor = ui.engine(), ui.current_role(), ui.current_username() or ""
 today = settings.today(engine)
 if flash := st.session_state.pop("meeting_flash", None):
-    st.success(flash, icon=":material/check_circle:")
+    st.success(ui.escape_md(flash), icon=":material/check_circle:")
 
 signals, all_signals = ui.computed(meeting.new_kernteam_signals, ui.load("kernteam_quarters"),
                                    ui.load("kernteam_interventions"))
@@ -27,12 +27,13 @@ sections = meeting.agenda(engine, role, today, signals=signals)
 
 st.subheader(f"Agenda · {fmt_date(today, long=True)}")
 for number, section in enumerate(sections, start=1):
-    with st.expander(f"{number}. {section.title} ({len(section.items)})",
+    with st.expander(f"{fmt_number(number)}. {ui.escape_md(section.title)} ({len(section.items)})",
                      expanded=bool(section.items)):
         if not section.items:
-            st.caption(section.empty)
+            st.caption(ui.escape_md(section.empty))
         if section.key == "signals":
-            st.caption(f"In totaal {all_signals} signalen bij de kernteams; alle signalen en "
+            st.caption(f"In totaal {fmt_number(all_signals)} signalen bij de kernteams; alle "
+                       "signalen en "
                        "run charts staan op de pagina Kernteams.")
         for item in section.items:
             st.markdown(f"- **{ui.escape_md(item.title)}** — {ui.escape_md(item.detail)}")
@@ -63,7 +64,7 @@ with decision_tab:
         edit_ui.show_problems(result)
 with figures_tab:
     name = st.radio("Soort cijfers", ["coach_month", "kernteam_quarter"], horizontal=True,
-                    format_func=lambda n: DATASETS[n].label, key="meeting_figures")
+                    format_func=lambda n: ui.escape_md(DATASETS[n].label), key="meeting_figures")
     key = f"meeting-{name}"
     values = edit_ui.record_form(DATASETS[name], writes.reference_keys(engine, role, name), None,
                                  key, "Cijfers opslaan")

@@ -53,7 +53,7 @@ m6.metric("Gemiddelde duur", f"{fmt_number(current['mean_duration_days'])} dagen
 if len(overloaded):
     st.warning(f"Overbelast in {fmt_month(last)} "
                f"(meer dan {fmt_number(norm)} huishoudens per fte): "
-               + ", ".join(f"{r.coach} ({fmt_percent(r.capacity_used_pct, 0)})"
+               + ", ".join(f"{ui.escape_md(r.coach)} ({fmt_percent(r.capacity_used_pct, 0)})"
                            for r in overloaded.itertuples()), icon=":material/warning:")
 
 # ------------------------------------------------------------------ caseload per coach
@@ -89,7 +89,7 @@ for col, mapping, name, title in (
         (left, coaches.REFERRERS, "verwijzer", "Instroom naar verwijzer"),
         (right, coaches.OUTCOMES, "resultaat", "Uitstroom naar resultaat")):
     with col:
-        st.subheader(title)
+        st.subheader(ui.escape_md(title))
         flow = coaches.long_by(monthly, mapping, name)
         bar = ui.chart_spec(charts.stacked_months, flow, name, list(mapping.values()), title)
         views.chart_with_table(bar, flow, name=f"welzijnscoaches-{name}",

@@ -23,10 +23,12 @@ area = areas.set_index("key").loc[key]
 profile = ui.load("area_profile", area_key=key)
 catalogue = ui.load("indicators")
 
-st.markdown(f"**{area['name']}** · {area['programme']} · gemeente {area['municipality_name']} · "
-            f"gestart {fmt_date(area['started_on'])} · CBS-codes {area['cbs_codes']}")
+st.markdown(f"**{ui.escape_md(area['name'])}** · {ui.escape_md(area['programme'])} · gemeente "
+            f"{ui.escape_md(area['municipality_name'])} · gestart {fmt_date(area['started_on'])} · "
+            f"CBS-codes {ui.escape_md(area['cbs_codes'])}")
 m1, m2, m3, m4 = st.columns(4)
-m1.metric("Inwoners", fmt_number(area["residents"]), help=f"Peiljaar {area['residents_year']}")
+m1.metric("Inwoners", fmt_number(area["residents"]),
+          help=f"Peiljaar {ui.escape_md(area['residents_year'])}")
 m2.metric("Projecten en programmalijnen", fmt_number(len(profile["projects"])))
 m3.metric("Welzijnscoaches", fmt_number(len(profile["coaches"])),
           delta=f"{fmt_number(profile['coaches']['fte'].sum(), 1)} fte" if len(profile["coaches"])

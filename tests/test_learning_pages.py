@@ -29,7 +29,7 @@ def test_a_crafted_url_value_is_ignored_with_a_notice(app):  # noqa: F811
     at.switch_page("pages/besluiten.py").run()
     box = at.selectbox(key="url_orgaan")
     assert box.format_func(box.value) == "Alle"  # no filter applied
-    assert any("Onbekende waarde '<script>' voor 'orgaan'" in c.value for c in at.caption)
+    assert any("Onbekende waarde '\\<script>' voor 'orgaan'" in c.value for c in at.caption)
 
 
 def test_evidence_panel_shows_strength_numbers_and_marked_small_counts(app):  # noqa: F811

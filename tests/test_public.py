@@ -4,6 +4,7 @@ threshold, and no unpublished decision, also not after internal views filled the
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -15,8 +16,9 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.domain.i18n import fmt_number
 from dashboard.domain.roles import PAGES, Permission, Role, pages_for
+from dashboard.store.queries import QUERIES
 from data_loaders.db import make_engine, transaction
-from data_loaders.models import Area, Decision, Indicator, IndicatorValue
+from data_loaders.models import Area, Decision, Indicator, IndicatorValue, ValueStatus
 from tests.test_app import ROOT, sign_in
 
 SECRET = "VERTROUWELIJK-ONGEPUBLICEERD-7f3a"
@@ -188,3 +190,97 @@ def test_a_shared_lesson_link_shows_that_lesson(db_url):
     at.run()
     assert [h.value for h in at.subheader] == [subject]
     assert at.header[0].value == "Les uit een besluit"
+
+
+def dutch_number(text: str) -> float:
+    """A number as the page writes it (1.234,5) back to a float."""
+    return float(text.replace(".", "").replace(",", "."))
+
+
+def test_every_key_figure_a_visitor_receives_is_the_figure_shown(db_url):
+    """Chart data, tooltips and table: each number sent to an anonymous visitor is the
+    rounded figure in the text, never a numerator, denominator or unrounded rate (11/117
+    sent as 9.401709 next to a shown count of 10 gives the exact figures away)."""
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    figures = [(t, out) for t, out in visit_public_pages(at) if t.startswith("Geleerde lessen: ")]
+    assert figures and any(out["charts"] for _, out in figures)
+    checked = 0
+    for title, out in figures:
+        [table] = out["tables"]
+        shown = {str(area): {str(v) for v in row} for area, row in table.iterrows()}
+        for cells in shown.values():  # the text itself: counts rounded to 5, rates to 1 decimal
+            for text in cells - {"<10", "•", "–", ""}:
+                if re.fullmatch(r"[\d.]+", text):
+                    assert dutch_number(text) % 5 == 0, (title, text)
+                elif re.fullmatch(r"[\d.]+,\d+", text):
+                    assert re.fullmatch(r"[\d.]+,\d", text), (title, text)
+        for spec, data in out["charts"]:
+            assert '"values"' not in spec  # no inline data besides the datasets checked here
+            for frame in data:
+                for row in frame.to_dict("records"):
+                    [area] = [v for v in row.values() if str(v) in shown]
+                    texts = shown[str(area)]
+                    for column, value in row.items():
+                        if isinstance(value, int | float):
+                            assert any(dutch_number(t) == value for t in texts
+                                       if re.fullmatch(r"[\d.]+(,\d+)?", t)), (title, column, value)
+                        else:
+                            assert str(value) in texts | {str(area)}, (title, column, value)
+                    checked += 1
+    assert checked > 20
+
+
+def crafted_group(url: str, values: dict[str, tuple[float, float]]) -> None:
+    """Set the latest 'Ernstig eenzaam' figure of the named areas to numerator/denominator."""
+    engine = make_engine(url)
+    with transaction(engine) as s:
+        indicator = s.scalar(select(Indicator.id).where(Indicator.key == "eenzaamheid"))
+        for name, (num, den) in values.items():
+            area = s.scalar(select(Area.id).where(Area.name == name))
+            latest = s.scalar(select(func.max(IndicatorValue.period)).where(
+                IndicatorValue.indicator_id == indicator, IndicatorValue.area_id == area))
+            s.execute(update(IndicatorValue).where(
+                IndicatorValue.indicator_id == indicator, IndicatorValue.area_id == area,
+                IndicatorValue.period == latest).values(
+                numerator=num, denominator=den, value=num / den * 100, status=ValueStatus.OK))
+    engine.dispose()
+
+
+BLAUWE_ZORG = {"Wittevrouwenveld": (11, 117), "Wyckerpoort": (8, 90), "Nazareth": (50, 300),
+               "Limmel": (40, 250)}
+
+
+def published_group(url: str) -> pd.DataFrame:
+    engine = make_engine(url)
+    try:
+        df = QUERIES["public_indicators"](engine, Role.PUBLIEK)
+    finally:
+        engine.dispose()
+    return df[(df["indicator_key"] == "eenzaamheid")
+              & (df["programme"] == "Blauwe Zorg in de wijk")].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("hidden", ["Wyckerpoort", "Limmel"])
+def test_a_hidden_small_count_cannot_be_recovered_from_the_programme_total(db_url, hidden):
+    """11/117, 8/90, 50/300 (and 40/250): whatever the hidden small count and its
+    denominator really are, an anonymous visitor receives exactly the same figures, so
+    neither the total's count nor its rate narrows the "<10" down. Limmel = 1/40 is the
+    case where a published total of 10 (1 + 10 + ...) would have bounded it."""
+    group = dict(BLAUWE_ZORG)
+    if hidden == "Limmel":
+        group.update(Limmel=(1, 40), Wittevrouwenveld=(10, 80))
+    crafted_group(db_url, group)
+    seen = published_group(db_url)
+    for numerator in range(1, 10):
+        for denominator in (numerator, 90, 400):
+            crafted_group(db_url, {**group, hidden: (numerator, denominator)})
+            pd.testing.assert_frame_equal(published_group(db_url), seen)
+    by_area = seen.set_index("area")
+    assert by_area.loc[hidden, "count_text"] == "<10" and pd.isna(by_area.loc[hidden, "rate"])
+    total = by_area.loc["Totaal Blauwe Zorg in de wijk"]
+    assert (total["count_text"], total["rate_text"]) == ("•", "•")
+    assert pd.isna(total["rate"])
+    if hidden == "Wyckerpoort":  # 11/117: "10" and 9,4 % — never 9.401709
+        assert by_area.loc["Wittevrouwenveld", ["count_text", "rate_text"]].tolist() == ["10", "9,4"]
+        assert by_area.loc["Wittevrouwenveld", "rate"] == 9.4
+        assert by_area.loc["Nazareth", "rate"] == 16.7

@@ -3,14 +3,23 @@
 On public pages, and anywhere a figure could identify people:
 - counts from 1 to 9 are not shown (they read "<10": *primary* suppression);
 - shown counts are rounded to the nearest multiple of 5;
-- rates whose numerator is below 10 are not shown;
-- *secondary* suppression: in a table with totals, more cells (or the total) are hidden
-  until no hidden cell can be recomputed from the published cells and totals.
+- rates whose numerator is below 10 are not shown, and a hidden count hides its rate;
+- a shown rate is rounded to one decimal (``RATE_DECIMALS``) *before* it leaves this
+  module: the number a page, a chart's data or a tooltip carries is exactly the number in
+  the text. An unrounded rate with a rounded count pins down numerator and denominator
+  (11/117 = 9.401709... has one whole denominator next to "10");
+- *secondary* suppression: a total is published only when every count it adds up is
+  published. A total over a hidden cell reads "•", and so does its rate. No published
+  figure is then a sum that contains a hidden cell, so nothing narrows a hidden cell down:
+  not exactly (total minus the shown cells) and not through the rounding intervals either
+  (with cells "<10" and 10 and a total "10", the hidden cell would be 1 or 2). Cells are
+  never hidden as partners; only the totals give way.
 A suppressed value is a state of its own (``CellState.SUPPRESSED``), never zero and never
 missing. Internal pages show small numbers but mark them (``mark_small``).
 
 Pure functions without Streamlit; public queries call them *before* returning, so an
-unsuppressed figure never reaches a public page or a cache entry it could share.
+unsuppressed or unrounded figure never reaches a public page or a cache entry it could
+share.
 """
 
 from __future__ import annotations
@@ -21,18 +30,18 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.linalg import null_space
 
 from dashboard.domain.i18n import EMPTY, fmt_number
 
 THRESHOLD = 10  # counts below this (and above zero) are small
 ROUND_TO = 5
+RATE_DECIMALS = 1  # a published rate is this precise, in the text and in the data
 SMALL_TEXT = "<10"  # a count from 1 to 9
-HIDDEN_TEXT = "•"  # hidden so that a small count elsewhere cannot be recomputed
+HIDDEN_TEXT = "•"  # a total that adds up a hidden count
 TOTAL = "Totaal"
-LEGEND = (f"{SMALL_TEXT} = minder dan 10, niet getoond · {HIDDEN_TEXT} = niet getoond omdat "
-          "anders een klein aantal te herleiden is · aantallen afgerond op 5 · percentages "
-          "en verhoudingen alleen bij een teller van 10 of meer.")
+LEGEND = (f"{SMALL_TEXT} = minder dan 10, niet getoond · {HIDDEN_TEXT} = totaal niet getoond "
+          "omdat er een klein aantal in zit · aantallen afgerond op 5 · percentages en "
+          "verhoudingen afgerond op 1 decimaal, alleen bij een teller van 10 of meer.")
 
 
 class CellState(enum.StrEnum):
@@ -82,9 +91,15 @@ def disclose_count(count: float | int | None) -> Disclosed:
     return Disclosed(float(round_count(count)), CellState.SHOWN)  # type: ignore[arg-type]
 
 
+def round_rate(rate: float) -> float:
+    """The published value of a rate: rounded to ``RATE_DECIMALS``, as its text shows it."""
+    return round(float(rate), RATE_DECIMALS)
+
+
 def disclose_rate(numerator: float | int | None, denominator: float | int | None,
                   multiplier: float = 1.0) -> Disclosed:
-    """A rate ``numerator / denominator * multiplier``, hidden when the numerator is below 10.
+    """A rate ``numerator / denominator * multiplier``, hidden when the numerator is below 10,
+    else rounded to ``RATE_DECIMALS`` (the value is the shown figure, not the exact rate).
 
     An unknown numerator means the rule cannot be checked, so the rate is not shown.
     """
@@ -92,8 +107,8 @@ def disclose_rate(numerator: float | int | None, denominator: float | int | None
         return Disclosed(None, CellState.MISSING)
     if float(numerator) < THRESHOLD:  # type: ignore[arg-type]
         return Disclosed(None, CellState.SUPPRESSED, small=True)
-    return Disclosed(float(numerator) / float(denominator) * multiplier,  # type: ignore[arg-type]
-                     CellState.SHOWN)
+    return Disclosed(round_rate(float(numerator) / float(denominator)  # type: ignore[arg-type]
+                                * multiplier), CellState.SHOWN)
 
 
 def mark_small(count: float | int | None) -> str:
@@ -125,52 +140,6 @@ def extend_with_totals(counts: pd.DataFrame, *, row_totals: bool, col_totals: bo
     return full
 
 
-def constraints(shape: tuple[int, int], *, row_totals: bool, col_totals: bool) -> np.ndarray:
-    """The additivity equations of an extended table (cells flattened row by row).
-
-    Row equation: the cells of a row minus its total are 0; likewise for columns. These are
-    all an outsider can use to recompute a hidden cell from the published ones.
-    """
-    n_rows, n_cols = shape
-    data_rows = n_rows - 1 if col_totals else n_rows
-    data_cols = n_cols - 1 if row_totals else n_cols
-    eqs = []
-    if row_totals:
-        for r in range(n_rows):
-            eq = np.zeros(n_rows * n_cols)
-            eq[r * n_cols: r * n_cols + data_cols] = 1
-            eq[r * n_cols + n_cols - 1] = -1
-            eqs.append(eq)
-    if col_totals:
-        for c in range(n_cols):
-            eq = np.zeros(n_rows * n_cols)
-            eq[[r * n_cols + c for r in range(data_rows)]] = 1
-            eq[(n_rows - 1) * n_cols + c] = -1
-            eqs.append(eq)
-    return np.array(eqs) if eqs else np.zeros((0, n_rows * n_cols))
-
-
-def derivable(hidden: np.ndarray, equations: np.ndarray) -> np.ndarray:
-    """Which hidden cells (flat mask) have a value fixed by the equations and the shown cells.
-
-    A hidden cell can be recomputed exactly when no change of the hidden cells that keeps
-    every equation true can change it: when its entry is zero in every null-space vector of
-    the equations restricted to the hidden cells.
-    """
-    idx = np.flatnonzero(hidden)
-    out = np.zeros(hidden.shape, dtype=bool)
-    if not len(idx):
-        return out
-    sub = equations[:, idx]
-    sub = sub[np.abs(sub).sum(axis=1) > 0]
-    if not len(sub):
-        return out
-    free = null_space(sub)
-    fixed = np.abs(free).max(axis=1, initial=0.0) < 1e-9 if free.size else np.ones(len(idx), bool)
-    out[idx[fixed]] = True
-    return out
-
-
 @dataclass(frozen=True)
 class ProtectedTable:
     """A count table with totals after disclosure control.
@@ -198,10 +167,12 @@ def protect_table(counts: pd.DataFrame, *, row_totals: bool = True,
                   col_totals: bool = True) -> ProtectedTable:
     """Apply the disclosure rule to a table of counts and the totals added to it.
 
-    Primary: every count (cell or total) from 1 to 9 is hidden. Secondary: while some
-    hidden cell can be recomputed from the shown cells and totals, hide the smallest shown
-    positive count that shares a row or column with it (a total when nothing else is left).
-    Shown counts are rounded to 5 afterwards.
+    Primary: every cell from 1 to 9 is hidden ("<10"). Secondary: a row total is hidden
+    when a cell of its row is hidden, a column total when a cell of its column is, and
+    the grand total when any cell is; a hidden total reads "•", also when it is below 10
+    itself (it then adds up a small cell), because "<10" would bound the cells in it. A
+    hidden cell is then part of no published sum, so it cannot be recomputed, nor bounded
+    by the rounded figures around it. Shown counts are rounded to 5.
     """
     if counts.isna().any().any():
         bad = counts.stack(future_stack=True)
@@ -210,34 +181,23 @@ def protect_table(counts: pd.DataFrame, *, row_totals: bool = True,
     if (counts < 0).any().any():
         raise ValueError("Aantallen kunnen niet negatief zijn.")
     full = extend_with_totals(counts, row_totals=row_totals, col_totals=col_totals)
-    values = full.to_numpy().ravel()
-    n_rows, n_cols = full.shape
-    eqs = constraints((n_rows, n_cols), row_totals=row_totals, col_totals=col_totals)
-    small = (values > 0) & (values < THRESHOLD)
+    values = full.to_numpy()
+    n_rows, n_cols = counts.shape
+    small = np.zeros(values.shape, dtype=bool)
+    small[:n_rows, :n_cols] = (counts.to_numpy() > 0) & (counts.to_numpy() < THRESHOLD)
     hidden = small.copy()
-    while True:
-        exposed = np.flatnonzero(derivable(hidden, eqs))
-        if not len(exposed):
-            break
-        hidden[_partner(exposed[0], hidden, values, eqs)] = True
-    shown = np.where(hidden, np.nan, [round_count(v) for v in values])
-    shape = (n_rows, n_cols)
-    state = np.array([CellState.SUPPRESSED if h else CellState.SHOWN for h in hidden], dtype=object)
+    cells = hidden[:n_rows, :n_cols]
+    if row_totals:
+        hidden[:n_rows, -1] |= cells.any(axis=1)
+    if col_totals:
+        hidden[-1, :n_cols] |= cells.any(axis=0)
+    if row_totals and col_totals:
+        hidden[-1, -1] |= cells.any()
+    shown = np.where(hidden, np.nan, np.vectorize(round_count, otypes=[float])(values))
+    state = np.array([[CellState.SUPPRESSED if h else CellState.SHOWN for h in row]
+                      for row in hidden], dtype=object)
+
     def frame(a: np.ndarray, dtype: object = None) -> pd.DataFrame:
-        return pd.DataFrame(a.reshape(shape), index=full.index, columns=full.columns, dtype=dtype)
+        return pd.DataFrame(a, index=full.index, columns=full.columns, dtype=dtype)
 
     return ProtectedTable(shown=frame(shown), state=frame(state, object), small=frame(small))
-
-
-def _partner(cell: int, hidden: np.ndarray, values: np.ndarray, eqs: np.ndarray) -> int:
-    """The cell to hide next to protect ``cell``: the smallest positive shown count in an
-    equation with it; failing that any shown cell in such an equation; failing that (the
-    cell is exposed through a chain of equations) the smallest shown count in any equation
-    that holds a hidden cell."""
-    for pool in (eqs[eqs[:, cell] != 0], eqs[(eqs[:, hidden] != 0).any(axis=1)]):
-        members = np.flatnonzero((pool != 0).any(axis=0) & ~hidden)
-        if len(members):
-            positive = members[values[members] > 0]
-            choose = positive if len(positive) else members
-            return int(choose[np.argmin(values[choose])])
-    raise AssertionError("a derivable hidden cell always shares an equation with a shown cell")

@@ -210,10 +210,12 @@ def public_indicators(engine: Engine, role: Role) -> pd.DataFrame:
     """Latest value per area of every public indicator, after disclosure control.
 
     Per indicator and programme, the counts (numerators) of its areas and their programme
-    total form a table that is protected as a whole (small counts hidden, secondary
-    suppression, rounding to 5). A rate is shown only when its count is shown, so a hidden
-    count cannot be recovered from a rate either. Numerators and denominators are not
-    returned: only what may be published leaves this function.
+    total form a table that is protected as a whole (``disclosure.protect_table``: small
+    counts hidden, the total hidden when it adds up a hidden count, rounding to 5). A rate
+    is shown only when its count is shown, so a hidden count cannot be recovered from a
+    rate either, and ``rate`` is the rounded figure of ``rate_text``. Numerators,
+    denominators and unrounded values are not returned: only what is published leaves
+    this function.
     """
     require(role, Permission.VIEW_PUBLIC)
     latest = (
@@ -307,7 +309,8 @@ def _columns(count: disclosure.Disclosed, rate: disclosure.Disclosed | None) -> 
     if rate is None:
         out.update(rate=None, rate_text="", rate_state="")
     else:
-        out.update(rate=rate.value, rate_text=rate.text(1), rate_state=rate.state.value)
+        out.update(rate=rate.value, rate_text=rate.text(disclosure.RATE_DECIMALS),
+                   rate_state=rate.state.value)
     return out
 
 

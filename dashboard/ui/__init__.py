@@ -43,17 +43,53 @@ alt.data_transformers.disable_max_rows()
 CACHE_TTL = dt.timedelta(minutes=10)
 
 
-# Characters that make markdown out of plain text: emphasis, links and images, raw HTML,
-# headings, tables, strikethrough and maths. Backslash-escaped, they show as themselves.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#!|~$])")
+# ---------------------------------------------------------------- markdown escaping
+#
+# Streamlit renders GitHub-flavoured markdown in st.markdown/caption/write, headings,
+# alerts, expander and tab labels, widget labels, help texts, metric labels and st.table
+# cells, and adds its own syntax on top: KaTeX ($...$), directives (:red[...],
+# :blue-background[...], :help[...]), :material/icon: and :streamlit: (replaced in the raw
+# source), emoji shortcodes (:smile:), typographic arrows (->, --), and GFM's bare-URL
+# autolinks (http://, https://, www., e-mail addresses), which remark finds in the *parsed*
+# text, so a backslash does not stop them. ``escape_md`` therefore backslash-escapes what
+# CommonMark honours and breaks the rest with an invisible zero-width non-joiner.
+
+ZWNJ = "\u200c"  # invisible; splits a pattern without changing what a reader sees
+_MD_ALWAYS = re.compile(r"([\\`*_\[\]|~$])")  # emphasis, code, links, images, tables, maths
+_MD_HTML = re.compile(r"([<&])(?=[A-Za-z/!?#])")  # a tag, comment, autolink or entity
+# at a line start: heading, quote; list bullet, setext underline or rule ("- ", "===", "---")
+_MD_BLOCK = re.compile(r"^([#>]|([-+=])(?=\2|[ \t]|$))", re.MULTILINE)
+_MD_ORDERED = re.compile(r"^(\d{1,9})([.)])(?=[ \t]|$)", re.MULTILINE)  # "1. " or "1) " item
+_MD_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)  # an indented code block
+_MD_TYPOGRAPHY = re.compile(r"(?<!\S)(<->|->|<-|--|>=|<=|~=)(?!\S)")  # arrows, dashes
+# after ":" (shortcodes, directives, icons, URL schemes), "@" (e-mail) and "www" (before ".")
+_MD_AUTO = re.compile(r"(?<=:)(?=\S)|(?<=@)(?=\S)|(?<=www)(?=\.)", re.IGNORECASE)
 
 
 def escape_md(text: Any) -> str:
-    """User-entered text for ``st.markdown``/``st.write``/``st.caption``/widget labels: shown
-    literally, never as a link, image, HTML or heading (those calls all render markdown)."""
+    """The one escaper for text a person typed (or any database string) that reaches
+    markdown: it reads the same, but is never a link, image, autolink, heading, list,
+    quote, table, code, HTML, entity, KaTeX, colour/badge/icon directive or emoji."""
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return ""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+    out = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
+    out = _MD_INDENT.sub("", out)
+    out = _MD_TYPOGRAPHY.sub(lambda m: m[0][0] + ZWNJ + m[0][1:], out)
+    out = _MD_ALWAYS.sub(r"\\\1", out)
+    out = _MD_HTML.sub(r"\\\1", out)
+    out = _MD_BLOCK.sub(lambda m: "\\" + m[1], out)
+    out = _MD_ORDERED.sub(r"\1\\\2", out)
+    return _MD_AUTO.sub(ZWNJ, out)
+
+
+def md_table(frame: pd.DataFrame) -> None:
+    """``st.table`` (which renders markdown in every cell, header and index) with every
+    text escaped."""
+    out = frame.map(lambda v: escape_md(v) if isinstance(v, str) else v)
+    out.index = out.index.map(lambda v: escape_md(v) if isinstance(v, str) else v)
+    out.index.name = escape_md(frame.index.name) if frame.index.name else None
+    out.columns = [escape_md(c) for c in frame.columns]
+    st.table(out)
 
 
 def _secrets() -> dict[str, Any] | None:
@@ -277,7 +313,7 @@ def _sso_sign_in() -> bool:
     try:
         identity = _sso_identity()
     except sso.MappingError as error:
-        st.error(str(error))
+        st.error(escape_md(error))
         return True
     if identity is not None:
         name, role = identity
@@ -306,7 +342,7 @@ def sidebar_account() -> None:
     """
     with st.sidebar:
         if notice := st.session_state.pop(_NOTICE, None):
-            st.warning(notice, icon=":material/logout:")
+            st.warning(escape_md(notice), icon=":material/logout:")
         if st.query_params.get(_FAILED) is not None:
             st.error("Inloggen is niet gelukt: de inlogcode was verlopen of je browser "
                      "bewaarde het sessiecookie niet. Probeer het opnieuw.")
@@ -314,7 +350,7 @@ def sidebar_account() -> None:
         remembered = st.session_state.get(_REQUESTED)
         if remembered and not held:
             title = next(p.title for p in PAGES if p.path == remembered[0])
-            st.info(f"Log in om de pagina {title} te openen.", icon=":material/lock:")
+            st.info(f"Log in om de pagina {escape_md(title)} te openen.", icon=":material/lock:")
         if held:
             st.markdown(f"**{escape_md(held['username'])}** · {ROLE_LABELS[Role(held['role'])]}")
             if st.button(labels.SIGN_OUT, key="sign_out", icon=":material/logout:"):
@@ -343,7 +379,7 @@ def _local_sign_in() -> None:
             return
         outcome = auth.sign_in(engine(), username, password, client=_client())
         if isinstance(outcome, auth.SignInFailed):
-            st.error(outcome.message)
+            st.error(escape_md(outcome.message))
             return
         _start_session(outcome.username, outcome.role)
 
@@ -371,7 +407,7 @@ def password_change_form() -> None:
         result = accounts.change_own_password(engine(), held["username"], current, new,
                                               keep_session=held["session_id"])
         if not result.ok:
-            st.error(result.message)
+            st.error(escape_md(result.message))
             return
         _recheck_now()
         st.rerun()
@@ -393,7 +429,7 @@ def run_page(page: Any) -> None:
         st.session_state.pop(_REFUSED, None)
     except AccessDenied as denied:
         if st.session_state.pop(_REFUSED, False):
-            st.error(str(denied), icon=":material/block:")
+            st.error(escape_md(denied), icon=":material/block:")
             return
         st.session_state[_REFUSED] = True
         _recheck_now()
@@ -421,13 +457,13 @@ def locked_page(spec: PageSpec) -> Any:
         role = current_role()
         if role is Role.PUBLIEK:
             st.title(SIGN_IN_PROMPT)
-            st.info(f"De pagina {spec.title} is alleen voor partners van het lerend netwerk. "
-                    "Log in met het formulier in de zijbalk; daarna opent deze pagina met "
-                    "dezelfde instellingen.", icon=":material/lock:")
+            st.info(f"De pagina {escape_md(spec.title)} is alleen voor partners van het lerend "
+                    "netwerk. Log in met het formulier in de zijbalk; daarna opent deze pagina "
+                    "met dezelfde instellingen.", icon=":material/lock:")
         else:
             st.title("Geen toegang")
-            st.warning(f"Je rol {ROLE_LABELS[role]} mag de pagina {spec.title} niet openen.",
-                       icon=":material/block:")
+            st.warning(f"Je rol {ROLE_LABELS[role]} mag de pagina {escape_md(spec.title)} "
+                       "niet openen.", icon=":material/block:")
 
     return st.Page(prompt, title=spec.title, icon=spec.icon, url_path=spec.url_path,
                    visibility="hidden")

@@ -16,6 +16,7 @@ import streamlit as st
 from dashboard.domain.datasets import Dataset, Field, display
 from dashboard.domain.i18n import fmt_number
 from dashboard.store.writes import WriteResult
+from dashboard.ui import escape_md
 
 NONE_LABEL = "—"
 NUMBER_HELP = "Een punt tussen duizendtallen, een komma voor decimalen: 1.234,5."
@@ -34,33 +35,34 @@ def number_text(value: float | int | None) -> str:
 
 
 def _widget(f: Field, current: Any, refs: dict[str, list[str]], key: str) -> Any:
-    label = f.label + ("" if f.required else " (optioneel)")
+    label = escape_md(f.label) + ("" if f.required else " (optioneel)")
+    help_text = escape_md(f.help) or None
     k = f"{key}-{f.name}"
     if f.kind == "text" or f.kind in ("quarter", "period"):
         return st.text_input(label, value="" if current is None else str(current), key=k,
-                             max_chars=f.max_len, help=f.help or None)
+                             max_chars=f.max_len, help=help_text)
     if f.kind == "longtext":
-        return st.text_area(label, value=current or "", key=k, height=90, help=f.help or None)
+        return st.text_area(label, value=current or "", key=k, height=90, help=help_text)
     if f.kind in ("int", "float"):  # text, read by the one Dutch parser (i18n.parse_number)
         return st.text_input(label, value=number_text(current), key=k,
-                             help=f.help or NUMBER_HELP, placeholder="bv. 1.234,5"
+                             help=help_text or NUMBER_HELP, placeholder="bv. 1.234,5"
                              if f.kind == "float" else "bv. 1.500")
     if f.kind in ("date", "month"):
         return st.date_input(label, value=current, format="DD-MM-YYYY", key=k,
                              min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31),
-                             help=f.help or None)
+                             help=help_text)
     if f.kind == "bool":
-        return st.checkbox(label, value=bool(current), key=k, help=f.help or None)
+        return st.checkbox(label, value=bool(current), key=k, help=help_text)
     if f.kind == "list":
         return st.multiselect(label, options=list(f.choices), default=list(current or []),
-                              key=k, help=f.help or None, placeholder="Kies…")
+                              key=k, help=help_text, placeholder="Kies…")
     options: list[Any] = list(refs.get(f.name, [])) if f.kind == "ref" else list(f.choices)
     if current is not None and current not in options:
         options.append(current)
     if not f.required:
         options = [None, *options]
     index = options.index(current) if current in options else None
-    return st.selectbox(label, options=options, index=index, key=k, help=f.help or None,
+    return st.selectbox(label, options=options, index=index, key=k, help=help_text,
                         format_func=lambda v: NONE_LABEL if v is None else str(v),
                         placeholder="Kies…")
 
@@ -80,7 +82,7 @@ def record_form(ds: Dataset, refs: dict[str, list[str]], current: dict[str, Any]
         for f in long:
             values[f.name] = _widget(f, current.get(f.name), refs, key)
         if ds.description:
-            st.caption(ds.description)
+            st.caption(escape_md(ds.description))
         submitted = st.form_submit_button(submit_label, type="primary", icon=":material/save:")
     return values if submitted else None
 
@@ -92,9 +94,8 @@ def clear_form(key: str) -> None:
 
 
 def show_problems(result: WriteResult) -> None:
-    from dashboard.ui import escape_md  # problems quote what the user typed
-
-    lines = "\n".join(f"- **{p.label or 'Rij'}**: {escape_md(p.message)}" for p in result.problems)
+    lines = "\n".join(f"- **{escape_md(p.label) or 'Rij'}**: {escape_md(p.message)}"
+                      for p in result.problems)
     st.error(f"Niet opgeslagen. Controleer:\n\n{lines}" if lines else escape_md(result.message),
              icon=":material/error:")
 
@@ -102,7 +103,7 @@ def show_problems(result: WriteResult) -> None:
 def show_conflict(ds: Dataset, result: WriteResult, on_reload: Callable[[], None],
                   key: str) -> None:
     """Both values side by side, and a button to load the stored version."""
-    st.error(result.message, icon=":material/sync_problem:")
+    st.error(escape_md(result.message), icon=":material/sync_problem:")
     yours, stored = result.yours or {}, result.stored or {}
     names = [f for f in ds.fields if f.name in yours or f.name in stored]
     extra = [n for n in (*yours, *stored) if n not in {f.name for f in ds.fields}]

@@ -11,20 +11,50 @@ import pandas as pd
 
 PNG_SCALE = 2  # sharp enough for slides and reports
 
+# OWASP CSV injection: a cell starting with one of these is a formula (or starts one) in
+# Excel, LibreOffice and Google Sheets. Such text gets a leading apostrophe, so it is shown
+# as typed and never evaluated (an =HYPERLINK typed as a user name at sign-in would
+# otherwise be live in the beheerder's audit log export).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Text that a spreadsheet would read as a formula, with a leading ``'``; anything else
+    (numbers too, negative ones included) unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table every download writes: headers and text cells neutralised, list cells
+    (e.g. domains) as comma-separated text, numbers and dates untouched."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.map(lambda v: isinstance(v, list)).any():
+            values = values.map(lambda v: ", ".join(map(str, v)) if isinstance(v, list) else v)
+        if values.map(lambda v: isinstance(v, str)).any():
+            out[column] = values.map(neutralise).astype(object)
+        else:
+            out[column] = values
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    return out
+
 
 def to_csv(frame: pd.DataFrame) -> bytes:
-    """CSV as Dutch Excel opens it: semicolons, decimal commas, UTF-8 with BOM; list cells
-    (e.g. domains) become comma-separated text."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].map(lambda v: isinstance(v, list)).any():
-            out[col] = out[col].map(lambda v: ", ".join(map(str, v)) if isinstance(v, list) else v)
-    return out.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    """CSV as Dutch Excel opens it: semicolons, decimal commas, UTF-8 with BOM, CRLF line
+    ends (so a carriage return inside a value is quoted, not a new row); text that would
+    be a formula is neutralised (``safe_frame``)."""
+    return safe_frame(frame).to_csv(index=False, sep=";", decimal=",",
+                                    lineterminator="\r\n").encode("utf-8-sig")
 
 
 def to_xlsx(frame: pd.DataFrame, sheet: str = "Gegevens") -> bytes:
-    out = frame.copy()
-    for column in out.columns:  # Excel cannot store time zones
+    """An Excel workbook of ``frame``: every text cell is stored as text, never as a
+    formula (``safe_frame``), and time zones are dropped (Excel cannot store them)."""
+    out = safe_frame(frame)
+    for column in out.columns:
         if isinstance(out[column].dtype, pd.DatetimeTZDtype):
             out[column] = out[column].dt.tz_localize(None)
     buffer = io.BytesIO()

@@ -31,7 +31,8 @@ def url_select(label: str, options: Mapping[str, str], *, param: str, key: str,
     A value in the link that is not one of the options is ignored, with a notice."""
     raw = st.query_params.get(param)
     if raw is not None and monitoring.clean_choice(raw, options) is None:
-        (container or st).caption(f"Onbekende waarde '{raw}' voor '{param}' in de link; genegeerd.")
+        (container or st).caption(f"Onbekende waarde '{ui.escape_md(raw)}' voor "
+                                  f"'{ui.escape_md(param)}' in de link; genegeerd.")
     if key not in st.session_state or st.session_state[key] not in options:
         st.session_state[key] = monitoring.clean_choice(st.query_params.get(param),
                                                         options) or default
