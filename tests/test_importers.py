@@ -12,8 +12,10 @@ from sqlalchemy import func, select
 
 from dashboard.store import writes
 from dashboard.domain.datasets import DATASETS
+from dashboard.domain.i18n import fmt_number
 from dashboard.domain.roles import AccessDenied, Role
 from dashboard.ui import exports
+from dashboard.domain.spreadsheet import unneutralise
 from dashboard.store import importers
 from data_loaders.db import transaction
 from data_loaders.models import AuditLog, KernteamQuarter
@@ -308,12 +310,23 @@ def test_a_neutralised_export_cell_imports_as_the_text_it_was(seeded_engine):
     exactly that one apostrophe again, so the value round-trips unchanged."""
     row = writes.list_rows(seeded_engine, PT, "indicator_value").iloc[0].to_dict()
     frame = importers.export_frame("indicator_value", pd.DataFrame([row]))
-    frame["Toelichting"] = ["'=SOM(A1)"]
+    frame["Toelichting"] = ["=SOM(A1)"]  # stored text that looks like a formula
     for name, data in (("t.csv", exports.to_csv(frame)), ("t.xlsx", exports.to_xlsx(frame))):
+        if name.endswith(".csv"):
+            assert "'=SOM(A1)" in data.decode("utf-8-sig")  # Excel shows it as text
         checked = importers.check(seeded_engine, PT, "indicator_value",
                                   importers.read_upload(name, data))
         assert checked.ok, checked.problems
         assert checked.plans[0].values["note"] == "=SOM(A1)"
-    assert importers.unneutralise("'+31 6") == "+31 6"
-    assert importers.unneutralise("'=x") == "=x" and importers.unneutralise("''=x") == "''=x"
-    assert importers.unneutralise("'t Hoen") == "'t Hoen"
+    assert unneutralise("'+31 6") == "+31 6"
+    assert unneutralise("'=x") == "=x" and unneutralise("''=x") == "'=x"
+    assert unneutralise("'t Hoen") == "'t Hoen"
+
+
+def test_the_template_instructions_read_the_dutch_way():
+    """Thousands were once made by replacing every comma with a dot, which also turned
+    'scheidingsteken), hoogstens' into 'scheidingsteken). hoogstens'."""
+    sheet = load_workbook(io.BytesIO(importers.template("coach_month")))["Instructies"]
+    text = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+    assert "(puntkomma of komma als scheidingsteken), hoogstens" in text
+    assert f"{fmt_number(importers.MAX_ROWS)} rijen" in text and "20.000 rijen" in text

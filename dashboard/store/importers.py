@@ -36,7 +36,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from dashboard.store import writes
 from dashboard.domain.datasets import DATASETS, Dataset, Field, Problem, clean, display, is_blank
+from dashboard.domain.i18n import fmt_number
 from dashboard.domain.roles import Permission, Role, require
+from dashboard.domain.spreadsheet import unneutralise
 from data_loaders.db import session_factory
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -99,7 +101,7 @@ def template(dataset: str) -> bytes:
         ["Het inlezen gebeurt in zijn geheel of niet: bevat één rij een fout, dan wordt niets "
          "opgeslagen en zie je per rij en kolom wat er mis is."],
         [f"Toegestaan: .xlsx of .csv (puntkomma of komma als scheidingsteken), hoogstens "
-         f"{size_text(MAX_UPLOAD_BYTES)} en {MAX_ROWS:,} rijen.".replace(",", ".")],
+         f"{size_text(MAX_UPLOAD_BYTES)} en {fmt_number(MAX_ROWS)} rijen."],
         ["Vul nooit namen of andere persoonsgegevens in: alleen codes en aantallen."],
     ]
     if ds.description:
@@ -152,19 +154,9 @@ class UploadError(ValueError):
 
 def size_text(size: int) -> str:
     """Bytes as Dutch text: 5 MB, 34,7 MB, 86 kB (1 MB = 1024 x 1024 bytes)."""
-    from dashboard.domain.i18n import fmt_number
-
     if size < 1024 * 1024:
         return f"{fmt_number(max(size // 1024, 1))} kB"
     return f"{fmt_number(size / (1024 * 1024), 0 if size % (1024 * 1024) == 0 else 1)} MB"
-
-
-def unneutralise(text: str) -> str:
-    """Undo the export's formula guard: exactly one leading apostrophe before = + - @ or a
-    tab/CR is removed, so an exported '=SOM(A1) cell imports as the text =SOM(A1)."""
-    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@", "\t", "\r"):
-        return text[1:]
-    return text
 
 
 def _is_xlsx(data: bytes) -> bool:
@@ -211,13 +203,13 @@ def _check_archive(archive: zipfile.ZipFile) -> bool:
                     raise _too_complex("het heeft tienduizenden opmaakstijlen")
                 if tags > MAX_XML_TAGS:
                     raise _too_complex("het bevat te veel cellen of teksten (meer dan in "
-                                       f"{MAX_ROWS:,} rijen passen)".replace(",", "."))
+                                       f"{fmt_number(MAX_ROWS)} rijen passen)")
                 if worksheet:
                     window = tail + chunk
                     formulas = formulas or any(t in window for t in _FORMULA_TAGS)
                     if _HUGE_ROW_NUMBER.search(window):
                         raise _too_complex(f"{p.filename} noemt een rij voorbij rij "
-                                           f"{MAX_EXCEL_ROW:,}".replace(",", "."))
+                                           f"{fmt_number(MAX_EXCEL_ROW)}")
                     tail = chunk[-16:]
     return formulas
 
@@ -243,8 +235,8 @@ def _bounded(rows: Iterable[tuple[int, list[Any]]], where: str
     out = []
     for number, values in rows:
         if len(out) > MAX_ROWS:  # the header row and MAX_ROWS data rows are in
-            raise UploadError(f"{where} heeft meer dan {MAX_ROWS:,} rijen; splits het bestand "
-                              "op.".replace(",", "."))
+            raise UploadError(f"{where} heeft meer dan {fmt_number(MAX_ROWS)} rijen; splits "
+                              "het bestand op.")
         if len(values) > MAX_COLUMNS and not all(map(_blank, values[MAX_COLUMNS:])):
             column = MAX_COLUMNS + next(i for i, v in enumerate(values[MAX_COLUMNS:], 1)
                                         if not _blank(v))

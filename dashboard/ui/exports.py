@@ -9,23 +9,14 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.domain.spreadsheet import neutralise
+
 PNG_SCALE = 2  # sharp enough for slides and reports
 
 # OWASP CSV injection: a cell starting with one of these is a formula (or starts one) in
 # Excel, LibreOffice and Google Sheets. Such text gets a leading apostrophe, so it is shown
 # as typed and never evaluated (an =HYPERLINK typed as a user name at sign-in would
 # otherwise be live in the beheerder's audit log export).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet would read as a formula, with a leading ``'``; anything else
-    (numbers too, negative ones included) unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The table every download writes: headers and text cells neutralised, list cells
     (e.g. domains) as comma-separated text, numbers and dates untouched."""
