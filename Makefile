@@ -9,7 +9,7 @@ PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 ENTRY := app.py
 
-.PHONY: run test seed lint clean bench backup restore
+.PHONY: run test test-fast seed lint clean bench backup restore
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { echo "Kan geen virtuele omgeving maken: installeer python3-venv (apt-get install python3-venv)."; exit 1; }
@@ -32,10 +32,17 @@ run: seed
 node_modules/.package-lock.json: package-lock.json
 	@command -v npm >/dev/null && npm ci --no-audit --no-fund --silent || echo "npm ontbreekt: toegankelijkheidstests (axe-core) worden overgeslagen."
 
+# The whole suite on both cores: SQLite, PostgreSQL, Chromium, nginx (CI installs them).
 test: $(VENV)/.dev node_modules/.package-lock.json
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+# The quick loop while coding: pure rules and the store on SQLite, no browser (< 60 s).
+test-fast: $(VENV)/.dev
+	$(BIN)/python -m pytest -n 2 -m "not browser and not postgres" tests/domain tests/store
 
 lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/bandit -q -r dashboard data_loaders geo pages streamlit_app.py $(ENTRY) -ll
 
 clean:
