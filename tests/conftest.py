@@ -17,10 +17,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine
 
 from bench import pgserver
 from data_loaders.seed import prepare_database
+
+# Property tests judge results, not speed: a busy two-core CI machine must not fail them.
+hypothesis_settings.register_profile("lerend", deadline=None)
+hypothesis_settings.load_profile("lerend")
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 23)  # fixed "today" so demo data and assertions are stable
