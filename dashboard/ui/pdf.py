@@ -19,6 +19,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Image,
     KeepTogether,
@@ -167,8 +168,6 @@ def render(doc: Document) -> bytes:
     template.build(flowables, canvasmaker=NumberedCanvas)
     return buffer.getvalue()
 
-
-from reportlab.pdfgen.canvas import Canvas  # noqa: E402 - used by the canvas class below
 
 
 class _NumberedCanvas(Canvas):
