@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
-from dashboard.domain import funnel, spc
+from dashboard.domain import funnel
 
 
 def test_phi_matches_funnelplotr():
@@ -62,8 +61,3 @@ def test_proportions_use_the_arcsine_scale_and_stay_within_0_and_100():
     assert "passen bij toeval" in f.caption
     with pytest.raises(ValueError, match="boven 100%"):
         funnel.funnel([12], [10], kind="p")
-
-
-def test_the_old_funnel_limits_still_work():
-    lim = spc.funnel_limits(0.05, pd.Series([100.0, 400.0]), 1000.0, "u")
-    assert list(lim.columns) == ["denominator", "lower3", "lower2", "upper2", "upper3"]

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from dashboard.ui import exports
-from dashboard.domain import coaches, kernteams, monitoring, spc
+from dashboard.domain import coaches, funnel, kernteams, monitoring, spc
+from dashboard.domain import verdicts as verdicts_module
 from dashboard.store.queries import QUERIES
 from dashboard.store.queries_monitoring import MONITORING_QUERIES
 from dashboard.domain.roles import AccessDenied, Role
@@ -98,6 +99,31 @@ def test_demo_projects_show_the_overdue_pluspraktijk_milestone(demo):
     assert (completed["overdue"] == 0).all()
     gantt = monitoring.gantt_frame(overview, AS_OF)
     assert (gantt["end"] >= gantt["start"]).all() and len(gantt) == len(overview)
+
+
+def test_projects_are_selected_counted_and_offered_by_code(demo):
+    projects = demo["project_list"]
+    chosen = monitoring.select_projects(projects, monitoring.Filters("blauwe-zorg"), "uitvoering")
+    assert set(chosen["status"]) == {"uitvoering"} and set(chosen["programme_key"]) == \
+        {"blauwe-zorg"}
+    risky = monitoring.select_projects(projects, monitoring.Filters(), None, "risico")
+    assert len(risky) and set(risky["health"]) == {"risico"}
+    overview = monitoring.project_overview(projects, demo["project_milestones"], AS_OF)
+    counts = monitoring.project_counts(overview)
+    assert counts.projects == len(projects) == counts.running + int(
+        (overview["status"] != "uitvoering").sum())
+    assert counts.at_risk == len(risky) and counts.overdue_milestones == overview["overdue"].sum()
+    assert monitoring.project_choices(overview)["BZ-1"] == "BZ-1 · Positieve Gezondheid"
+    assert monitoring.statuses_present(overview) == [
+        s for s in monitoring.STATUS_ORDER if s in set(overview["status"])]
+    decisions = monitoring.project_decisions(demo["project_decisions"], "BZ-1")
+    assert set(decisions["project_code"]) == {"BZ-1"}
+    assert set(decisions["published"]) <= {"ja", "nee"}
+    ms = monitoring.milestone_status(demo["project_milestones"], AS_OF)
+    marks = monitoring.timeline_marks(ms, monitoring.gantt_frame(overview, AS_OF))
+    assert len(marks) == len(ms)
+    assert all(label.startswith(code) for label, code in zip(marks["label"], marks["project_code"],
+                                                               strict=True))
 
 
 # ---------------------------------------------------------------- welzijnscoaches
@@ -206,26 +232,95 @@ def test_intervention_freezes_the_baseline_or_starts_a_phase(demo):
     dates = list(demo["kernteam_interventions"].query("team == @SIGNAL_KERNTEAM")["started_on"])
     metric = kernteams.METRICS["admissions"]
     cut = list(series["quarter"]).index(SIGNAL_QUARTER)
-    frozen = kernteams.analyse_team(series, metric, dates, "baseline")
+    frozen = kernteams.analyse_team(series, metric, dates, "baseline").analysis
     assert set(frozen.phase) == {0} and frozen.centre[-1] == frozen.centre[0]
     assert sum(frozen.signal_points[cut:]) >= 6
-    phases = kernteams.analyse_team(series, metric, dates, "phases")
+    phases = kernteams.analyse_team(series, metric, dates, "phases").analysis
     assert phases.phase[cut - 1] == 0 and phases.phase[cut] == 1
     assert phases.centre[-1] < phases.centre[0]
 
 
-def test_funnel_accounts_for_team_size(demo):
+def test_the_minimum_baseline_is_the_setting_passed_in(demo):
+    """KT-07's intervention comes after 12 quarters: a frozen baseline with the default
+    minimum of 12, none when the setting asks for 13."""
+    series = kernteams.team_series(demo["kernteam_quarters"], SIGNAL_KERNTEAM)
+    dates = list(demo["kernteam_interventions"].query("team == @SIGNAL_KERNTEAM")["started_on"])
+    metric = kernteams.METRICS["admissions"]
+    assert spc.frozen_baseline(list(series["quarter_start"]), dates) == 12
+    assert kernteams.analyse_team(series, metric, dates).analysis.phases[0].frozen
+    strict = kernteams.analyse_team(series, metric, dates, min_baseline=13).analysis
+    assert not strict.phases[0].frozen and strict.baseline_too_short
+
+
+def test_funnel_accounts_for_team_size_and_for_over_dispersion(demo):
     quarters = demo["kernteam_quarters"]
-    period = kernteams.recent_quarters(quarters, 4)
-    teams, curve = kernteams.funnel_frame(quarters, kernteams.METRICS["admissions"], period)
-    assert len(teams) == 35 and len(period) == 4
+    period = kernteams.funnel_period(quarters, 4)
+    metric = kernteams.METRICS["admissions"]
+    result = kernteams.team_funnel(quarters, metric, period)
+    teams = result.units
+    assert len(teams) == 35 and period == ["2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]
     recent = quarters[quarters["quarter"].isin(period)]
-    assert teams["pooled"].iloc[0] == pytest.approx(
+    assert result.target == pytest.approx(
         recent["admissions"].sum() / recent["frail_elderly"].sum() * 1000)
-    width = teams["upper3"] - teams["lower3"]
+    width = teams["upper998"] - teams["lower998"]
     assert width.iloc[teams["denominator"].idxmin()] > width.iloc[teams["denominator"].idxmax()]
     assert teams.set_index("team").loc[SIGNAL_KERNTEAM, "position"] == "onder"
-    assert curve["upper3"].is_monotonic_decreasing
+    assert result.curve["upper998"].is_monotonic_decreasing
+    # the teams differ more than chance: the limits are widened (Spiegelhalter), so they
+    # lie outside the plain Poisson limits of funnel.funnel(adjust=False)
+    plain = funnel.funnel(teams["numerator"], teams["denominator"], kind="u", multiplier=1000,
+                          adjust=False)
+    assert result.overdispersed and "verbreed" in result.caption
+    assert (teams["upper998"] > plain.units["upper998"]).all()
+
+
+def test_verdicts_per_team_are_direction_aware_and_use_p_or_u_prime(demo):
+    verdicts = kernteams.team_verdicts(demo["kernteam_quarters"], demo["kernteam_interventions"])
+    kt07 = verdicts.set_index(["team", "metric"]).loc[(SIGNAL_KERNTEAM, "admissions")]
+    assert kt07["judgement"] == "verbetering" and kt07["favourable"]
+    quiet = verdicts[verdicts["verdict"] == spc.NO_SIGNAL]
+    assert set(quiet["judgement"]) == {"geen aantoonbare verandering"}
+    assert set(verdicts["chart"]) <= {"p", "u", "p'", "u'"}
+    assert (verdicts["points"] == 23).all()  # quarters with figures
+    signals = kernteams.signal_list(verdicts)
+    assert kernteams.signal_count(signals, "admissions") == int(
+        (signals["metric"] == "admissions").sum())
+    assert kernteams.first_signal_team(signals, "admissions", ["KT-01"]) == SIGNAL_KERNTEAM
+    assert kernteams.first_signal_team(signals.iloc[0:0], "admissions", ["KT-01"]) == "KT-01"
+    note = kernteams.chance_note(verdicts)
+    expected = verdicts_module.expected_chance_signals(
+        zip(verdicts["chart"], verdicts["phase_points"], strict=True))
+    assert note.startswith(f"{len(signals)} van de 210 reeksen (35 teams × 6 kengetallen)")
+    assert f"toeval alleen zou er ongeveer {round(expected)} geven" in note
+    assert "nieuwe signalen per kwartaal toeval" in note
+
+
+def test_a_rate_that_varies_more_than_chance_gets_a_laney_chart():
+    rng = np.random.default_rng(3)
+    den = rng.integers(4000, 5000, 20).astype(float)
+    rates = 0.05 * np.exp(rng.normal(0, 0.15, 20))  # real quarter-to-quarter variation
+    num = np.round(den * rates)
+    metric = kernteams.METRICS["admissions"]
+    evidence = kernteams.analyse_rate(num, den, metric)
+    assert evidence.choice.chart == "u'" and evidence.analysis.chart == "u'"
+    assert evidence.choice.caption.startswith("U′-kaart (Laney) gebruikt")
+    plain = spc.analyse(list(num), chart="u", denominators=list(den), multiplier=1000)
+    laney = evidence.analysis
+    assert (np.asarray(laney.upper) - np.asarray(laney.lower)
+            > np.asarray(plain.upper) - np.asarray(plain.lower)).all()
+
+
+def test_team_choices_quarters_and_the_results_of_one_quarter(demo):
+    quarters = demo["kernteam_quarters"]
+    teams = kernteams.team_choices(quarters)
+    assert len(teams) == 35 and teams[SIGNAL_KERNTEAM] == f"{SIGNAL_KERNTEAM} · Hoensbroek"
+    assert list(kernteams.quarter_choices(quarters))[0] == "2026-Q3"
+    table = kernteams.quarter_table(quarters, "2026-Q3")
+    row = table.set_index("team").loc[SIGNAL_KERNTEAM]
+    assert row["rate_admissions"] == pytest.approx(row["admissions"] / row["frail_elderly"] * 1000)
+    assert row["rate_with_care_plan"] == pytest.approx(
+        row["with_care_plan"] / row["frail_elderly"] * 100)
+    assert len(table) == 35
 
 
 # ---------------------------------------------------------------- budgets
@@ -238,6 +333,24 @@ def test_budget_shares_add_up_and_insurers_gain_over_time(demo):
     assert by_law["amount_eur"].sum() == pytest.approx(budgets["amount_eur"].sum())
     bz = monitoring.insurer_share(budgets[budgets["programme_key"] == "blauwe-zorg"])
     assert bz["insurer_share_pct"].iloc[-1] > bz["insurer_share_pct"].iloc[0]  # geld volgt zorg
+
+
+def test_budget_summary_leaves_out_planned_years(demo):
+    budgets, spending = demo["budgets"], demo["spending"]
+    summary = monitoring.budget_summary(budgets, spending, AS_OF)
+    shares = monitoring.insurer_share(budgets).set_index("year")
+    assert summary.year == AS_OF.year < budgets["year"].max()  # later years are plans
+    assert summary.total_eur == pytest.approx(shares.loc[AS_OF.year, "total_eur"])
+    assert summary.share_change_pp == pytest.approx(
+        shares.loc[AS_OF.year, "insurer_share_pct"] - shares["insurer_share_pct"].iloc[0])
+    assert summary.spent_eur == pytest.approx(spending["amount_eur"].sum())
+    assert monitoring.budget_summary(budgets[budgets["year"] > AS_OF.year], spending,
+                                     AS_OF) is None
+    years = monitoring.spending_years(spending)
+    assert years == sorted(years) and years[0] == str(spending["year"].min())
+    one = monitoring.spending_in(spending, years[-1])
+    assert set(one["year"]) == {int(years[-1])} and len(monitoring.spending_in(spending, "")) \
+        == len(spending)
 
 
 def test_spending_per_area_and_project_keeps_the_total(demo):

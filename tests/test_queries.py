@@ -3,14 +3,13 @@
 import pytest
 from sqlalchemy import select, update
 
-from dashboard.domain import coaches
 from dashboard.store import queries
 from dashboard.domain.overview import programme_headlines
 from dashboard.domain.roles import AccessDenied, Role
 from data_loaders.db import transaction
 from data_loaders.models import Decision
 
-INTERNAL = ["areas", "admissions_trend", "projects_by_status", "latest_decisions"]
+INTERNAL = ["areas", "projects_by_status", "latest_decisions"]
 PUBLIC = ["programmes", "published_lessons", "publishable_cases"]
 
 
@@ -47,14 +46,18 @@ def test_areas_lists_all_ten_with_their_residents(seeded_engine):
 
 def test_headline_rates_are_recomputed_from_counts_not_averaged(seeded_engine):
     areas = queries.areas(seeded_engine, Role.BESTUURDER)
-    capacity = coaches.programme_caseload(
-        queries.QUERIES["coach_months"](seeded_engine, Role.BESTUURDER), 30.0)
-    admissions = queries.admissions_trend(seeded_engine, Role.BESTUURDER)
+    months = queries.QUERIES["coach_months"](seeded_engine, Role.BESTUURDER)
+    quarters = queries.QUERIES["kernteam_quarters"](seeded_engine, Role.BESTUURDER)
     projects = queries.projects_by_status(seeded_engine, Role.BESTUURDER)
-    rows = {h.programme: h for h in programme_headlines(areas, capacity, admissions, projects)}
+    rows = {h.programme: h for h in programme_headlines(areas, months, quarters, projects, 30.0)}
     pw = rows["PlusWIJken"]
-    latest = admissions.sort_values("quarter_start").iloc[-1]
-    assert pw.admissions_per_1000 == pytest.approx(latest["admissions"] / latest["frail_elderly"] * 1000)
+    latest = quarters[quarters["quarter"] == quarters["quarter"].max()]
+    assert pw.admissions_quarter == latest["quarter"].iloc[0]
+    assert pw.admissions_per_1000 == pytest.approx(
+        latest["admissions"].sum() / latest["frail_elderly"].sum() * 1000)
+    mean_of_rates = (latest["admissions"] / latest["frail_elderly"]).mean() * 1000
+    assert abs(pw.admissions_per_1000 - mean_of_rates) > 0.01
     assert pw.capacity == pytest.approx(30.0 * 30)  # 30 FTE x norm 30 households
     assert rows["Blauwe Zorg in de wijk"].areas == 4 and pw.areas == 6
     assert rows["Blauwe Zorg in de wijk"].capacity is None  # no coaches in Blauwe Zorg
+    assert rows["Blauwe Zorg in de wijk"].admissions_per_1000 is None  # nor kernteams

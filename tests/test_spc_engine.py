@@ -244,6 +244,23 @@ def test_a_twelve_point_baseline_is_frozen():
     assert all(result.outside_limits[12:])
 
 
+def test_the_minimum_baseline_is_a_parameter_for_the_setting():
+    """``min_baseline_points`` (a setting, 6 to 60) reaches the engine: an 8-point baseline
+    freezes with a minimum of 8, not with the default 12; the chart choice follows."""
+    values = [10.0, 11, 9, 10, 12, 10, 9, 11] + [16.0] * 8
+    assert spc.analyse(values, chart="i", baseline=8).baseline_too_short
+    eight = spc.analyse(values, chart="i", baseline=8, min_baseline=8)
+    assert eight.phases[0].frozen and eight.centre[0] == pytest.approx(np.mean(values[:8]))
+    assert spc.analyse(values, chart="i", baseline=12, min_baseline=13).baseline_too_short
+    rng = np.random.default_rng(5)
+    den = rng.integers(900, 1100, 24).astype(float)
+    num = rng.poisson(den[:12].mean() * 0.05, 24).astype(float)
+    num[10:] *= 3  # a change after ten quarters: the whole series is over-dispersed
+    ten = spc.choose_chart(num, den, "u", baseline=10, min_baseline=10)
+    whole = spc.choose_chart(num, den, "u", baseline=10)  # 10 < 12: no frozen baseline
+    assert not ten.overdispersed and whole.overdispersed
+
+
 def test_missing_points_do_not_count_towards_the_baseline():
     values = [10.0, 11, math.nan, 10, 12, 10, 9, 11, 10, 11, 9, 10] + [10.5] * 8
     result = spc.analyse(values, chart="i", baseline=12)

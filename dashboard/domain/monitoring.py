@@ -1,8 +1,9 @@
-"""Programme monitoring: projects, welzijnscoach caseloads, kernteam results and budgets.
+"""Programme monitoring: URL filters, which periods are complete, projects and budgets.
 
 Pure pandas functions without Streamlit, fed by the frames of
 ``dashboard.store.queries_monitoring``. Rates are always recomputed from summed counts,
-never averaged. SPC verdicts come from ``dashboard.domain.spc`` (the one owner of the rules).
+never averaged. Coaches are ``dashboard.domain.coaches``', kernteams
+``dashboard.domain.kernteams``'; both use the completeness rule here (``deliveries``).
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from dashboard.domain import spc, verdicts
-from dashboard.domain.i18n import fmt_date
 from dashboard.domain.vocab import DOMAINS, ProjectHealth, ProjectStatus, values
 
 # ---------------------------------------------------------------- filters (URL values)
@@ -67,11 +66,73 @@ def apply_filters(df: pd.DataFrame, filters: Filters, *, programme_col: str = "p
     return df[mask]
 
 
+# ---------------------------------------------------------------- complete periods
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How many of the units expected in a period (kernteams in a quarter, coaches in a
+    month) delivered their figures."""
+
+    period: dt.date  # first day of the quarter or month
+    delivered: int
+    expected: int
+
+    @property
+    def complete(self) -> bool:
+        return self.delivered >= self.expected
+
+    def text(self, units: str) -> str:
+        """E.g. '2 van 35 teams aangeleverd'."""
+        return f"{self.delivered} van {self.expected} {units} aangeleverd"
+
+
+def deliveries(rows: pd.DataFrame, *, unit: str, period: str,
+               ended: str | None = None) -> list[Delivery]:
+    """The completeness rule (issue 12): per period, in time order, how many units
+    delivered and how many were expected.
+
+    A unit (a kernteam, a coach) is expected in every period from the first period it
+    delivered on, up to the period in which its end date falls (``ended``, e.g. a coach's
+    ``ended_on``; empty = still working). A period is *complete* when every expected unit
+    delivered; figures of an incomplete period are never compared as if complete.
+    ``rows`` has one row per delivered (unit, period); ``period`` holds the period's first
+    day."""
+    if rows.empty:
+        return []
+    first = rows.groupby(unit)[period].min()
+    end = (pd.to_datetime(rows.groupby(unit)[ended].max()) if ended
+           else pd.Series(pd.NaT, index=first.index))
+    delivered = rows.groupby(period)[unit].agg(set)
+    out = []
+    for when in sorted(delivered.index):
+        running = (first <= when) & (end.isna() | (end >= pd.Timestamp(when)))
+        expected = set(first.index[running]) | delivered[when]
+        out.append(Delivery(when, len(delivered[when]), len(expected)))
+    return out
+
+
+def latest_complete(periods: Sequence[Delivery]) -> Delivery | None:
+    """The latest complete period; the latest period when none is complete."""
+    if not periods:
+        return None
+    return next((d for d in reversed(periods) if d.complete), periods[-1])
+
+
+def pending(periods: Sequence[Delivery]) -> list[Delivery]:
+    """The incomplete periods from the one ``latest_complete`` picks on (still being
+    delivered; it is among them only when no period is complete)."""
+    latest = latest_complete(periods)
+    return [d for d in periods
+            if latest is not None and d.period >= latest.period and not d.complete]
+
+
 # ---------------------------------------------------------------- projects
 
 OVERDUE = "over tijd"
 DONE = "behaald"
 PLANNED = "gepland"
+MILESTONE_STATES = (DONE, PLANNED, OVERDUE)
 STATUS_ORDER = values(ProjectStatus)
 HEALTH_ORDER = values(ProjectHealth)
 MIN_DOMAINS = 2
@@ -114,6 +175,54 @@ def project_overview(projects: pd.DataFrame, milestones: pd.DataFrame,
     return df
 
 
+def select_projects(projects: pd.DataFrame, filters: Filters, status: str | None = None,
+                    health: str | None = None) -> pd.DataFrame:
+    """Projects of the chosen programme and areas, and of the chosen status and health
+    (None or "" = any)."""
+    df = apply_filters(projects, filters, area_col="area_keys")
+    if status:
+        df = df[df["status"] == status]
+    return df[df["health"] == health] if health else df
+
+
+@dataclass(frozen=True)
+class ProjectCounts:
+    projects: int
+    running: int
+    at_risk: int
+    overdue_milestones: int
+
+
+def project_counts(overview: pd.DataFrame) -> ProjectCounts:
+    """How many projects (``project_overview`` rows) there are, run, are at risk, and how
+    many milestones are overdue."""
+    return ProjectCounts(len(overview),
+                         int((overview["status"] == ProjectStatus.EXECUTION.value).sum()),
+                         int((overview["health"] == ProjectHealth.RISK.value).sum()),
+                         int(overview["overdue"].sum()))
+
+
+def timeline_marks(milestones: pd.DataFrame, gantt: pd.DataFrame) -> pd.DataFrame:
+    """Milestones (``milestone_status``) of the projects on the timeline, with its label."""
+    return milestones.merge(gantt[["code", "label"]], left_on="project_code", right_on="code")
+
+
+def statuses_present(overview: pd.DataFrame) -> list[str]:
+    """The statuses that occur, in the order of the vocabulary (columns of the board)."""
+    return [s for s in STATUS_ORDER if s in set(overview["status"])]
+
+
+def project_choices(overview: pd.DataFrame) -> dict[str, str]:
+    """Project code -> 'BZ-1 · Positieve Gezondheid', in the order of ``overview``."""
+    return dict(zip(overview["code"], overview["code"] + " · " + overview["name"], strict=True))
+
+
+def project_decisions(decisions: pd.DataFrame, code: str) -> pd.DataFrame:
+    """The decisions about one project, ``published`` as ja/nee."""
+    own = decisions[decisions["project_code"] == code]
+    return own.assign(published=own["published"].map({True: "ja", False: "nee"}))
+
+
 def gantt_frame(projects: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """Bars from start to end (a project without an end date runs until ``as_of``)."""
     df = projects[["code", "name", "programme", "status", "health", "started_on", "ends_on"]].copy()
@@ -151,3 +260,39 @@ def spending_by(spending: pd.DataFrame, by: Literal["area", "project", "law"]) -
     df = spending.assign(**{by: spending[by].fillna("niet toegewezen")})
     return (df.groupby(by, as_index=False)["amount_eur"].sum()
             .sort_values("amount_eur", ascending=False).reset_index(drop=True))
+
+
+@dataclass(frozen=True)
+class BudgetSummary:
+    """The pooled budget of the latest year that is not a plan, the insurers' share in it,
+    how that share moved since the first year, and the spending in the selection."""
+
+    year: int
+    total_eur: float
+    insurer_share_pct: float
+    first_year: int
+    share_change_pp: float  # percentage points since ``first_year``
+    spent_eur: float
+
+
+def budget_summary(budgets: pd.DataFrame, spending: pd.DataFrame,
+                   as_of: dt.date) -> BudgetSummary | None:
+    """Years after ``as_of``'s year are plans, not budgets: they are left out."""
+    shares = insurer_share(budgets)
+    current = shares[shares["year"] <= as_of.year]
+    if current.empty:
+        return None
+    first, last = current.iloc[0], current.iloc[-1]
+    return BudgetSummary(int(last["year"]), float(last["total_eur"]),
+                         float(last["insurer_share_pct"]), int(first["year"]),
+                         float(last["insurer_share_pct"] - first["insurer_share_pct"]),
+                         float(spending["amount_eur"].sum()))
+
+
+def spending_years(spending: pd.DataFrame) -> list[str]:
+    return [str(y) for y in sorted(spending["year"].unique())]
+
+
+def spending_in(spending: pd.DataFrame, year: str | None) -> pd.DataFrame:
+    """Spending of one year (its text, as in the URL), or of every year when empty."""
+    return spending[spending["year"] == int(year)] if year else spending

@@ -1,13 +1,23 @@
-"""Headline figures per programme for the Overzicht page (pure pandas, no Streamlit)."""
+"""Headline figures per programme for the Overzicht page (pure pandas, no Streamlit).
+
+Like with like (issue 12): coach figures are those of the programme's latest complete
+month and the admission rate that of its latest complete quarter (``monitoring.deliveries``);
+a newer month or quarter that not every coach or team has delivered is named as pending
+("2026-Q4: 2 van 35 teams aangeleverd"), never shown or compared as if complete. The change
+from the previous quarter is computed over the teams that delivered both quarters.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.domain import coaches
+from dashboard.domain import coaches, kernteams, spc
 from dashboard.domain.vocab import ProjectStatus
+
+ADMISSIONS = kernteams.METRICS["admissions"]
 
 
 @dataclass(frozen=True)
@@ -16,43 +26,74 @@ class ProgrammeHeadline:
     areas: int
     residents: float
     residents_year: str
+    coach_month: dt.date | None
     active_households: float | None
     capacity: float | None
     capacity_used_pct: float | None
+    coach_pending: list[str]  # months still being delivered, in Dutch
     admissions_per_1000: float | None
     admissions_quarter: str | None
     admissions_delta: float | None
+    admissions_pending: list[str]  # quarters still being delivered, in Dutch
     projects_running: int
     projects_total: int
 
 
-def programme_headlines(areas: pd.DataFrame, capacity: pd.DataFrame, admissions: pd.DataFrame,
-                        projects: pd.DataFrame) -> list[ProgrammeHeadline]:
-    """Combine the per-programme query results into one headline row per programme.
+def programme_headlines(areas: pd.DataFrame, months: pd.DataFrame, quarters: pd.DataFrame,
+                        projects: pd.DataFrame, norm_per_fte: float) -> list[ProgrammeHeadline]:
+    """One headline row per programme from the areas, the coach months, the kernteam
+    quarters and the project counts.
 
-    Residents are summed over areas (counts add up); the admission rate is the one
-    recomputed from summed admissions and frail elderly, never an average of rates.
+    Residents are summed over areas (counts add up); the admission rate is recomputed
+    from summed admissions and frail elderly, never an average of rates.
     """
+    capacity = coaches.programme_caseload(months, norm_per_fte).set_index("programme")
     out = []
     for programme, group in areas.groupby("programme", sort=False):
-        cap = capacity[capacity["programme"] == programme]
-        adm = admissions[admissions["programme"] == programme].sort_values("quarter_start")
+        cap = capacity.loc[programme] if programme in capacity.index else None
+        own = quarters[quarters["programme"] == programme]
+        adm = kernteams.headline(own, ADMISSIONS)
         proj = projects[projects["programme"] == programme]
-        latest = adm.iloc[-1] if len(adm) else None
-        previous = adm.iloc[-2] if len(adm) > 1 else None
         out.append(ProgrammeHeadline(
             programme=str(programme),
             areas=len(group),
             residents=float(group["residents"].sum()),
             residents_year=str(group["residents_year"].max()),
-            active_households=float(cap["active_households"].sum()) if len(cap) else None,
-            capacity=float(cap["capacity"].sum()) if len(cap) else None,
-            capacity_used_pct=coaches.capacity_used_pct(cap) if len(cap) else None,
-            admissions_per_1000=float(latest["per_1000"]) if latest is not None else None,
-            admissions_quarter=str(latest["quarter"]) if latest is not None else None,
-            admissions_delta=(float(latest["per_1000"] - previous["per_1000"])
-                              if previous is not None else None),
-            projects_running=int(proj.loc[proj["status"] == ProjectStatus.EXECUTION.value, "projects"].sum()),
+            coach_month=None if cap is None else cap["month"],
+            active_households=None if cap is None else float(cap["active_households"]),
+            capacity=None if cap is None else float(cap["capacity"]),
+            capacity_used_pct=None if cap is None else float(cap["capacity_used_pct"]),
+            coach_pending=[] if cap is None else coaches.delivery_notes(cap["pending"]),
+            admissions_per_1000=None if adm is None else adm.rate,
+            admissions_quarter=None if adm is None else adm.quarter,
+            admissions_delta=None if adm is None else kernteams.matched_change(
+                own, ADMISSIONS, adm.start, kernteams.previous_quarter(adm.start)),
+            admissions_pending=[] if adm is None else kernteams.delivery_notes(adm.pending),
+            projects_running=int(proj.loc[proj["status"] == ProjectStatus.EXECUTION.value,
+                                          "projects"].sum()),
             projects_total=int(proj["projects"].sum()),
         ))
+    return out
+
+
+@dataclass(frozen=True)
+class AdmissionsTrend:
+    """One programme's admissions per 1,000 frail elderly per quarter (incomplete quarters
+    as gaps), analysed as a U- or U′-chart with its verdict."""
+
+    programme: str
+    rows: pd.DataFrame  # kernteams.programme_trend rows of the programme
+    evidence: kernteams.Evidence
+
+
+def admissions_trends(quarters: pd.DataFrame,
+                      min_baseline: int = spc.MIN_BASELINE) -> list[AdmissionsTrend]:
+    """Per programme with kernteams: the quarterly admission rate and its verdict."""
+    trend = kernteams.programme_trend(quarters, ADMISSIONS)
+    out = []
+    for programme, rows in trend.groupby("programme", sort=False):
+        rows = rows.reset_index(drop=True)
+        out.append(AdmissionsTrend(str(programme), rows, kernteams.analyse_rate(
+            list(rows[ADMISSIONS.numerator]), list(rows[ADMISSIONS.denominator]), ADMISSIONS,
+            min_baseline=min_baseline)))
     return out

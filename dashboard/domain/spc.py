@@ -26,7 +26,8 @@ Rules
 - Missing points (NaN: suppressed or not delivered) stay on the axis as gaps: they are
   left out of centre, sigma and runs, and moving ranges are only taken between adjacent
   points that are both present (as qicharts2 does with NA).
-- A frozen baseline needs ``MIN_BASELINE`` (12) points present; with fewer, the phase
+- A frozen baseline needs ``min_baseline`` points present (the setting
+  ``min_baseline_points``, default ``MIN_BASELINE`` = 12); with fewer, the phase
   gets its centre and limits from all its points and says so (``baseline_too_short``).
   A sigma of zero gives no limits: never limits on the centre line.
 - Fewer than ``MIN_POINTS`` (10) points in a phase: no verdict ("te weinig punten").
@@ -45,7 +46,7 @@ import pandas as pd
 from scipy.stats import binom, chi2
 
 MIN_POINTS = 10
-MIN_BASELINE = 12  # points a frozen baseline needs (a setting later)
+MIN_BASELINE = 12  # default of the points a frozen baseline needs (setting min_baseline_points)
 SHIFT_LENGTH = 6
 TREND_LENGTH = 5
 D2 = 1.128  # bias constant for moving ranges of two points
@@ -147,7 +148,7 @@ class PhaseResult:
     n_missing: int = 0  # gaps (NaN) in the phase
     frozen: bool = False  # centre and limits from the first ``baseline_points`` points
     baseline_points: int = 0  # points present in the frozen (or requested) baseline
-    baseline_too_short: bool = False  # a baseline was asked for but had < MIN_BASELINE points
+    baseline_too_short: bool = False  # a baseline was asked for but had < min_baseline points
     sigma_z: float | None = None  # Laney's adjustment (P′/U′ charts)
 
 
@@ -192,7 +193,7 @@ class SeriesAnalysis:
 
     @property
     def baseline_too_short(self) -> bool:
-        """A frozen baseline was asked for, but had fewer than ``MIN_BASELINE`` points: its
+        """A frozen baseline was asked for, but had fewer than ``min_baseline`` points: its
         phase got centre and limits from all its points instead."""
         return any(p.baseline_too_short for p in self.phases)
 
@@ -264,6 +265,7 @@ def analyse(
     splits: Sequence[int] = (),
     baseline: int | None = None,
     multiplier: float = 1.0,
+    min_baseline: int = MIN_BASELINE,
 ) -> SeriesAnalysis:
     """Analyse a series.
 
@@ -271,7 +273,7 @@ def analyse(
     U-, P′- and U′-charts, whose points are ``values / denominators * multiplier``.
     ``splits`` are indices where a new phase starts (e.g. the first point on or after an
     intervention date). ``baseline`` freezes the centre line and limits of each phase to
-    its first ``baseline`` points when at least ``MIN_BASELINE`` of them are present.
+    its first ``baseline`` points when at least ``min_baseline`` of them are present.
     Missing values (NaN, in the value or its denominator) stay in place as gaps.
     """
     if chart not in CHART_LABELS:
@@ -299,7 +301,7 @@ def analyse(
         asked = bool(baseline) and 0 < int(baseline or 0) < b - a
         base_len = int(baseline) if asked and baseline else b - a
         base_points = int(ok[:base_len].sum())
-        frozen = asked and base_points >= MIN_BASELINE
+        frozen = asked and base_points >= min_baseline
         too_short = asked and not frozen
         if not frozen:
             base_len = b - a
@@ -429,7 +431,7 @@ class ChartChoice:
 
 def choose_chart(numerators: Sequence[float], denominators: Sequence[float],
                  chart: Literal["p", "u"], *, baseline: int | None = None,
-                 confidence: float = 0.95) -> ChartChoice:
+                 confidence: float = 0.95, min_baseline: int = MIN_BASELINE) -> ChartChoice:
     """P or P′ (U or U′): switch to Laney's prime chart when the points vary more from period
     to period than the binomial (Poisson) model allows at these denominators.
 
@@ -452,7 +454,7 @@ def choose_chart(numerators: Sequence[float], denominators: Sequence[float],
     prime = PRIME[chart]
     present = ~np.isnan(num) & ~np.isnan(den) & (den > 0)
     base_len = len(num)
-    if baseline and int(present[:baseline].sum()) >= MIN_BASELINE:
+    if baseline and int(present[:baseline].sum()) >= min_baseline:
         base_len = baseline
     use = present.copy()
     use[base_len:] = False
@@ -483,20 +485,3 @@ def choose_chart(numerators: Sequence[float], denominators: Sequence[float],
 
 def _times(x: float) -> str:
     return f"{x:.1f}".replace(".", ",") + "×"
-
-
-def funnel_limits(rate: float, denominators: Sequence[float], multiplier: float = 1.0,
-                  kind: Literal["p", "u"] = "u") -> pd.DataFrame:
-    """Control limits (2 and 3 sigma) across units of different size around a common rate.
-
-    Without over-dispersion adjustment; ``dashboard.domain.funnel`` has Spiegelhalter's method."""
-    den = np.asarray(denominators, dtype=float)
-    var = rate * (1 - rate) if kind == "p" else rate
-    s = np.sqrt(max(var, 0.0) / den)
-    return pd.DataFrame({
-        "denominator": den,
-        "lower3": np.maximum(rate - 3 * s, 0) * multiplier,
-        "lower2": np.maximum(rate - 2 * s, 0) * multiplier,
-        "upper2": (rate + 2 * s) * multiplier,
-        "upper3": (rate + 3 * s) * multiplier,
-    })

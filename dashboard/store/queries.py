@@ -27,8 +27,6 @@ from data_loaders.models import (
     Decision,
     Indicator,
     IndicatorValue,
-    Kernteam,
-    KernteamQuarter,
     Programme,
     Project,
     Setting,
@@ -126,26 +124,6 @@ def areas(engine: Engine, role: Role) -> pd.DataFrame:
     return df
 
 
-def admissions_trend(engine: Engine, role: Role) -> pd.DataFrame:
-    """Hospital admissions per 1,000 frail elderly per quarter and programme (recomputed rates)."""
-    require(role, Permission.VIEW_INTERNAL)
-    stmt = (
-        select(Programme.name.label("programme"), KernteamQuarter.quarter,
-               KernteamQuarter.quarter_start,
-               func.sum(KernteamQuarter.admissions).label("admissions"),
-               func.sum(KernteamQuarter.frail_elderly).label("frail_elderly"),
-               func.count(func.distinct(Kernteam.id)).label("teams"))
-        .join(Kernteam, Kernteam.id == KernteamQuarter.kernteam_id)
-        .join(Area, Area.id == Kernteam.area_id)
-        .join(Programme, Programme.id == Area.programme_id)
-        .group_by(Programme.name, KernteamQuarter.quarter, KernteamQuarter.quarter_start)
-        .order_by(KernteamQuarter.quarter_start)
-    )
-    df = _frame(engine, stmt)
-    df["per_1000"] = df["admissions"] / df["frail_elderly"] * 1000
-    return df
-
-
 def projects_by_status(engine: Engine, role: Role) -> pd.DataFrame:
     require(role, Permission.VIEW_INTERNAL)
     stmt = (
@@ -178,7 +156,7 @@ def latest_decisions(engine: Engine, role: Role, limit: int = 6) -> pd.DataFrame
 QUERIES = {
     **{f.__name__: f
        for f in (programmes, published_lessons, publishable_cases, areas,
-                 admissions_trend, projects_by_status, latest_decisions)},
+                 projects_by_status, latest_decisions)},
     **QUERIES_GEO,
 }
 

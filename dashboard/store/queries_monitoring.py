@@ -33,12 +33,14 @@ from data_loaders.models import (
 )
 
 def monitoring_settings(engine: Engine, role: Role) -> dict[str, Any]:
-    """The caseload norm per FTE, the planned coach FTE and the product's "today"
-    (``dashboard.domain.settings.today``: the demo data's as-of date in demo mode)."""
+    """The caseload norm per FTE, the planned coach FTE, the least points of a frozen
+    baseline and the product's "today" (``dashboard.domain.settings.today``: the demo
+    data's as-of date in demo mode)."""
     require(role, Permission.VIEW_INTERNAL)
     values = settings.load(engine)
     return {"caseload_norm_per_fte": values.caseload_norm_per_fte,
-            "coach_fte_plan": values.coach_fte_plan, "as_of": settings.today(engine)}
+            "coach_fte_plan": values.coach_fte_plan,
+            "min_baseline_points": values.min_baseline_points, "as_of": settings.today(engine)}
 
 
 def area_choices(engine: Engine, role: Role) -> pd.DataFrame:

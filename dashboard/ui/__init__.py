@@ -19,7 +19,7 @@ from streamlit.errors import StreamlitDuplicateElementKey
 
 from dashboard.store import accounts, auth, queries, sessions
 from dashboard.ui import charts, exports, labels, web
-from dashboard.domain import sso
+from dashboard.domain import sso, verdicts
 from dashboard.domain.roles import (
     PAGES,
     ROLE_LABELS,
@@ -82,14 +82,22 @@ def escape_md(text: Any) -> str:
     return _MD_AUTO.sub(ZWNJ, out)
 
 
-def md_table(frame: pd.DataFrame) -> None:
+# The product's own text-first icons (``verdicts.Icon.markdown``, constants): a table cell
+# that is exactly one of them shows the icon with its text; any other text is escaped.
+ICON_CELLS = frozenset(icon.markdown for icons in (verdicts.VERDICT_ICONS, verdicts.VARIATION,
+                                                   verdicts.ASSURANCE) for icon in icons.values())
+
+
+def md_table(frame: pd.DataFrame, *, height: int | str = "content") -> None:
     """``st.table`` (which renders markdown in every cell, header and index) with every
-    text escaped."""
-    out = frame.map(lambda v: escape_md(v) if isinstance(v, str) else v)
+    text escaped except the product's own icons (``ICON_CELLS``); an int ``height``
+    scrolls a long table under a sticky header."""
+    out = frame.map(lambda v: v if isinstance(v, str) and v in ICON_CELLS
+                    else escape_md(v) if isinstance(v, str) else v)
     out.index = out.index.map(lambda v: escape_md(v) if isinstance(v, str) else v)
     out.index.name = escape_md(frame.index.name) if frame.index.name else None
     out.columns = [escape_md(c) for c in frame.columns]
-    st.table(out)
+    st.table(out, height=height)  # type: ignore[arg-type]
 
 
 def _secrets() -> dict[str, Any] | None:

@@ -17,6 +17,11 @@ SIGNAL_COLOUR = "#D55E00"  # Okabe-Ito vermilion: visible for colour-blind reade
 POINT_COLOUR = "#0072B2"
 LIMIT_COLOUR = "#7F8C9A"
 AREA_COLOUR = "#1f77b4"  # the area's own line in Wijkprofiel trends
+INK_COLOUR = "#1C2733"  # centre lines, norms, today and other reference marks
+INTERVENTION_COLOUR = "#6A3D9A"  # intervention dates in run/control charts
+MUTED_COLOUR = "#BBBBBB"  # what has not started (yet): ideas
+# Okabe-Ito colours, colour-blind safe, for categories (programmes, financiers, laws, statuses)
+CATEGORY_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 CHART_NAMES = {"run": "Runchart", "i": "I-kaart", "p": "P-kaart", "u": "U-kaart", "p'": "P′-kaart",
                "u'": "U′-kaart"}
 
@@ -50,10 +55,13 @@ def spc_chart(
     interventions: Sequence[tuple[Any, str]] = (),
     value_format: str = ",.1f",
     height: int = 260,
+    verdict: str | None = None,
 ) -> alt.LayerChart:
     """A run or control chart: points and line, centre line per phase, ±3σ limits, signal
     points highlighted, intervention dates annotated. ``x`` are dates, ``labels`` their
-    Dutch period labels (tooltips). Carries an ``alt`` description for screen readers."""
+    Dutch period labels (tooltips); a missing value is a gap in the line. ``verdict`` is
+    the written verdict for the subtitle (default: the SPC verdict). Carries an ``alt``
+    description for screen readers."""
     df = spc_frame(analysis, x, labels)
     base = alt.Chart(df).encode(x=alt.X("x:T", title=x_title, axis=alt.Axis(format="%b %Y")))
     tooltip = [alt.Tooltip("label:N", title="Periode"),
@@ -74,7 +82,7 @@ def spc_chart(
                                         range=["circle", "diamond"])),
         tooltip=tooltip,
     )
-    centre = base.mark_line(color="#1C2733", strokeDash=[1, 0], interpolate="step-after").encode(
+    centre = base.mark_line(color=INK_COLOUR, strokeDash=[1, 0], interpolate="step-after").encode(
         y="centre:Q", detail="phase:N")
     layers: list[alt.Chart] = [line, centre]
     if analysis.chart != "run":
@@ -85,12 +93,13 @@ def spc_chart(
     if interventions:
         marks = pd.DataFrame({"x": pd.to_datetime([d for d, _ in interventions]),
                               "text": [t for _, t in interventions]})
-        rule = alt.Chart(marks).mark_rule(color="#6A3D9A", strokeDash=[2, 2]).encode(x="x:T")
-        text = alt.Chart(marks).mark_text(align="left", dx=4, dy=-4, color="#6A3D9A",
+        rule = alt.Chart(marks).mark_rule(color=INTERVENTION_COLOUR, strokeDash=[2, 2]).encode(
+            x="x:T")
+        text = alt.Chart(marks).mark_text(align="left", dx=4, dy=-4, color=INTERVENTION_COLOUR,
                                           baseline="bottom").encode(
             x="x:T", y=alt.value(12), text="text:N")
         layers += [rule, text]
-    verdict = analysis.verdict
+    verdict = verdict or analysis.verdict
     description = (f"{CHART_NAMES[analysis.chart]} van {y_title} over {analysis.n} perioden; "
                    f"beoordeling laatste fase: {verdict}; "
                    f"{sum(analysis.signal_points)} punten gemarkeerd als signaal.")
@@ -178,7 +187,7 @@ def capacity_bars(table: pd.DataFrame) -> alt.LayerChart:
                  alt.Tooltip("fte:Q", title="Fte", format=",.1f"),
                  alt.Tooltip("active_households:Q", title="Actieve huishoudens"),
                  alt.Tooltip("capacity_used_pct:Q", title="Benut (%)", format=",.0f")])
-    rule = alt.Chart().mark_rule(color="#1C2733", strokeDash=[4, 3]).encode(x=alt.datum(100))
+    rule = alt.Chart().mark_rule(color=INK_COLOUR, strokeDash=[4, 3]).encode(x=alt.datum(100))
     overloaded = int((table["flag"] == "overbelast").sum())
     return alt.layer(bars, rule, data=table).properties(
         height=max(240, 22 * len(table)), title="Benutte capaciteit per coach",
@@ -196,7 +205,7 @@ def capacity_lines(per_area: pd.DataFrame) -> alt.LayerChart:
                  alt.Tooltip("month:T", title="Maand", format="%b %Y"),
                  alt.Tooltip("capacity_used_pct:Q", title="Benut (%)", format=",.0f"),
                  alt.Tooltip("waiting_list:Q", title="Wachtlijst")])
-    rule = alt.Chart().mark_rule(color="#1C2733", strokeDash=[4, 3]).encode(y=alt.datum(100))
+    rule = alt.Chart().mark_rule(color=INK_COLOUR, strokeDash=[4, 3]).encode(y=alt.datum(100))
     return alt.layer(lines, rule, data=per_area).properties(
         height=300, title="Benutte capaciteit per gebied (100% = norm)",
         description="Lijngrafiek van de benutte capaciteit per gebied per maand.")
@@ -214,3 +223,140 @@ def stacked_months(flow: pd.DataFrame, name: str, order: Sequence[str], title: s
                  alt.Tooltip("count:Q", title=y_title)],
     ).properties(height=280, title=title,
                  description=f"Gestapeld staafdiagram: {title.lower()} per maand.")
+
+
+# ---- monitoring pages
+#
+# Builders for Overzicht, Projecten, Kernteams and Financiën (Welzijnscoaches uses
+# capacity_bars, capacity_lines and stacked_months above; every run/control chart is
+# spc_chart). Colours come only from the palette at the top of this module.
+
+EURO_FORMAT = "$,.0f"  # the Dutch locale of ``dutch`` writes € 1.234
+
+
+def _categories(field: str, title: str, domain: Sequence[str] | None = None) -> alt.Color:
+    """A colour per category from the Okabe-Ito palette."""
+    scale = alt.Scale(range=list(CATEGORY_COLOURS)) if domain is None else alt.Scale(
+        domain=list(domain), range=list(CATEGORY_COLOURS)[:len(domain)])
+    return alt.Color(field, title=title, scale=scale)
+
+
+def status_bars(projects: pd.DataFrame, order: Sequence[str]) -> alt.Chart:
+    """Projects per status (``projects_by_status``: programme, status, projects), stacked
+    by programme, statuses in ``order``."""
+    return alt.Chart(projects, title="Aantal projecten en programmalijnen").mark_bar().encode(
+        y=alt.Y("status:N", title=None, sort=list(order)),
+        x=alt.X("sum(projects):Q", title="Aantal", axis=alt.Axis(tickMinStep=1)),
+        color=_categories("programme:N", "Programma"),
+        tooltip=[alt.Tooltip("programme:N", title="Programma"),
+                 alt.Tooltip("status:N", title="Status"),
+                 alt.Tooltip("projects:Q", title="Aantal")],
+    ).properties(height=300, description="Staafdiagram van het aantal projecten per status.")
+
+
+def project_timeline(gantt: pd.DataFrame, marks: pd.DataFrame, statuses: Sequence[str],
+                     milestone_states: Sequence[str], today: Any, today_text: str
+                     ) -> alt.LayerChart:
+    """Gantt chart of projects (``monitoring.gantt_frame``) with their milestones
+    (``milestone_status`` joined to the gantt ``label``), overdue ones in the signal colour,
+    and today as a dashed rule. ``statuses`` and ``milestone_states`` give the legend order
+    (idee … gestopt; behaald, gepland, over tijd)."""
+    bars_data = gantt.assign(start=pd.to_datetime(gantt["start"]), end=pd.to_datetime(gantt["end"]))
+    marks_data = marks.assign(due_on=pd.to_datetime(marks["due_on"]))
+    order = list(gantt.sort_values("start")["label"])
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=320))
+    status_colours = [MUTED_COLOUR, CATEGORY_COLOURS[4], POINT_COLOUR, CATEGORY_COLOURS[2],
+                      LIMIT_COLOUR]
+    bars = alt.Chart(bars_data).mark_bar(opacity=0.55, cornerRadius=2).encode(
+        y=y, x=alt.X("start:T", title="Planning", axis=alt.Axis(format="%Y", labelAngle=0)),
+        x2="end:T",
+        color=alt.Color("status:N", title="Status", scale=alt.Scale(
+            domain=list(statuses), range=status_colours[:len(statuses)])),
+        tooltip=[alt.Tooltip("label:N", title="Project"), alt.Tooltip("status:N", title="Status"),
+                 alt.Tooltip("start:T", title="Start", format="%d %b %Y"),
+                 alt.Tooltip("end:T", title="Einde", format="%d %b %Y")])
+    points = alt.Chart(marks_data).mark_point(filled=True, size=90).encode(
+        y=alt.Y("label:N", sort=order), x="due_on:T",
+        shape=alt.Shape("state:N", title="Mijlpaal", scale=alt.Scale(
+            domain=list(milestone_states), range=["circle", "square", "diamond"])),
+        color=alt.value(INK_COLOUR),
+        stroke=alt.condition(alt.datum.overdue, alt.value(SIGNAL_COLOUR), alt.value("white")),
+        tooltip=[alt.Tooltip("title:N", title="Mijlpaal"), alt.Tooltip("state:N", title="Stand"),
+                 alt.Tooltip("due_on:T", title="Gepland", format="%d %b %Y")])
+    overdue = alt.Chart(marks_data[marks_data["overdue"]]).mark_point(
+        shape="diamond", size=220, filled=True, color=SIGNAL_COLOUR).encode(
+        y=alt.Y("label:N", sort=order), x="due_on:T")
+    now = alt.Chart(pd.DataFrame({"today": [pd.Timestamp(today)]})).mark_rule(
+        color=SIGNAL_COLOUR, strokeDash=[4, 3]).encode(x="today:T")
+    return alt.layer(bars, points, overdue, now).properties(
+        height=max(260, 36 * len(gantt)), title=f"Planning en mijlpalen (vandaag: {today_text})",
+        description=f"Gantt-diagram van {len(gantt)} projecten met {len(marks)} mijlpalen, "
+                    f"waarvan {int(marks['overdue'].sum())} over tijd (rood).")
+
+
+FUNNEL_POSITIONS = ("binnen", "boven", "onder")
+
+
+def funnel_chart(units: pd.DataFrame, curve: pd.DataFrame, *, title: str, y_title: str,
+                 value_title: str, x_title: str = "Kwetsbare ouderen (noemer)") -> alt.LayerChart:
+    """Funnel plot (``funnel.Funnel`` units with ``team`` and ``area``, and its curve): the
+    pooled value, the 95% limits dotted and the 99.8% limits dashed, units outside the
+    99.8% limits in the signal colour and shape."""
+    band = alt.Chart(curve).encode(x=alt.X("denominator:Q", title=x_title))
+    layers = [band.mark_line(color=LIMIT_COLOUR, strokeDash=[5, 4]).encode(y=f"{c}:Q")
+              for c in ("lower998", "upper998")]
+    layers += [band.mark_line(color=LIMIT_COLOUR, strokeDash=[2, 2], opacity=0.6)
+               .encode(y=f"{c}:Q") for c in ("lower95", "upper95")]
+    layers.append(band.mark_line(color=INK_COLOUR).encode(y="target:Q"))
+    legend = "Ten opzichte van de grenzen"
+    layers.append(alt.Chart(units).mark_point(filled=True, size=80).encode(
+        x="denominator:Q", y=alt.Y("value:Q", title=y_title),
+        color=alt.Color("position:N", title=legend, scale=alt.Scale(
+            domain=list(FUNNEL_POSITIONS), range=[POINT_COLOUR, SIGNAL_COLOUR, SIGNAL_COLOUR])),
+        shape=alt.Shape("position:N", title=legend, scale=alt.Scale(
+            domain=list(FUNNEL_POSITIONS), range=["circle", "triangle-up", "triangle-down"])),
+        tooltip=[alt.Tooltip("team:N", title="Kernteam"), alt.Tooltip("area:N", title="Gebied"),
+                 alt.Tooltip("value:Q", title=value_title, format=",.1f"),
+                 alt.Tooltip("denominator:Q", title="Kwetsbare ouderen", format=",d")]))
+    outside = int((units["position"] != "binnen").sum())
+    return alt.layer(*layers).properties(
+        title=title, height=320,
+        description=f"Trechterdiagram van {title} voor {len(units)} kernteams; "
+                    f"{outside} teams buiten de buitenste grenzen.")
+
+
+def budget_bars(data: pd.DataFrame, by: str, header: str, title: str) -> alt.Chart:
+    """Pooled budget per year stacked by ``by`` (``monitoring.budget_by``)."""
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X("year:O", title="Jaar", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("amount_eur:Q", title="Budget (euro)", axis=alt.Axis(format=EURO_FORMAT)),
+        color=_categories(f"{by}:N", header),
+        tooltip=[alt.Tooltip("year:O", title="Jaar"), alt.Tooltip(f"{by}:N", title=header),
+                 alt.Tooltip("amount_eur:Q", title="Budget", format=EURO_FORMAT),
+                 alt.Tooltip("share_pct:Q", title="Aandeel (%)", format=",.1f")],
+    ).properties(height=300, title=f"{title} per jaar",
+                 description=f"Gestapeld staafdiagram van het gezamenlijke budget per jaar, "
+                             f"verdeeld naar {header.lower()}.")
+
+
+def budget_mix(mix: pd.DataFrame) -> alt.Chart:
+    """Each financier's share of the year's budget (``monitoring.budget_by(…, "financier")``)."""
+    return alt.Chart(mix).mark_area().encode(
+        x=alt.X("year:O", title="Jaar", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("share_pct:Q", title="Aandeel (%)", stack="normalize", axis=alt.Axis(format="%")),
+        color=_categories("financier:N", "Financier"),
+        tooltip=[alt.Tooltip("year:O", title="Jaar"), alt.Tooltip("financier:N", title="Financier"),
+                 alt.Tooltip("share_pct:Q", title="Aandeel (%)", format=",.1f")],
+    ).properties(height=280, title="Aandeel per financier",
+                 description="Gestapeld vlakdiagram van het aandeel van elke financier per jaar.")
+
+
+def spending_bars(data: pd.DataFrame, by: str, header: str) -> alt.Chart:
+    """Spending per area or project (``monitoring.spending_by``), largest first."""
+    return alt.Chart(data).mark_bar(color=POINT_COLOUR).encode(
+        y=alt.Y(f"{by}:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
+        x=alt.X("amount_eur:Q", title="Uitgaven (euro)", axis=alt.Axis(format=EURO_FORMAT)),
+        tooltip=[alt.Tooltip(f"{by}:N", title=header),
+                 alt.Tooltip("amount_eur:Q", title="Uitgaven", format=EURO_FORMAT)],
+    ).properties(height=max(260, 34 * len(data)), title=f"Uitgaven per {header.lower()}",
+                 description=f"Staafdiagram van de uitgaven per {header.lower()}.")
