@@ -5,14 +5,7 @@ In CI (``CI=true``) a missing Chromium or PostgreSQL fails the run instead of sk
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,26 +15,11 @@ from sqlalchemy import Engine
 
 from bench import pgserver
 from data_loaders.seed import prepare_database
+from tests.helpers import AS_OF, chromium_path, copy_of_demo, missing, running_app
 
 # Property tests judge results, not speed: a busy two-core CI machine must not fail them.
 hypothesis_settings.register_profile("lerend", deadline=None)
 hypothesis_settings.load_profile("lerend")
-
-ROOT = Path(__file__).resolve().parent.parent
-AS_OF = dt.date(2026, 11, 23)  # fixed "today" so demo data and assertions are stable
-IN_CI = os.environ.get("CI", "").lower() == "true"
-ARTIFACTS = ROOT / "test-artifacts"
-
-
-def missing(what: str) -> None:
-    """Skip locally, fail in CI: a dependency the suite needs is not installed."""
-    if IN_CI:
-        pytest.fail(f"{what} is required in CI but was not found", pytrace=False)
-    pytest.skip(f"{what} not installed")
-
-
-free_port = pgserver.free_port
-
 
 # ---------------------------------------------------------------- SQLite
 
@@ -117,54 +95,6 @@ def seeded_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[En
 # ---------------------------------------------------------------- live app (browser tests)
 
 
-def chromium_path() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    missing("Chromium")
-    raise AssertionError  # unreachable
-
-
-ENTRY = "app.py"  # the ASGI entry, as in the Makefile and the Dockerfile
-
-
-@contextlib.contextmanager
-def running_app(db_url: str, log_path: Path) -> Iterator[str]:
-    """``streamlit run app.py`` on a free port against ``db_url``; yields the base URL."""
-    port = free_port()
-    env = {**os.environ, "LN_DATABASE_URL": db_url}
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", ENTRY,
-             "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"streamlit exited: {log_path.read_text()}") from None
-                time.sleep(0.3)
-        else:
-            proc.kill()
-            raise RuntimeError("streamlit did not open its port within 60 s")
-        try:
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
-
-
-def copy_of_demo(demo_sqlite_url: str, directory: Path) -> str:
-    copy = directory / "copy.sqlite"
-    shutil.copy(Path(demo_sqlite_url.removeprefix("sqlite:///")), copy)
-    return f"sqlite:///{copy}"
-
-
 @pytest.fixture(scope="session")
 def live_app(demo_sqlite_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``streamlit run`` on a free port against a copy of the demo database."""
@@ -210,8 +140,8 @@ def apptest_runs_like_a_live_server(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def apptest_has_a_browser(monkeypatch: pytest.MonkeyPatch) -> None:
     """AppTest has no cookies and no page loads; sign-in needs both (dashboard.store.sessions).
-    ``tests.apptest_browser`` stands in for the browser: a cookie jar per AppTest that
+    ``tests.helpers.apptest_browser`` stands in for the browser: a cookie jar per AppTest that
     st.context.cookies reads, and page loads through the real cookie routes."""
-    from tests import apptest_browser
+    from tests.helpers import apptest_browser
 
     apptest_browser.install(monkeypatch.setattr)

@@ -6,7 +6,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ["dashboard", "data_loaders", "geo", "pages", "streamlit_app.py", "app.py"]
 
 
@@ -293,7 +293,7 @@ def test_make_run_serves_the_asgi_entry_on_this_machine_only_unless_told():
 
 
 def test_the_image_and_the_tests_start_the_same_entry_as_make_run():
-    from tests.conftest import ENTRY
+    from tests.helpers import ENTRY
 
     cmd = next(line for line in (ROOT / "Dockerfile").read_text().splitlines()
                if line.startswith("CMD"))

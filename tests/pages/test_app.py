@@ -1,0 +1,55 @@
+"""Streamlit AppTest: every page renders for every role and shows what that role expects."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.domain.roles import PAGES, Role, pages_for
+from tests.helpers.apptest import AREA_NAMES, SIGNED_IN, all_text, registered, sign_in
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_navigation_holds_exactly_the_role_pages(app, role):
+    at = app(role)
+    allowed = {p.path for p in pages_for(role)}
+    for page in PAGES:
+        assert registered(at, page.path) == (page.path in allowed), page.title
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_allowed_page_renders_without_exception(app, role):
+    at = app(role)
+    for page in pages_for(role):
+        at.switch_page(page.path).run()
+        assert not at.exception, f"{page.title}: {[e.value for e in at.exception]}"
+        assert at.title[0].value == page.title
+        assert any("orange-badge" in m.value and "Voorbeelddata" in m.value for m in at.markdown)
+
+
+def test_anonymous_visitor_gets_the_public_lessons_page(app):
+    at = app()
+    assert at.title[0].value == "Geleerde lessen"
+    text = all_text(at)
+    assert "Blauwe Zorg in de wijk" in text and "PlusWIJken" in text
+    assert "Besluit: stoppen" in text  # published lessons include what was stopped
+    assert "Inloggen voor partners" in text
+    assert not at.dataframe  # no internal tables
+
+
+@pytest.mark.parametrize("role", SIGNED_IN)
+def test_signing_in_opens_overzicht_with_figures_for_all_ten_areas(app, role):
+    at = app(role)
+    assert at.title[0].value == "Overzicht"
+    areas_table = at.dataframe[-1].value
+    assert sorted(areas_table["Gebied"]) == sorted(AREA_NAMES)
+    assert areas_table["Inwoners"].notna().all()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Gebieden"] in {"4", "6"}
+    assert "Benutte capaciteit" in metrics
+    assert f"**{role.value}** · {role.value.capitalize()}" in [m.value for m in at.markdown]
+
+
+def test_wrong_password_shows_a_dutch_error_and_stays_public(app):
+    at = sign_in(app(), "bestuurder", "geen-demo")
+    assert at.title[0].value == "Geleerde lessen"
+    assert [e.value for e in at.sidebar.error] == ["Onbekende gebruikersnaam of onjuist wachtwoord."]

@@ -1,0 +1,56 @@
+"""Besluiten and Casussen as a signed-in user sees them (AppTest)."""
+
+from __future__ import annotations
+
+from dashboard.domain.roles import Role
+from tests.helpers.apptest import all_text
+
+
+def test_besluiten_filters_come_from_the_url_and_flag_overdue_reviews(app):
+    at = app(Role.BESTUURDER)
+    at.query_params["uitkomst"] = "stoppen"
+    at.switch_page("pages/besluiten.py").run()
+    assert not at.exception
+    assert at.selectbox(key="url_uitkomst").value == "stoppen"
+    board = [s.value for s in at.subheader]
+    assert "Stoppen (2)" in board and "Opschalen (0)" in board
+    options = at.selectbox(key="url_besluit").options
+    assert len(options) == 2 and all("stoppen" in o for o in options)
+    # choosing another outcome in the page writes it back to the URL
+    at.selectbox(key="url_uitkomst").select("opschalen").run()
+    assert at.query_params["uitkomst"] == "opschalen"
+    assert any(s.value == "Opschalen (3)" for s in at.subheader)
+    assert any("Evaluatie verlopen" in w.value for w in at.warning)
+
+
+def test_a_crafted_url_value_is_ignored_with_a_notice(app):
+    at = app(Role.BESTUURDER)
+    at.query_params["orgaan"] = "<script>"
+    at.switch_page("pages/besluiten.py").run()
+    box = at.selectbox(key="url_orgaan")
+    assert box.format_func(box.value) == "Alle"  # no filter applied
+    assert any("Onbekende waarde '\\<script>' voor 'orgaan'" in c.value for c in at.caption)
+
+
+def test_evidence_panel_shows_strength_numbers_and_marked_small_counts(app):
+    at = app(Role.PROGRAMMATEAM)
+    at.switch_page("pages/besluiten.py").run()
+    choice = next(o for o in at.selectbox(key="url_besluit").options if "Kernteams ouderen" in o)
+    at.selectbox(key="url_besluit").select(choice).run()
+    text = all_text(at)
+    assert "Bewijskracht: te weinig gegevens — " in text  # 8 baseline quarters < 12
+    assert "Vergelijkingsgebieden en -teams" in text
+    assert "punten met een klein aantal (<10)" in text
+    numbers = at.dataframe[-1].value  # the numbers behind the last chart, small counts marked
+    assert numbers["Teller"].str.endswith("(klein aantal)").any()
+
+
+def test_casussen_search_and_links_to_decisions(app):
+    at = app(Role.BESTUURDER)
+    at.query_params["zoek"] = "C-004"
+    at.switch_page("pages/casussen.py").run()
+    assert not at.exception
+    found = [e.label for e in at.expander if e.label.startswith("C-")]
+    assert len(found) == 1 and found[0].startswith("C-004")
+    links = [p.label for p in at.get("page_link")]
+    assert any(label.startswith("Besluit ") for label in links)

@@ -1,0 +1,151 @@
+"""The CBS Wijk- en Buurtkaart loader and importer, on the real shared extract."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import shapely
+from sqlalchemy import func, select
+
+from dashboard.domain.roles import Role
+from dashboard.store import queries
+from data_loaders import cbs_geo
+from data_loaders.db import transaction
+from data_loaders.models import CbsGeometry, IndicatorValue, ValueStatus
+from geo.cbs import (
+    build_area_shapes,
+    centroid_distance_m,
+    read_cbs_file,
+    read_many,
+)
+from geo.registry import load_registry
+from tests.helpers.geo import (
+    BUURTEN,
+    SECRET_BUURT,
+    UNKNOWN_BUURT,
+    WATER_BUURT,
+    WIJKEN,
+    replace_code,
+    shared_geo_dir,
+    write_cbs_geopackage,
+)
+
+REGISTRY = load_registry()
+
+
+@pytest.fixture(scope="module")
+def shared() -> Path:
+    return shared_geo_dir()
+
+
+@pytest.fixture(scope="module")
+def gpkg(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_cbs_geopackage(shared, tmp_path_factory.mktemp("cbs") / "wijkenbuurten_2023.gpkg")
+
+
+def assert_ten_areas_near_their_centroids(parts) -> None:
+    shapes = build_area_shapes(dict(zip(parts["cbs_code"], parts.geometry, strict=True)),
+                               REGISTRY.areas)
+    assert len(shapes) == 10
+    for spec, shape in zip(REGISTRY.areas, shapes, strict=True):
+        assert not shape.geometry.is_empty and not shape.missing_codes, spec.name
+        assert centroid_distance_m(shape.geometry, spec.centroid) < 500, spec.name
+
+
+def test_shared_geojson_extract_builds_all_ten_areas(shared):
+    boundaries = read_many([shared / BUURTEN, shared / WIJKEN])
+    assert boundaries.year == 2023
+    assert set(boundaries.parts["level"]) == {"buurt", "wijk"}
+    assert_ten_areas_near_their_centroids(boundaries.parts)
+
+
+def test_rd_new_geopackage_with_cbs_layers_is_reprojected_and_builds_all_ten_areas(gpkg):
+    boundaries = read_cbs_file(gpkg)
+    parts = boundaries.parts
+    assert parts.crs.to_epsg() == 4326
+    minx, miny, maxx, maxy = parts.total_bounds
+    assert 5.5 < minx < maxx < 6.2 and 50.7 < miny < maxy < 51.1  # lon/lat, not RD metres
+    assert not parts["cbs_code"].str.startswith("GM").any()  # the gemeenten layer is skipped
+    assert_ten_areas_near_their_centroids(parts)
+    # Hoensbroek is five wijken: its union covers the nine buurten of those wijken
+    hoensbroek = build_area_shapes(dict(zip(parts["cbs_code"], parts.geometry, strict=True)),
+                                   [a for a in REGISTRY.areas if a.key == "hoensbroek"])[0]
+    buurt = parts.loc[parts["cbs_code"] == "BU09171200", "geometry"].item()
+    assert hoensbroek.geometry.intersection(buurt).area > 0.5 * buurt.area
+
+
+def test_import_command_stores_boundaries_and_sentinel_figures_as_suppressed(
+        seeded_engine, gpkg, capsys):
+    url = seeded_engine.url.render_as_string(hide_password=False)
+    assert cbs_geo.main([str(gpkg), "--database", url]) == 0
+    assert "geheim (onderdrukt)" in capsys.readouterr().out
+    with transaction(seeded_engine) as s:
+        munis = set(s.scalars(select(CbsGeometry.municipality_code)))
+        assert WATER_BUURT not in set(s.scalars(select(CbsGeometry.cbs_code)))
+        assert munis == {a.municipality_code for a in REGISTRY.areas}
+        values = {(v.indicator.key, v.region_code): v for v in s.scalars(select(IndicatorValue)
+                  .where(IndicatorValue.region_code.in_([SECRET_BUURT, UNKNOWN_BUURT,
+                                                         "BU19030000"])))}
+        secret = values[("inwoners", SECRET_BUURT)]
+        assert secret.status is ValueStatus.SUPPRESSED and secret.value is None
+        assert secret.numerator is None
+        unknown = values[("huishoudens", UNKNOWN_BUURT)]
+        assert unknown.status is ValueStatus.MISSING and unknown.value is None
+        ok = values[("ouderen_65plus", "BU19030000")]
+        assert ok.status is ValueStatus.OK and ok.value == 20.0
+        assert ok.numerator == pytest.approx(0.2 * ok.denominator)
+        assert s.scalar(select(func.min(IndicatorValue.value))) >= 0  # no sentinel got through
+    layers = queries.QUERIES["map_layers"](seeded_engine, Role.BESTUURDER)
+    assert layers["source"] == "cbs" and not layers["approximate"]
+    assert len(layers["areas"]) == 10 and len(layers["context"]) > 100
+    payload = json.dumps(layers)
+    assert len(payload) < 120_000  # simplified display geometry, not the stored boundaries
+    decimals = re.findall(r"\d+\.(\d+)", json.dumps([g for g in layers["areas"].values()]))
+    assert max(len(d) for d in decimals) <= 5
+    # Eijsden's households are the sum of its three buurten, one of which is secret:
+    # the aggregate is suppressed, not a silently low sum of the other two.
+    hh = queries.QUERIES["area_values"](seeded_engine, Role.BESTUURDER, indicator_key="huishoudens")
+    eijsden = hh[(hh["area_key"] == "eijsden") & (hh["period"] == "2023")].iloc[0]
+    assert eijsden["status"] == "onderdrukt" and eijsden["value"] != eijsden["value"]  # NaN
+    baandert = hh[(hh["area_key"] == "baandert") & (hh["period"] == "2023")].iloc[0]
+    assert baandert["status"] == "ok" and baandert["value"] > 0
+    # Wijkprofiel asks for one area: the same rows as that area's share of all areas.
+    for key in ("eijsden", "baandert"):
+        one = queries.QUERIES["area_values"](seeded_engine, Role.BESTUURDER,
+                                             indicator_key="huishoudens", area_key=key)
+        assert len(one) and set(one["area_key"]) == {key}
+        pd.testing.assert_frame_equal(one, hh[hh["area_key"] == key].reset_index(drop=True))
+    # importing again updates rather than duplicates
+    assert cbs_geo.main([str(gpkg), "--database", url]) == 0
+    with transaction(seeded_engine) as s:
+        assert s.scalar(select(func.count()).select_from(CbsGeometry)) == len(
+            read_cbs_file(gpkg).parts) - 1  # all but the water-only buurt
+
+
+def test_bad_code_is_named_by_row_and_column_and_nothing_is_written(
+        seeded_engine, gpkg, tmp_path, capsys):
+    bad = tmp_path / "kapot_2023.gpkg"
+    bad.write_bytes(gpkg.read_bytes())
+    replace_code(bad, "buurten", "buurtcode", 3, "XX123")
+    url = seeded_engine.url.render_as_string(hide_password=False)
+    assert cbs_geo.main([str(bad), "--database", url]) == 2
+    err = capsys.readouterr().err
+    assert "laag 'buurten', rij 3, kolom buurtcode: 'XX123'" in err and "niets" in err
+    with transaction(seeded_engine) as s:
+        assert s.scalar(select(func.count()).select_from(CbsGeometry)) == 0
+
+
+def test_without_imported_boundaries_the_map_uses_marked_approximate_shapes(seeded_engine):
+    layers = queries.QUERIES["map_layers"](seeded_engine, Role.BESTUURDER)
+    assert layers["source"] == "benadering" and len(layers["approximate"]) == 10
+    shapes = {k: shapely.geometry.shape(g) for k, g in layers["areas"].items()}
+    for spec in REGISTRY.areas:
+        assert centroid_distance_m(shapes[spec.key], spec.centroid) < 50
+    keys = list(shapes)
+    for i, a in enumerate(keys):  # neighbouring Maastricht areas do not overlap
+        for b in keys[i + 1:]:
+            assert not shapes[a].overlaps(shapes[b]), (a, b)
