@@ -38,7 +38,7 @@ test: $(VENV)/.dev node_modules/.package-lock.json
 
 # The quick loop while coding: pure rules and the store on SQLite, no browser (< 60 s).
 test-fast: $(VENV)/.dev
-	$(BIN)/python -m pytest -n 2 -m "not browser and not postgres" tests/domain tests/store
+	$(BIN)/python -m pytest -n 2 -m "not browser and not postgres and not slow" tests/domain tests/store
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

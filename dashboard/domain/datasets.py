@@ -10,6 +10,7 @@ access and no Streamlit here.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -355,7 +356,7 @@ def _count(name: str, label: str) -> Field:
     return _f(name, label, "int", min=0, max=1_000_000)
 
 
-def _enum_choice(name: str, label: str, enum_cls: type, **kw: Any) -> Field:
+def _enum_choice(name: str, label: str, enum_cls: type[enum.Enum], **kw: Any) -> Field:
     return _f(name, label, "choice", choices=tuple(m.value for m in enum_cls), enum=enum_cls, **kw)
 
 

@@ -115,7 +115,7 @@ def mark_small(count: float | int | None) -> str:
     """Internal pages: the exact count, marked when it is small ("7 (klein aantal)")."""
     if _is_missing(count):
         return EMPTY
-    text = fmt_number(count, 0)  # type: ignore[arg-type]
+    text = fmt_number(count, 0)
     return f"{text} (klein aantal)" if is_small(count) else text
 
 

@@ -39,9 +39,10 @@ import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy.stats import binom, chi2
 
@@ -212,7 +213,11 @@ def _phase_bounds(n: int, splits: Sequence[int]) -> list[tuple[int, int]]:
     return [(edges[i], edges[i + 1]) for i in range(len(edges) - 1)]
 
 
-def _checked_points(raw: np.ndarray, chart: ChartType, denominators: Sequence[float] | None,
+# A series of numbers as callers hold them: a list, a pandas column or a NumPy array.
+Numbers = Sequence[float] | npt.NDArray[Any]
+
+
+def _checked_points(raw: np.ndarray, chart: ChartType, denominators: Numbers | None,
                     multiplier: float) -> tuple[np.ndarray, np.ndarray | None]:
     """The plotted points (NaN where missing) and the denominators; Dutch errors for input
     that cannot be right, naming the point."""
@@ -258,10 +263,10 @@ def laney_sigma_z(points: np.ndarray, centre: float, sigma: np.ndarray) -> tuple
 
 
 def analyse(
-    values: Sequence[float],
+    values: Numbers,
     *,
     chart: ChartType = "run",
-    denominators: Sequence[float] | None = None,
+    denominators: Numbers | None = None,
     splits: Sequence[int] = (),
     baseline: int | None = None,
     multiplier: float = 1.0,

@@ -83,6 +83,7 @@ def recomputable(truth: np.ndarray, hidden: np.ndarray, row_totals: bool, col_to
     return found
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(tables(), margins)
 def test_no_hidden_cell_can_be_recomputed_from_the_published_table(df, m):
@@ -94,6 +95,7 @@ def test_no_hidden_cell_can_be_recomputed_from_the_published_table(df, m):
     assert recomputable(truth, hidden, row_totals, col_totals) == []
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(tables(), margins)
 def test_a_line_with_a_hidden_cell_hides_at_least_two(df, m):
@@ -104,6 +106,7 @@ def test_a_line_with_a_hidden_cell_hides_at_least_two(df, m):
         assert n_hidden != 1, line
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(tables(), margins)
 def test_every_small_count_is_hidden_and_every_shown_count_is_rounded(df, m):
@@ -139,6 +142,7 @@ def test_a_small_cell_hides_the_totals_that_add_it_up_and_nothing_else():
     assert table.state.loc["Totaal", "oud"] is CellState.SHOWN
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(tables(), margins, st.integers(min_value=0))
 def test_a_hidden_small_cell_could_be_any_count_from_1_to_9(df, m, pick):

@@ -170,6 +170,7 @@ def test_u_prime_removes_the_false_alarms_of_large_denominators():
     assert chosen / reps < 0.2
 
 
+@pytest.mark.slow
 def test_mean_moving_range_has_about_0_62_degrees_of_freedom_per_range():
     """The chi-square approximation behind ``choose_chart``: sigma = mean MR / 1.128 from m
     normal points varies as sigma × sqrt(chi2(nu) / nu) with nu ≈ 0.62 (m - 1). Its 95%
@@ -305,6 +306,7 @@ BOUNDS = {("i", None): 0.13, ("p", None): 0.10, ("u", None): 0.10,
           ("i", 6): 0.13, ("p", 6): 0.10, ("u", 6): 0.10}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("chart", "baseline"), list(BOUNDS))
 def test_stable_series_rarely_signal(chart, baseline):
     rng = np.random.default_rng(2024)

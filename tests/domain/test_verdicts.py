@@ -78,6 +78,7 @@ def test_chance_signals_among_many_series():
     assert verdicts.chance_rate("u'", 22) == verdicts.FALSE_ALARM_RATES["u"][20][0]
 
 
+@pytest.mark.slow
 def test_the_chance_table_matches_the_engine():
     """Re-simulate two cells of FALSE_ALARM_RATES with another seed."""
     for chart, n in (("u", 20), ("i", 12)):

@@ -5,6 +5,7 @@ audited. Both engines."""
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import func, select
 
 from dashboard.domain.roles import Role
@@ -71,6 +72,7 @@ def test_every_attempt_costs_one_password_verification_known_or_not(seeded_engin
         assert verified == [1], name
 
 
+@pytest.mark.slow
 def test_a_client_that_tries_many_names_is_held_back_for_all_of_them(seeded_engine):
     for i in range(MAX_CLIENT_FAILURES):
         sign_in(seeded_engine, f"naam{i}", "fout", client=STRANGER)
@@ -89,6 +91,7 @@ def test_signing_in_never_touches_the_account_row(seeded_engine):
     assert version() == before  # no fight with the optimistic lock of account edits
 
 
+@pytest.mark.slow
 def test_sixteen_simultaneous_sign_ins_all_finish_cleanly_and_are_audited(seeded_engine):
     attempts = [("programmateam", "demo"), ("bestuurder", "demo"), ("beheerder", "fout"),
                 ("niemand", "demo")] * 4

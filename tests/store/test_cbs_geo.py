@@ -78,6 +78,7 @@ def test_rd_new_geopackage_with_cbs_layers_is_reprojected_and_builds_all_ten_are
     assert hoensbroek.geometry.intersection(buurt).area > 0.5 * buurt.area
 
 
+@pytest.mark.slow
 def test_import_command_stores_boundaries_and_sentinel_figures_as_suppressed(
         seeded_engine, gpkg, capsys):
     url = seeded_engine.url.render_as_string(hide_password=False)

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dashboard.domain.roles import Role
 from dashboard.store.queries_geo import area_values, indicators, reference_values
 from data_loaders.db import make_engine
 from tests.helpers.opendata import KWB_2023, RIVM_50150, VEKTIS_2022, load_audits, run_cli
 
 
+@pytest.mark.slow
 def test_every_source_loads_from_the_command_line_into_an_empty_production_database(
         empty_db_url):
     seeded = run_cli(empty_db_url, "data_loaders.seed", "--no-demo")

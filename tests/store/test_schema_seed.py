@@ -82,6 +82,7 @@ def test_planted_kernteam_shift_is_in_the_data(seeded_engine):
     assert max(after) < sorted(before)[len(before) // 2]  # every later point below the old median
 
 
+@pytest.mark.slow
 def test_demo_accounts_exist_with_slow_hashes_only_in_demo_mode(seeded_engine, fresh_sqlite_url):
     with transaction(seeded_engine) as s:
         users = {u.username: u for u in s.scalars(select(User))}
@@ -128,6 +129,7 @@ def test_migrations_go_down_and_up_again(empty_db_url):
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_migrations_go_down_and_up_again_with_demo_data_present(empty_db_url):
     """A production database holds data: downgrading it to base and upgrading again must work."""
     from data_loaders.db import make_engine

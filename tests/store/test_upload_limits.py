@@ -90,6 +90,7 @@ def test_a_lying_dimension_does_not_hide_columns():
 HEADER = "Programma;Jaar;Financier;Wet;Bedrag (euro)\n"
 
 
+@pytest.mark.slow
 def test_a_csv_with_more_than_20000_rows_is_refused():
     text = HEADER + "pluswijken;2031;CZ;Zvw;5\n" * (importers.MAX_ROWS + 1)
     assert "meer dan 20.000 rijen" in refused_quickly(text.encode(), "b.csv")
@@ -185,6 +186,7 @@ def test_a_formula_with_its_calculated_value_is_read_as_that_value():
     assert importers.read_upload("b.xlsx", data).loc[2, "Bedrag (euro)"] == 5
 
 
+@pytest.mark.slow
 def test_the_template_of_every_size_is_read_back():
     wb = load_workbook(io.BytesIO(importers.template("budget")))
     for i in range(importers.MAX_ROWS):
