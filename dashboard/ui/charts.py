@@ -360,3 +360,21 @@ def spending_bars(data: pd.DataFrame, by: str, header: str) -> alt.Chart:
                  alt.Tooltip("amount_eur:Q", title="Uitgaven", format=EURO_FORMAT)],
     ).properties(height=max(260, 34 * len(data)), title=f"Uitgaven per {header.lower()}",
                  description=f"Staafdiagram van de uitgaven per {header.lower()}.")
+
+
+def public_rate_bars(bars: pd.DataFrame, indicator: str, unit: str,
+                     hidden: Sequence[str]) -> alt.Chart:
+    """Public page: one bar per area of the *published* (rounded) rate; areas whose count is
+    hidden are named in the description, never drawn."""
+    return (
+        alt.Chart(bars, title=f"{indicator} per gebied")
+        .mark_bar(color=POINT_COLOUR)
+        .encode(y=alt.Y("area:N", title=None, sort="-x", axis=alt.Axis(labelLimit=320)),
+                x=alt.X("rate:Q", title=unit),
+                tooltip=[alt.Tooltip("area:N", title="Gebied"),
+                         alt.Tooltip("rate_text:N", title=unit)])
+        .properties(height=alt.Step(32), description=(
+            f"Staafdiagram van {indicator} per gebied; dezelfde cijfers staan in de tabel "
+            "erboven." + (f" Niet getoond (kleine aantallen): {', '.join(hidden)}."
+                          if hidden else "")))
+    )
