@@ -567,8 +567,7 @@ class DemoGenerator:
                          subject=project.name, project_id=project.id, outcome=outcome, decided_on=when,
                          body=body, rationale=rationale, expected_effect=effect, review_on=review,
                          status=status,
-                         public_summary=(f"{project.name}: besluit '{outcome.value}'. {rationale}"
-                                         if published else ""),
+                         public_summary=PUBLIC_SUMMARIES.get(code, rationale) if published else "",
                          published=published and when <= S,
                          published_on=when + dt.timedelta(days=14) if published else None)
             d.areas = list(project.areas)
@@ -595,6 +594,30 @@ class DemoGenerator:
         for username, role in DEMO_ACCOUNTS.items():
             self.s.add(User(username=username, password_hash=hash_password(DEMO_PASSWORD), role=role,
                             is_demo=True))
+
+
+# What the public reads about a published demo decision: the lesson and its result in plain
+# words, without project codes or the names of internal bodies (invented, like all demo data).
+PUBLIC_SUMMARIES = {
+    "BZ-1": "Professionals die de training Positieve Gezondheid volgden, praten met bewoners "
+            "over wat die zelf willen, niet alleen over klachten, en verwijzen minder door. "
+            "Daarom krijgen alle professionals in de vier wijken de training.",
+    "BZ-8": "Met een GGZ-team in de wijk daalden de GGZ-kosten per inwoner in de vier wijken, "
+            "terwijl ze in een vergelijkbare wijk stegen. Het team wordt daarom vast betaald uit "
+            "het gezamenlijke budget van gemeente en zorgverzekeraar.",
+    "BZ-6": "Een digitale overlegtafel voor professionals werd nauwelijks gebruikt; vaste "
+            "wijkoverleggen werken beter. Het platform is gestopt.",
+    "BZ-4": "Met een spoedprocedure voor Wmo-hulp daalde de wachttijd van weken naar dagen, en "
+            "vielen minder mensen tussen wal en schip. De procedure blijft.",
+    "BZ-7": "Een buurtcoach van vrijwilligers kwam niet van de grond: er meldden zich te weinig "
+            "vrijwilligers in de wijken. Het project is gestopt.",
+    "BZ-5": "Bewoners die als gezondheidsambassadeur hun buren aanspreken, bereiken mensen die "
+            "zorg mijden. De ambassadeurs blijven.",
+    "PW-2": "Een kernteam dat voor elke kwetsbare oudere vooraf een zorgplan maakte, zag het "
+            "aantal ziekenhuisopnames dalen. Alle kernteams gaan zo werken.",
+    "PW-4": "De gebieden leren sneller van elkaar als ze elk kwartaal samenkomen. Het netwerk "
+            "blijft elk kwartaal bijeen; zes nieuwe gebieden sluiten aan.",
+}
 
 
 # ---------------------------------------------------------------- entry points

@@ -45,8 +45,8 @@ def lesson_card(lesson: Any, lesson_cases: pd.DataFrame) -> None:
         if not used.empty:
             st.markdown("**Casussen achter dit besluit:** " + "; ".join(
                 f"{ui.escape_md(c.title)} ({ui.escape_md(c.lessons)})" for c in used.itertuples()))
-        st.caption(f"{ui.escape_md(lesson.programme)} · {ui.escape_md(lesson.body)} · besloten "
-                   f"op {fmt_date(lesson.decided_on)}")
+        # no internal body names or project codes for the public: programme and date only
+        st.caption(f"{ui.escape_md(lesson.programme)} · besloten op {fmt_date(lesson.decided_on)}")
         st.page_link(PAGE, label="Link naar deze les", icon=":material/link:",
                      query_params={"les": str(lesson.id)})
 
