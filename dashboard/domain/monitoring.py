@@ -265,14 +265,21 @@ def spending_by(spending: pd.DataFrame, by: Literal["area", "project", "law"]) -
 @dataclass(frozen=True)
 class BudgetSummary:
     """The pooled budget of the latest year that is not a plan, the insurers' share in it,
-    how that share moved since the first year, and the spending in the selection."""
+    how that share moved since the first year, and what was spent in that same year (budget
+    and realisation of one year side by side, never one year's budget beside all years'
+    spending)."""
 
     year: int
     total_eur: float
     insurer_share_pct: float
     first_year: int
     share_change_pp: float  # percentage points since ``first_year``
-    spent_eur: float
+    spent_eur: float  # spending in ``year``
+
+    @property
+    def realised_pct(self) -> float | None:
+        """Spending of the year as a percentage of its budget (None without a budget)."""
+        return self.spent_eur / self.total_eur * 100 if self.total_eur else None
 
 
 def budget_summary(budgets: pd.DataFrame, spending: pd.DataFrame,
@@ -286,7 +293,7 @@ def budget_summary(budgets: pd.DataFrame, spending: pd.DataFrame,
     return BudgetSummary(int(last["year"]), float(last["total_eur"]),
                          float(last["insurer_share_pct"]), int(first["year"]),
                          float(last["insurer_share_pct"] - first["insurer_share_pct"]),
-                         float(spending["amount_eur"].sum()))
+                         float(spending.loc[spending["year"] == int(last["year"]), "amount_eur"].sum()))
 
 
 def spending_years(spending: pd.DataFrame) -> list[str]:

@@ -404,4 +404,8 @@ def budget_metrics(summary: monitoring.BudgetSummary) -> None:
               fmt_percent(summary.insurer_share_pct, 0),
               delta=f"{fmt_number(summary.share_change_pp, 0)} procentpunt sinds "
                     f"{int(summary.first_year)}", delta_color="off")
-    m3.metric("Uitgaven in de selectie", fmt_euro(summary.spent_eur))
+    realised = summary.realised_pct
+    m3.metric(f"Uitgaven {int(summary.year)}", fmt_euro(summary.spent_eur),
+              delta=None if realised is None else f"{fmt_percent(realised, 0)} van het budget",
+              delta_color="off",
+              help="Uitgaven in de selectie in hetzelfde jaar als het budget ernaast.")

@@ -106,6 +106,11 @@ def test_monitoring_pages_show_their_figures_for_every_role(app, role):
     by_financier = frame(at, "Jaar")
     assert {"gemeente", "VGZ", "CZ", "provincie"} <= set(by_financier["Financier"])
     assert any(m.label.startswith("Aandeel zorgverzekeraars") for m in at.metric)
+    # budget and spending of one and the same year side by side, with the realisation
+    budget = next(m for m in at.metric if m.label.startswith("Gezamenlijk budget"))
+    spent = next(m for m in at.metric if m.label.startswith("Uitgaven "))
+    assert budget.label.rsplit(" ", 1)[1] == spent.label.rsplit(" ", 1)[1]
+    assert spent.proto.delta.endswith("% van het budget")
 
 
 def test_filters_come_from_the_url_and_unknown_values_are_ignored(app):

@@ -343,7 +343,11 @@ def test_budget_summary_leaves_out_planned_years(demo):
     assert summary.total_eur == pytest.approx(shares.loc[AS_OF.year, "total_eur"])
     assert summary.share_change_pp == pytest.approx(
         shares.loc[AS_OF.year, "insurer_share_pct"] - shares["insurer_share_pct"].iloc[0])
-    assert summary.spent_eur == pytest.approx(spending["amount_eur"].sum())
+    # budget and realisation of the same year, never all years' spending beside one budget
+    this_year = spending.loc[spending["year"] == AS_OF.year, "amount_eur"].sum()
+    assert 0 < this_year < spending["amount_eur"].sum()
+    assert summary.spent_eur == pytest.approx(this_year)
+    assert summary.realised_pct == pytest.approx(this_year / summary.total_eur * 100)
     assert monitoring.budget_summary(budgets[budgets["year"] > AS_OF.year], spending,
                                      AS_OF) is None
     years = monitoring.spending_years(spending)
