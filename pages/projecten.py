@@ -24,14 +24,13 @@ status = views.url_select("Status", panels.STATUS_OPTIONS, param="status", key="
 health = views.url_select("Gezondheid", panels.HEALTH_OPTIONS, param="gezondheid",
                           key="pr_gezondheid", container=c2)
 milestones = ui.load("project_milestones")
-overview = monitoring.project_overview(
-    monitoring.select_projects(ui.load("project_list"), filters, status, health), milestones,
-    as_of)
+overview = monitoring.select_projects(
+    monitoring.project_overview(ui.load("project_list"), milestones, as_of), filters, status,
+    health)
 if overview.empty:
     ui.empty_state("Geen projecten in deze selectie.")
     st.stop()
-ms = monitoring.milestone_status(milestones[milestones["project_code"].isin(overview["code"])],
-                                 as_of)
+ms = monitoring.overview_milestones(milestones, overview, as_of)
 panels.project_metrics(monitoring.project_counts(overview), ms, as_of)
 
 st.subheader("Overzicht")

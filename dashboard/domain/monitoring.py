@@ -9,7 +9,7 @@ never averaged. Coaches are ``dashboard.domain.coaches``', kernteams
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -132,7 +132,9 @@ def pending(periods: Sequence[Delivery]) -> list[Delivery]:
 OVERDUE = "over tijd"
 DONE = "behaald"
 PLANNED = "gepland"
-MILESTONE_STATES = (DONE, PLANNED, OVERDUE)
+LAPSED = "vervallen"  # not reached, but its project is completed or stopped
+MILESTONE_STATES = (DONE, PLANNED, OVERDUE, LAPSED)
+CLOSED_STATUSES = frozenset({ProjectStatus.COMPLETED.value, ProjectStatus.STOPPED.value})
 STATUS_ORDER = values(ProjectStatus)
 HEALTH_ORDER = values(ProjectHealth)
 MIN_DOMAINS = 2
@@ -147,27 +149,54 @@ def validate_domains(domains: Sequence[str]) -> list[str]:
     return errors
 
 
-def milestone_status(milestones: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """Add ``state``: behaald (done), over tijd (due before ``as_of`` and not done), gepland."""
+def milestone_status(milestones: pd.DataFrame, as_of: dt.date,
+                     closed: Collection[str] = ()) -> pd.DataFrame:
+    """Add ``state``: behaald (done), over tijd (due before ``as_of`` and not done),
+    gepland, or vervallen (not done, of a project in ``closed``: completed or stopped, so
+    the milestone can no longer be late)."""
     df = milestones.copy()
     done = df["done_on"].notna()
-    overdue = ~done & (pd.to_datetime(df["due_on"]) < pd.Timestamp(as_of))
-    df["state"] = np.where(done, DONE, np.where(overdue, OVERDUE, PLANNED))
+    lapsed = ~done & df["project_code"].isin(list(closed))
+    overdue = ~done & ~lapsed & (pd.to_datetime(df["due_on"]) < pd.Timestamp(as_of))
+    df["state"] = np.select([done, lapsed, overdue], [DONE, LAPSED, OVERDUE], PLANNED)
     df["overdue"] = overdue
     return df
 
 
+def project_health(reported: str, overdue: int) -> str:
+    """The health shown for a project: the team's own judgement, except that a project with
+    a milestone over tijd is never shown as 'op koers' (it needs attention)."""
+    if reported == ProjectHealth.ON_TRACK.value and overdue > 0:
+        return ProjectHealth.ATTENTION.value
+    return reported
+
+
+def closed_codes(projects: pd.DataFrame) -> list[str]:
+    """Codes of the completed and stopped projects."""
+    return projects.loc[projects["status"].isin(CLOSED_STATUSES), "code"].tolist()
+
+
+def overview_milestones(milestones: pd.DataFrame, overview: pd.DataFrame,
+                        as_of: dt.date) -> pd.DataFrame:
+    """The milestones of the projects in ``overview``, with their state."""
+    own = milestones[milestones["project_code"].isin(overview["code"])]
+    return milestone_status(own, as_of, closed_codes(overview))
+
+
 def project_overview(projects: pd.DataFrame, milestones: pd.DataFrame,
                      as_of: dt.date) -> pd.DataFrame:
-    """One row per project with milestone counts, overdue milestones and the next due date."""
-    ms = milestone_status(milestones, as_of)
+    """One row per project with milestone counts, overdue milestones, the next due date and
+    the health shown (``project_health``; the team's own word stays in ``health_reported``)."""
+    ms = milestone_status(milestones, as_of, closed_codes(projects))
     grouped = ms.groupby("project_code")
     df = projects.copy()
     df["milestones"] = df["code"].map(grouped.size()).fillna(0).astype(int)
     df["milestones_done"] = df["code"].map(grouped["state"].agg(lambda s: (s == DONE).sum())) \
         .fillna(0).astype(int)
     df["overdue"] = df["code"].map(grouped["overdue"].sum()).fillna(0).astype(int)
-    upcoming = ms[ms["state"] != DONE].groupby("project_code")["due_on"].min()
+    df["health_reported"] = df["health"]
+    df["health"] = [project_health(h, o) for h, o in zip(df["health"], df["overdue"], strict=True)]
+    upcoming = ms[~ms["state"].isin((DONE, LAPSED))].groupby("project_code")["due_on"].min()
     df["next_due"] = df["code"].map(upcoming)
     df["domain_count"] = df["domains"].map(lambda d: len(set(d)))
     df["domains_text"] = df["domains"].map(", ".join)

@@ -183,6 +183,9 @@ def project_board(overview: pd.DataFrame) -> None:
                 with st.container(border=True):
                     st.markdown(f"**{ui.escape_md(r.code)}** {ui.escape_md(r.name)}")
                     st.badge(ui.escape_md(r.health), color=HEALTH_BADGE.get(r.health, "gray"))
+                    if r.health != r.health_reported:
+                        st.caption(f"Team meldt '{ui.escape_md(r.health_reported)}'; "
+                                   "aandacht nodig door mijlpalen over tijd.")
                     if r.overdue:
                         st.badge(f"{fmt_number(r.overdue)} mijlpaal over tijd", color="red",
                                  icon=":material/schedule:")
