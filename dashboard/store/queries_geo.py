@@ -6,7 +6,6 @@ role first and return DataFrames or plain dicts; no Streamlit.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -14,6 +13,7 @@ from sqlalchemy import Engine, case, func, or_, select
 
 from dashboard.domain.aggregation import aggregate_parts
 from dashboard.domain.roles import Permission, Role, require
+from dashboard.store import settings as product_settings
 from data_loaders.db import read_frame as _frame
 from data_loaders.models import (
     Area,
@@ -220,7 +220,7 @@ def area_profile(engine: Engine, role: Role, area_key: str) -> dict[str, Any]:
                       .order_by(Project.code))
     for col in ("status", "health"):
         projects[col] = projects[col].map(_status)
-    today = dt.date.today()
+    today = product_settings.today(engine)  # the demo's as-of date with demo data
     coaches = _frame(engine, select(Coach.code, Coach.fte, Coach.started_on, Coach.ended_on)
                      .where(Coach.area_id == area_id).order_by(Coach.code))
     coaches = coaches[coaches["ended_on"].isna() | (coaches["ended_on"] >= today)]
