@@ -360,3 +360,31 @@ def spending_bars(data: pd.DataFrame, by: str, header: str) -> alt.Chart:
                  alt.Tooltip("amount_eur:Q", title="Uitgaven", format=EURO_FORMAT)],
     ).properties(height=max(260, 34 * len(data)), title=f"Uitgaven per {header.lower()}",
                  description=f"Staafdiagram van de uitgaven per {header.lower()}.")
+
+
+OUTCOME_COLOURS = ("#009E73", "#0072B2", "#E69F00", "#D55E00")  # opschalen … stoppen
+
+
+def decision_timeline(decisions: pd.DataFrame, outcomes: Sequence[str]) -> alt.Chart:
+    """Decisions (``queries.decisions`` rows) as points in time per programme, coloured
+    and shaped by their outcome (in the order of ``outcomes``)."""
+    data = decisions.assign(date=pd.to_datetime(decisions["decided_on"]))
+    order = list(outcomes)
+    return (
+        alt.Chart(data[["date", "programme", "outcome", "subject", "body"]],
+                  title="Besluiten in de tijd")
+        .mark_point(filled=True, size=140)
+        .encode(
+            x=alt.X("date:T", title="Datum", axis=alt.Axis(format="%Y")),
+            y=alt.Y("programme:N", title=None),
+            color=alt.Color("outcome:N", title="Besluit", sort=order,
+                            scale=alt.Scale(domain=order, range=list(OUTCOME_COLOURS))),
+            shape=alt.Shape("outcome:N", title="Besluit", sort=order),
+            tooltip=[alt.Tooltip("subject:N", title="Onderwerp"),
+                     alt.Tooltip("outcome:N", title="Besluit"),
+                     alt.Tooltip("body:N", title="Besloten door"),
+                     alt.Tooltip("date:T", title="Datum", format="%e %b %Y")],
+        )
+        .properties(height=220, description=f"Tijdlijn van {len(data)} besluiten per "
+                    "programma, gekleurd naar besluit (opschalen, doorgaan, aanpassen, stoppen).")
+    )

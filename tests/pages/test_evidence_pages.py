@@ -1,0 +1,99 @@
+"""Evidence a wethouder can act on (issue 13), as a signed-in user sees it (AppTest):
+Besluiten's written evidence strength, effect sizes and difference-in-differences, the
+Vergadermodus agenda's ranked signals with the chance sentence, and the Begrippen."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.domain.roles import Role
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def app_db_url(demo_sqlite_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    copy = tmp_path_factory.mktemp("app") / "app.sqlite"
+    shutil.copy(demo_sqlite_url.removeprefix("sqlite:///"), copy)
+    return f"sqlite:///{copy}"
+
+
+@pytest.fixture()
+def app(app_db_url: str, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("LN_DATABASE_URL", app_db_url)
+
+    def start(role: Role = Role.PUBLIEK) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=90).run()
+        if role is not Role.PUBLIEK:
+            at.sidebar.text_input(key="sign_in_username").input(role.value)
+            at.sidebar.text_input(key="sign_in_password").input("demo")
+            at = at.sidebar.button[0].click().run()
+        return at
+
+    return start
+
+
+def all_text(at: AppTest) -> str:
+    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info")
+             for e in getattr(at, kind)]
+    parts += [str(x.label) for x in at.expander]
+    return "\n".join(str(p) for p in parts)
+
+
+def open_decision(at: AppTest, subject: str) -> AppTest:
+    at.switch_page("pages/besluiten.py").run()
+    assert not at.exception
+    box = at.selectbox(key="url_besluit")
+    box.select(next(o for o in box.options if subject in o)).run()
+    assert not at.exception
+    return at
+
+
+# ---------------------------------------------------------------- Besluiten
+
+
+def test_evidence_is_written_out_with_effect_sizes_and_a_comparison(app):
+    at = open_decision(app(Role.PROGRAMMATEAM), "Kernteams ouderen")
+    text = all_text(at)
+    # the written strength, not just a colour: level, what happened, what the comparison did
+    assert "Bewijs: matig]** — Ziekenhuisopnames per 1.000 kwetsbare ouderen" in text
+    assert "omlaag na de start" in text and "vergelijkingsreeksen bleven gelijk" in text
+    assert "Wat betekent bewijskracht?" in text
+    # the pilot: direction-aware verdict beside its change with a 95% interval
+    assert ":blue[:material/thumb_up: Verbetering]" in text
+    assert "Omlaag na de start: 3 van 11 punten onder de ondergrens" in text
+    assert "**Verandering na de start:** −58% (95%-BI −71% tot −39%)" in text
+    # difference-in-differences against each comparison team of the same indicator
+    did = [m.value for m in at.markdown if m.value.startswith("**Verschil-in-verschillen")]
+    assert len(did) == 2
+    assert any("Kernteam Hoensbroek 01 (KT-01)" in d and "95%-BI" in d for d in did)
+    assert "95%-interval" in text
+    # each chart says how to read it; small numbers are marked, not hidden (internal page)
+    assert "U-kaart (regelkaart voor aantallen per zoveel mensen)" in text
+    assert "punten met een klein aantal (<10)" in text
+    numbers = at.dataframe[-1].value
+    assert numbers["Teller"].str.endswith("(klein aantal)").any()
+
+
+def test_a_short_baseline_gives_too_little_data_not_a_verdict(app):
+    at = open_decision(app(Role.BESTUURDER), "Blauwe GGZ")
+    text = all_text(at)
+    assert "Bewijs: te weinig gegevens]** — GGZ-kosten per inwoner (Wittevrouwenveld): 3 punten " \
+           "vóór de start, minstens 12 nodig" in text
+    # Wyckerpoort's chart has a signal, but with 3 baseline points that is no evidence
+    assert text.count(":gray[:material/hourglass_empty: Te weinig gegevens]") == 5
+    assert "Verbetering]" not in text and "Verslechtering]" not in text
+    assert "Geen bevroren grenzen: 3 perioden vóór de start, minstens 12 nodig." in text
+    assert "Verandering na de start" not in text and "Verschil-in-verschillen" not in text
+
+
+def test_the_board_and_list_show_the_level_in_words(app):
+    at = app(Role.BESTUURDER)
+    at.switch_page("pages/besluiten.py").run()
+    assert any(m.value == ":blue[Bewijs: matig]" for m in at.markdown)
+    listing = at.dataframe[0].value
+    assert set(listing["Bewijskracht"]) >= {"matig", "te weinig gegevens", "geen gekoppelde reeksen"}
