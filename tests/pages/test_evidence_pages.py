@@ -97,3 +97,25 @@ def test_the_board_and_list_show_the_level_in_words(app):
     assert any(m.value == ":blue[Bewijs: matig]" for m in at.markdown)
     listing = at.dataframe[0].value
     assert set(listing["Bewijskracht"]) >= {"matig", "te weinig gegevens", "geen gekoppelde reeksen"}
+
+
+# ---------------------------------------------------------------- Vergadermodus
+
+
+def test_agenda_signals_come_with_their_verdict_and_the_chance_sentence(app):
+    at = app(Role.PROGRAMMATEAM)
+    at.switch_page("pages/vergadermodus.py").run()
+    assert not at.exception
+    assert at.expander[0].label == "1. Nieuwe signalen (4)"
+    inside = at.expander[0]
+    note = " ".join(c.value for c in inside.caption)
+    assert "4 nieuwe signalen bij 210 reeksen (in totaal " in note
+    assert "Bij 210 reeksen zonder echte verandering zijn ongeveer" in note
+    assert "een enkel nieuw signaal is dus nog geen nieuws" in note
+    items = [m.value for m in inside.markdown]
+    assert len(items) == 4
+    # each signal with its written, direction-aware verdict: all four are deteriorations
+    # (rising falls and readmissions, fewer elderly discussed in the MDO)
+    assert all(i.startswith("- :orange[:material/warning: Verslechtering] · **") for i in items)
+    assert any("Besproken in multidisciplinair overleg (%) · KT-15" in i and "daling" in i
+               for i in items)
