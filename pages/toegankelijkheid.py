@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import ui
+from dashboard.domain.verdicts import BEGRIPPEN
 
 ui.entry_guard()
 
@@ -37,6 +38,9 @@ st.markdown(
     "totaal waarin een verborgen aantal zit, tonen we niet (•): anders zou je het verborgen "
     "aantal kunnen terugrekenen."
 )
+st.header("Begrippen", anchor="begrippen")
+st.markdown("De grafieken en het bewijs bij besluiten gebruiken een paar vaktermen. Zo lees je ze.")
+st.markdown("\n".join(f"- **{term}.** {text}" for term, text in BEGRIPPEN))
 st.header("Bekende beperkingen")
 st.markdown(
     "- De interactieve grafieken zijn met een schermlezer minder goed te gebruiken dan de "

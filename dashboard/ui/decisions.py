@@ -28,9 +28,8 @@ LISTING = Columns(
     {"Datum": views.DATE, "Evaluatie op": views.DATE})
 NUMBERS = {"period": "Periode", "value": "Waarde", "numerator_text": "Teller",
            "denominator_text": "Noemer", "status": "Status"}
-INTERVAL_NOTE = ("Tussen haakjes het 95%-interval (BI): de marge waarbinnen de echte verandering "
-                 "vrijwel zeker ligt. Ligt de nul (0%) niet in het interval, dan is de "
-                 "verandering groter dan toeval.")
+INTERVAL_NOTE = f"95%-interval (BI): {GLOSSARY['95%-interval']}"
+DID_NOTE = f"Verschil-in-verschillen: {GLOSSARY['Verschil-in-verschillen']}"
 
 
 # ---------------------------------------------------------------- loading
@@ -212,9 +211,7 @@ def series_block(x: evidence.EvidenceSeries, interventions: pd.DataFrame,
                 st.markdown(f"**Verschil-in-verschillen t.o.v. {ui.escape_md(c.where)}:** "
                             f"{ui.escape_md(effect.text)}")
             if did:
-                st.caption("Verschil-in-verschillen: de verandering in de pilot naast die in het "
-                           "vergelijkingsgebied in dezelfde periode; zo telt wat overal "
-                           "veranderde niet als effect.")
+                st.caption(DID_NOTE)
             if e.effect is not None or did:
                 st.caption(INTERVAL_NOTE)
         st.caption(series_caption(x))

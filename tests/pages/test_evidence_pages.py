@@ -119,3 +119,28 @@ def test_agenda_signals_come_with_their_verdict_and_the_chance_sentence(app):
     assert all(i.startswith("- :orange[:material/warning: Verslechtering] · **") for i in items)
     assert any("Besproken in multidisciplinair overleg (%) · KT-15" in i and "daling" in i
                for i in items)
+
+
+# ---------------------------------------------------------------- Begrippen
+
+
+def test_the_public_glossary_explains_the_charts_and_the_evidence_in_plain_words(app):
+    at = app()  # public, not signed in
+    at.switch_page("pages/toegankelijkheid.py").run()
+    assert not at.exception
+    assert any(h.value == "Begrippen" for h in at.header)
+    glossary = next(m.value for m in at.markdown if m.value.startswith("- **Runchart.**"))
+    for term in ("Runchart", "Regelkaart", "Trechterdiagram", "Bewijskracht",
+                 "P′-kaart en U′-kaart", "95%-interval", "Verschil-in-verschillen"):
+        assert f"- **{term}.** " in glossary
+    assert "tussen de grenzen schommelen de cijfers door toeval" in glossary
+    assert "Laney" in glossary and "gewone schommeling" in glossary
+
+
+def test_the_evidence_links_to_the_glossary(app):
+    at = open_decision(app(Role.BESTUURDER), "Kernteams ouderen")
+    link = next(p for p in at.get("page_link") if "begrippen" in p.label.lower())
+    assert link.proto.page == "toegankelijkheid"  # the public page with the Begrippen
+    explanation = next(x for x in at.expander if x.label == "Wat betekent bewijskracht?")
+    explained = [m.value for m in explanation.markdown]
+    assert any(m.startswith("**Bewijskracht.** Hoe sterk de cijfers") for m in explained)
