@@ -188,8 +188,8 @@ def series_block(x: evidence.EvidenceSeries, interventions: pd.DataFrame,
     """One series: its chart with beside it the verdict after the start and the effect
     sizes, under it how to read the chart and the numbers behind it."""
     with st.container(border=True):
+        st.markdown(f"**{ui.escape_md(x.label)}** · {ui.escape_md(x.where)}")
         if not x.n_points:
-            st.markdown(f"**{ui.escape_md(x.label)} · {ui.escape_md(x.where)}**")
             ui.empty_state(f"Geen bruikbare punten: {fmt_number(x.n_suppressed)} onderdrukt, "
                            "de rest ontbreekt.")
             return
@@ -199,7 +199,7 @@ def series_block(x: evidence.EvidenceSeries, interventions: pd.DataFrame,
         with chart_col:
             marks = interventions[interventions["series_id"] == x.series_id]
             ui.vega(ui.chart_spec(
-                charts.spc_chart, x.analysis, x.x, x.periods, title=f"{x.label} · {x.where}",
+                charts.spc_chart, x.analysis, x.x, x.periods, title=x.where,
                 y_title=x.unit, height=300, verdict=verdict.label,
                 interventions=[(pd.Timestamp(r.started_on), r.label) for r in marks.itertuples()]))
         with effect_col:
