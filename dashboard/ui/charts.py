@@ -110,9 +110,10 @@ def spc_chart(
 
 
 def trend_chart(series: pd.DataFrame, refs: pd.DataFrame, interventions: pd.DataFrame, *,
-                title: str, unit: str, area_name: str) -> alt.LayerChart:
+                title: str, unit: str, area_name: str,
+                band: str = "95%-betrouwbaarheidsband (Wilson)") -> alt.LayerChart:
     """One indicator's trend in an area (``profile.trend_frame`` plus a ``value_text``
-    column): its 95% band when there is one, dashed reference lines (``reference_series``)
+    column): its 95% band when there is one (``band`` names it), dashed reference lines (``reference_series``)
     and dotted intervention dates (``label``, ``started_on``)."""
     x = alt.X("period_start:T", title=None, axis=alt.Axis(format="%Y"))
     layers: list[alt.Chart] = []
@@ -134,8 +135,8 @@ def trend_chart(series: pd.DataFrame, refs: pd.DataFrame, interventions: pd.Data
                  alt.Tooltip("value_text:N", title="Waarde"),
                  alt.Tooltip("numerator:Q", title="Teller", format=",.0f"),
                  alt.Tooltip("denominator:Q", title="Noemer", format=",.0f"),
-                 alt.Tooltip("lower:Q", title="95%-betrouwbaarheid ondergrens", format=",.1f"),
-                 alt.Tooltip("upper:Q", title="95%-betrouwbaarheid bovengrens", format=",.1f"),
+                 alt.Tooltip("lower:Q", title="95%-interval ondergrens", format=",.1f"),
+                 alt.Tooltip("upper:Q", title="95%-interval bovengrens", format=",.1f"),
                  alt.Tooltip("status:N", title="Status")]))
     if len(interventions):
         layers.append(alt.Chart(interventions).mark_rule(strokeDash=[2, 2], color="#d62728")
@@ -143,10 +144,10 @@ def trend_chart(series: pd.DataFrame, refs: pd.DataFrame, interventions: pd.Data
                               tooltip=[alt.Tooltip("label:N", title="Interventie"),
                                        alt.Tooltip("started_on:T", title="Start",
                                                    format="%d %b %Y")]))
-    band = " met 95%-betrouwbaarheidsband (Wilson)" if has_band else ""
+    shown = f" met {band}" if has_band else ""
     return alt.layer(*layers).properties(
         title=title, height=220,
-        description=f"Trend van {title} in {area_name}{band}, met referentielijnen.")
+        description=f"Trend van {title} in {area_name}{shown}, met referentielijnen.")
 
 
 def spider_chart(own: pd.DataFrame, ref: pd.DataFrame, rings: pd.DataFrame,

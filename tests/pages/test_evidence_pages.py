@@ -144,3 +144,19 @@ def test_the_evidence_links_to_the_glossary(app):
     explanation = next(x for x in at.expander if x.label == "Wat betekent bewijskracht?")
     explained = [m.value for m in explanation.markdown]
     assert any(m.startswith("**Bewijskracht.** Hoe sterk de cijfers") for m in explained)
+
+
+# ---------------------------------------------------------------- Wijkprofiel
+
+
+def test_wijkprofiel_trends_carry_a_written_verdict_where_the_series_is_long_enough(app):
+    at = app(Role.BESTUURDER)
+    at.query_params["gebied"] = "hoensbroek"
+    at.switch_page("pages/wijkprofiel.py").run()
+    assert not at.exception
+    verdicts = [m.value for m in at.markdown if m.value.startswith("**Oordeel**")]
+    assert len(verdicts) == 8  # ten-year series; the two surveys have five waves
+    assert "**Oordeel** (I-kaart, 10 perioden): :blue[:material/thumb_up: Verbetering]" \
+        in "\n".join(verdicts)  # GGZ costs fell, and lower is better
+    short = [c.value for c in at.caption if "te weinig gegevens voor een oordeel" in c.value]
+    assert len(short) == 2
