@@ -66,6 +66,7 @@ class EvidenceSeries:
     expected_direction: verdicts.Direction | None = None  # None: from the polarity
     numerators: tuple[float, ...] = ()  # counts (P/U) or values (I/run) per period, NaN gaps
     denominators: tuple[float, ...] = ()
+    chart_note: str = ""  # P or P′ (U or U′) and why, for the chart caption
 
     @property
     def verdict(self) -> str:
@@ -119,11 +120,14 @@ def build_series(points: pd.DataFrame, interventions: pd.DataFrame | None = None
         nums = np.where(usable, df["numerator" if rates else "value"].astype(float), np.nan)
         dens = np.where(usable, df["denominator"].astype(float), np.nan) if rates else \
             np.full(len(df), np.nan)
+        chart_note = ""
         if not usable.any():  # every point missing or suppressed: nothing to analyse
             analysis = _empty(chart)
-        elif rates:
-            analysis = spc.analyse(nums, chart=chart, denominators=dens, baseline=baseline,
-                                   multiplier=float(first["multiplier"]))
+        elif rates:  # P or P′, U or U′: Laney's prime chart when the periods over-disperse
+            choice = spc.choose_chart(nums, dens, chart, baseline=baseline)  # type: ignore[arg-type]
+            chart_note = choice.caption
+            analysis = spc.analyse(nums, chart=choice.chart, denominators=dens,
+                                   baseline=baseline, multiplier=float(first["multiplier"]))
         else:
             analysis = spc.analyse(nums, chart=chart, baseline=baseline)
         # counts behind rates: small ones are marked (the disclosure rule owns "small")
@@ -141,6 +145,7 @@ def build_series(points: pd.DataFrame, interventions: pd.DataFrame | None = None
             n_suppressed=int((df["status"] == "onderdrukt").sum()), n_small=int(shown["small"].sum()),
             polarity=polarity, expected_direction=_direction(wanted),
             numerators=tuple(float(v) for v in nums), denominators=tuple(float(v) for v in dens),
+            chart_note=chart_note,
         ))
     return out
 

@@ -227,7 +227,7 @@ def series_block(x: evidence.EvidenceSeries, interventions: pd.DataFrame,
 def series_caption(x: evidence.EvidenceSeries) -> str:
     """How to read the chart (one sentence per chart type) and the numbers behind it."""
     n_total = "–" if x.n_total is None else fmt_number(x.n_total)
-    parts = [verdicts.CHART_EXPLANATIONS[x.analysis.chart],
+    parts = [verdicts.CHART_EXPLANATIONS[x.analysis.chart], x.chart_note,
              f"{fmt_number(x.n_points)} punten · n = {n_total}."]
     if x.baseline and x.analysis.baseline_too_short:
         parts.append(f"Geen bevroren grenzen: {fmt_number(x.baseline)} perioden vóór de start, "
@@ -239,7 +239,7 @@ def series_caption(x: evidence.EvidenceSeries) -> str:
         parts.append(f"{fmt_number(x.n_small)} punten met een klein aantal (<10).")
     if x.n_suppressed:
         parts.append(f"{fmt_number(x.n_suppressed)} onderdrukte perioden: een gat in de lijn.")
-    return " ".join(parts)
+    return " ".join(p for p in parts if p)
 
 
 def linked_cases(decision_id: int) -> None:
