@@ -40,6 +40,10 @@ def test_a_decisions_evidence_panel_shows_the_written_verdict_and_the_interval(l
     assert strength.is_visible()
     text = strength.inner_text()
     assert "omlaag na de start" in text and "vergelijkingsreeksen bleven gelijk" in text
+    page.get_by_text("Wat betekent bewijskracht?").click()  # the explanation, one click away
+    page.get_by_text("Alle begrippen uitgelegd").wait_for(timeout=10_000)
+    page.get_by_test_id("stVerticalBlock").filter(has_text="Onderbouwing.").filter(
+        has_text="Bewijs: matig —").last.screenshot(path=str(ARTIFACTS / "besluit-bewijskracht.png"))
 
     # The pilot's chart with beside it the verdict (icon and text) and the change with its
     # 95% interval.
