@@ -7,6 +7,8 @@ from dashboard.domain.verdicts import BEGRIPPEN
 
 ui.entry_guard()
 
+GLOSSARY = "\n".join(f"- **{term}.** {text}" for term, text in BEGRIPPEN)  # constant text
+
 st.title("Toegankelijkheid")
 ui.demo_marker()
 st.markdown(
@@ -40,7 +42,7 @@ st.markdown(
 )
 st.header("Begrippen", anchor="begrippen")
 st.markdown("De grafieken en het bewijs bij besluiten gebruiken een paar vaktermen. Zo lees je ze.")
-st.markdown("\n".join(f"- **{term}.** {text}" for term, text in BEGRIPPEN))
+st.markdown(GLOSSARY)
 st.header("Bekende beperkingen")
 st.markdown(
     "- De interactieve grafieken zijn met een schermlezer minder goed te gebruiken dan de "

@@ -8,9 +8,9 @@ import streamlit as st
 from dashboard import ui
 from dashboard.domain.datasets import DATASETS
 from dashboard.domain.i18n import fmt_date, fmt_number
-from dashboard.domain.verdicts import VERDICT_ICONS
 from dashboard.store import meeting, settings, writes
 from dashboard.ui import edit_ui, labels
+from dashboard.ui.monitoring import ICONS
 
 ui.entry_guard()
 
@@ -37,7 +37,7 @@ for number, section in enumerate(sections, start=1):
             st.caption(f"{ui.escape_md(section.note)} Alle signalen en kaarten staan op de "
                        "pagina Kernteams.")
         for item in section.items:
-            verdict = VERDICT_ICONS[item.verdict].markdown + " · " if item.verdict else ""
+            verdict = ICONS[item.verdict] + " · " if item.verdict else ""
             st.markdown(f"- {verdict}**{ui.escape_md(item.title)}** — {ui.escape_md(item.detail)}")
 
 projects = writes.list_rows(engine, role, "project")

@@ -6,6 +6,8 @@ import streamlit as st
 from dashboard import ui
 from dashboard.domain.i18n import fmt_date, fmt_number
 from dashboard.ui import charts
+from dashboard.ui.charts import CHART_NAMES
+from dashboard.ui.monitoring import EXPLANATIONS, ICONS
 from dashboard.ui.profile import spider_frame, spider_grid, trend_panels
 
 ui.entry_guard()
@@ -54,7 +56,9 @@ if tab_trends.open:
             with cols[i % 2]:
                 ui.vega(panel.spec)
                 if panel.verdict:  # direction-aware, when the series is long enough
-                    st.markdown(panel.verdict)
+                    st.markdown(f"**Oordeel** ({CHART_NAMES[panel.chart]}, "
+                                f"{fmt_number(panel.periods)} perioden): {ICONS[panel.verdict]} "
+                                f"— {EXPLANATIONS[panel.verdict]}")
                 st.caption(ui.escape_md(panel.caption))
 
 if tab_ph.open:

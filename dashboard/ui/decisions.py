@@ -16,9 +16,11 @@ from dashboard import ui
 from dashboard.domain import disclosure, effects, evidence, learning, spc, verdicts
 from dashboard.domain.i18n import fmt_date, fmt_number
 from dashboard.ui import charts, views
-from dashboard.ui.monitoring import Columns
+from dashboard.ui.monitoring import ICONS, Columns
 
 GLOSSARY = dict(verdicts.BEGRIPPEN)
+STRENGTH_COLOURS = evidence.STRENGTH_COLOURS
+HEADINGS = {False: "Pilotgebieden en -teams", True: "Vergelijkingsgebieden en -teams"}
 GLOSSARY_PAGE = "pages/toegankelijkheid.py"
 LISTING = Columns(
     {"decided_on": "Datum", "programme": "Programma", "subject": "Onderwerp",
@@ -90,10 +92,6 @@ def summary(shown: pd.DataFrame) -> None:
                    icon=":material/event_busy:")
 
 
-def level_markdown(s: evidence.Strength) -> str:
-    return f":{s.colour}[Bewijs: {ui.escape_md(s.level)}]"
-
-
 def overview(shown: pd.DataFrame, strength: dict[int, evidence.Strength]) -> None:
     """Board per outcome, timeline and list, in tabs."""
     board, timeline, listing = st.tabs(["Bord", "Tijdlijn", "Lijst"])
@@ -106,7 +104,8 @@ def overview(shown: pd.DataFrame, strength: dict[int, evidence.Strength]) -> Non
                     st.markdown(f"**{ui.escape_md(row.subject)}**")
                     st.caption(f"{ui.escape_md(row.programme)} · {ui.escape_md(row.body)} · "
                                f"{fmt_date(row.decided_on)}")
-                    st.markdown(level_markdown(strength[int(row.id)]))
+                    level = strength[int(row.id)].level
+                    st.markdown(f":{STRENGTH_COLOURS[level]}[Bewijs: {ui.escape_md(level)}]")
                     st.markdown(f"Status: {ui.escape_md(row.status)}"
                                 + (" · :orange[**evaluatie verlopen**]" if row.review_due else ""))
     with timeline:
@@ -132,13 +131,6 @@ def choose(shown: pd.DataFrame) -> pd.Series:
 # ---------------------------------------------------------------- one decision
 
 
-def strength_text(s: evidence.Strength) -> str:
-    """'Bewijs: matig — …' with the level in its colour."""
-    level, _, rest = s.label.partition(" — ")
-    return f"**:{s.colour}[Bewijs: {ui.escape_md(level)}]**" + (
-        f" — {ui.escape_md(rest)}" if rest else "")
-
-
 def decision_header(decision: pd.Series, s: evidence.Strength) -> None:
     """What was decided, by whom and when, the written evidence strength with its
     explanation, rationale, expected effect and areas."""
@@ -149,7 +141,9 @@ def decision_header(decision: pd.Series, s: evidence.Strength) -> None:
                    f"status {ui.escape_md(decision['status'])} · evaluatie op "
                    f"{fmt_date(decision['review_on'])}"
                    + (" (verlopen)" if decision["review_due"] else ""))
-        st.markdown(strength_text(s))
+        level, _, rest = s.label.partition(" — ")  # 'Bewijs: matig — …', level in colour
+        st.markdown(f"**:{STRENGTH_COLOURS[s.level]}[Bewijs: {ui.escape_md(level)}]**"
+                    + (f" — {ui.escape_md(rest)}" if rest else ""))
         with st.expander("Wat betekent bewijskracht?", icon=":material/help:"):
             st.markdown(f"**Bewijskracht.** {GLOSSARY['Bewijskracht']}")
             st.markdown(f"**Basislijn.** {GLOSSARY['Basislijn']}")
@@ -172,10 +166,9 @@ def evidence_panel(decision_id: int) -> None:
     pilots = [x for x in series if not x.is_comparison]
     comparisons = [x for x in series if x.is_comparison]
     direction = next((p.direction for p in pilots if p.direction), None)
-    for title, group in (("Pilotgebieden en -teams", pilots),
-                         ("Vergelijkingsgebieden en -teams", comparisons)):
+    for is_comparison, group in ((False, pilots), (True, comparisons)):
         if group:
-            st.subheader(title)
+            st.subheader(HEADINGS[is_comparison])
         for x in group:
             judged_in = direction if x.is_comparison else None
             did = [] if x.is_comparison else evidence.comparison_effects(x, comparisons)
@@ -203,7 +196,7 @@ def series_block(x: evidence.EvidenceSeries, interventions: pd.DataFrame,
                 y_title=x.unit, height=300, verdict=verdict.label,
                 interventions=[(pd.Timestamp(r.started_on), r.label) for r in marks.itertuples()]))
         with effect_col:
-            st.markdown(f"**Oordeel:** {verdict.icon.markdown}")
+            st.markdown(f"**Oordeel:** {ICONS[verdict.key]}")
             st.markdown(ui.escape_md(evidence.what_happened(e, direction)))
             if e.effect is not None:
                 st.markdown(f"**Verandering na de start:** {ui.escape_md(e.effect.text)}")
@@ -214,7 +207,7 @@ def series_block(x: evidence.EvidenceSeries, interventions: pd.DataFrame,
                 st.caption(DID_NOTE)
             if e.effect is not None or did:
                 st.caption(INTERVAL_NOTE)
-        st.caption(series_caption(x))
+        st.caption(" ".join(ui.escape_md(part) for part in series_caption(x)))
         with st.expander("Cijfers achter de grafiek"):
             numbers = x.points.assign(
                 numerator_text=x.points["numerator"].map(disclosure.mark_small),
@@ -224,8 +217,9 @@ def series_block(x: evidence.EvidenceSeries, interventions: pd.DataFrame,
                      column_config={"Waarde": st.column_config.NumberColumn(format="%.1f")})
 
 
-def series_caption(x: evidence.EvidenceSeries) -> str:
-    """How to read the chart (one sentence per chart type) and the numbers behind it."""
+def series_caption(x: evidence.EvidenceSeries) -> list[str]:
+    """How to read the chart (one sentence per chart type), which chart and why, and the
+    numbers behind it."""
     n_total = "–" if x.n_total is None else fmt_number(x.n_total)
     parts = [verdicts.CHART_EXPLANATIONS[x.analysis.chart], x.chart_note,
              f"{fmt_number(x.n_points)} punten · n = {n_total}."]
@@ -239,7 +233,7 @@ def series_caption(x: evidence.EvidenceSeries) -> str:
         parts.append(f"{fmt_number(x.n_small)} punten met een klein aantal (<10).")
     if x.n_suppressed:
         parts.append(f"{fmt_number(x.n_suppressed)} onderdrukte perioden: een gat in de lijn.")
-    return " ".join(p for p in parts if p)
+    return [p for p in parts if p]
 
 
 def linked_cases(decision_id: int) -> None:

@@ -49,14 +49,14 @@ def trend_frame(values: pd.DataFrame, area_key: str, *, is_survey: bool,
 
 
 def trend_verdict(series: pd.DataFrame, unit: str, is_rate: bool, multiplier: float,
-                  polarity: str) -> str:
-    """The written, direction-aware verdict on a trend (``trend_frame``) as Streamlit
-    markdown, when it has at least ``spc.MIN_POINTS`` values; '' otherwise. Counts make a
-    P- or U-chart (P′/U′ when the periods vary more than chance at these numbers), other
-    values (model estimates, euros) an I-chart; gaps stay gaps."""
+                  polarity: str) -> tuple[verdicts.SeriesVerdict, str, int] | None:
+    """The direction-aware verdict on a trend (``trend_frame``), the chart it comes from
+    and the periods it covers, when it has at least ``spc.MIN_POINTS`` values; None
+    otherwise. Counts make a P- or U-chart (P′/U′ when the periods vary more than chance
+    at these numbers), other values (model estimates, euros) an I-chart; gaps stay gaps."""
     present = series["value"].notna()
     if int(present.sum()) < spc.MIN_POINTS:
-        return ""
+        return None
     chart = evidence.chart_for_indicator(unit, is_rate, multiplier)
     num = pd.to_numeric(series["numerator"], errors="coerce").where(present)
     den = pd.to_numeric(series["denominator"], errors="coerce").where(present)
@@ -66,9 +66,7 @@ def trend_verdict(series: pd.DataFrame, unit: str, is_rate: bool, multiplier: fl
                                multiplier=multiplier)
     else:
         analysis = spc.analyse(list(series["value"]), chart="i")
-    verdict = verdicts.series_verdict(analysis, polarity)
-    return (f"**Oordeel** ({charts.CHART_NAMES[analysis.chart]}, {analysis.n_present} perioden): "
-            f"{verdict.icon.markdown} — {verdict.explanation}")
+    return verdicts.series_verdict(analysis, polarity), analysis.chart, analysis.n_present
 
 
 def reference_series(refs: pd.DataFrame, municipality_code: str,
@@ -126,7 +124,9 @@ class TrendPanel:
 
     spec: dict[str, Any]
     caption: str
-    verdict: str = ""  # the written verdict (markdown), when the series is long enough
+    verdict: str = ""  # the verdict's key (``verdicts``), when the series is long enough
+    chart: str = ""  # the chart the verdict comes from (run, i, p, u, p', u')
+    periods: int = 0  # the periods it covers
 
 
 def trend_panels(load: Callable[..., Any], *, area_key: str) -> list[TrendPanel]:
@@ -160,11 +160,13 @@ def trend_panels(load: Callable[..., Any], *, area_key: str) -> list[TrendPanel]
                         "waarbinnen de echte waarde vrijwel zeker ligt.")
         elif series["lower"].notna().any():
             caption += " De band toont de 95%-betrouwbaarheid."
-        verdict = trend_verdict(series, meta.unit, bool(meta.is_rate), float(meta.multiplier),
-                                meta.polarity)
-        if not verdict:
+        judged = trend_verdict(series, meta.unit, bool(meta.is_rate), float(meta.multiplier),
+                               meta.polarity)
+        if judged is None:
             caption += (f" Minder dan {spc.MIN_POINTS} perioden: te weinig gegevens voor een "
                         "oordeel over de trend.")
+        verdict, kind, periods = judged or (None, "", 0)
         panels.append(TrendPanel(spec=charts.dutch(chart).to_dict(), caption=caption,
-                                 verdict=verdict))
+                                 verdict=verdict.key if verdict else "", chart=kind,
+                                 periods=periods))
     return panels

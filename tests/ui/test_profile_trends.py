@@ -32,8 +32,9 @@ def test_a_long_rate_series_gets_a_direction_aware_verdict_and_a_short_one_none(
     falling = [80.0] * 8 + [20.0] * 4  # per 1.000: a clear drop
     series = trend_frame(frame(list(falling), num=falling, den=den), "a",
                          is_survey=False, multiplier=1000.0)
-    lower_better = trend_verdict(series, "per 1.000", True, 1000.0, "lager is beter")
-    higher_better = trend_verdict(series, "per 1.000", True, 1000.0, "hoger is beter")
-    assert lower_better.startswith("**Oordeel** (U") and "Verbetering]" in lower_better
-    assert "Verslechtering]" in higher_better
-    assert trend_verdict(series.head(9), "per 1.000", True, 1000.0, "lager is beter") == ""
+    lower_better, chart, periods = trend_verdict(series, "per 1.000", True, 1000.0,
+                                                 "lager is beter")
+    higher_better, _, _ = trend_verdict(series, "per 1.000", True, 1000.0, "hoger is beter")
+    assert chart in ("u", "u'") and periods == 12
+    assert lower_better.key == "verbetering" and higher_better.key == "verslechtering"
+    assert trend_verdict(series.head(9), "per 1.000", True, 1000.0, "lager is beter") is None
