@@ -3,8 +3,11 @@
 import streamlit as st
 
 from dashboard import ui
+from dashboard.domain.verdicts import BEGRIPPEN
 
 ui.entry_guard()
+
+GLOSSARY = "\n".join(f"- **{term}.** {text}" for term, text in BEGRIPPEN)  # constant text
 
 st.title("Toegankelijkheid")
 ui.demo_marker()
@@ -37,6 +40,9 @@ st.markdown(
     "totaal waarin een verborgen aantal zit, tonen we niet (•): anders zou je het verborgen "
     "aantal kunnen terugrekenen."
 )
+st.header("Begrippen", anchor="begrippen")
+st.markdown("De grafieken en het bewijs bij besluiten gebruiken een paar vaktermen. Zo lees je ze.")
+st.markdown(GLOSSARY)
 st.header("Bekende beperkingen")
 st.markdown(
     "- De interactieve grafieken zijn met een schermlezer minder goed te gebruiken dan de "

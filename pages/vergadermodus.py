@@ -10,6 +10,7 @@ from dashboard.domain.datasets import DATASETS
 from dashboard.domain.i18n import fmt_date, fmt_number
 from dashboard.store import meeting, settings, writes
 from dashboard.ui import edit_ui, labels
+from dashboard.ui.monitoring import ICONS
 
 ui.entry_guard()
 
@@ -21,8 +22,9 @@ today = settings.today(engine)
 if flash := st.session_state.pop("meeting_flash", None):
     st.success(ui.escape_md(flash), icon=":material/check_circle:")
 
-signals, all_signals = ui.computed(meeting.new_kernteam_signals, ui.load("kernteam_quarters"),
-                                   ui.load("kernteam_interventions"))
+signals = ui.computed(meeting.new_kernteam_signals, ui.load("kernteam_quarters"),
+                      ui.load("kernteam_interventions"),
+                      ui.load("monitoring_settings")["min_baseline_points"])
 sections = meeting.agenda(engine, role, today, signals=signals)
 
 st.subheader(f"Agenda · {fmt_date(today, long=True)}")
@@ -31,12 +33,12 @@ for number, section in enumerate(sections, start=1):
                      expanded=bool(section.items)):
         if not section.items:
             st.caption(ui.escape_md(section.empty))
-        if section.key == "signals":
-            st.caption(f"In totaal {fmt_number(all_signals)} signalen bij de kernteams; alle "
-                       "signalen en "
-                       "run charts staan op de pagina Kernteams.")
+        if section.note:  # signals: how many are new, and how many chance alone gives
+            st.caption(f"{ui.escape_md(section.note)} Alle signalen en kaarten staan op de "
+                       "pagina Kernteams.")
         for item in section.items:
-            st.markdown(f"- **{ui.escape_md(item.title)}** — {ui.escape_md(item.detail)}")
+            verdict = ICONS[item.verdict] + " · " if item.verdict else ""
+            st.markdown(f"- {verdict}**{ui.escape_md(item.title)}** — {ui.escape_md(item.detail)}")
 
 projects = writes.list_rows(engine, role, "project")
 report = meeting.meeting_report_html(sections, projects, today,

@@ -3,9 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui import charts
 from dashboard import ui
 from dashboard.domain.i18n import fmt_date, fmt_number
+from dashboard.ui import charts
+from dashboard.ui.charts import CHART_NAMES
+from dashboard.ui.monitoring import EXPLANATIONS, ICONS
 from dashboard.ui.profile import spider_frame, spider_grid, trend_panels
 
 ui.entry_guard()
@@ -53,6 +55,10 @@ if tab_trends.open:
         for i, panel in enumerate(ui.view(trend_panels, area_key=key)):
             with cols[i % 2]:
                 ui.vega(panel.spec)
+                if panel.verdict:  # direction-aware, when the series is long enough
+                    st.markdown(f"**Oordeel** ({CHART_NAMES[panel.chart]}, "
+                                f"{fmt_number(panel.periods)} perioden): {ICONS[panel.verdict]} "
+                                f"— {EXPLANATIONS[panel.verdict]}")
                 st.caption(ui.escape_md(panel.caption))
 
 if tab_ph.open:

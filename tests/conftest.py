@@ -12,10 +12,14 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine
+from streamlit.testing.v1 import AppTest
 
 from bench import pgserver
+from dashboard.domain.roles import Role
+from data_loaders.db import make_engine
 from data_loaders.seed import prepare_database
-from tests.helpers import AS_OF, chromium_path, copy_of_demo, missing, running_app
+from tests.helpers import AS_OF, ROOT, chromium_path, copy_of_demo, missing, running_app
+from tests.helpers.apptest import sign_in
 
 # Property tests judge results, not speed: a busy two-core CI machine must not fail them.
 hypothesis_settings.register_profile("lerend", deadline=None)
@@ -145,3 +149,32 @@ def apptest_has_a_browser(monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.helpers import apptest_browser
 
     apptest_browser.install(monkeypatch.setattr)
+
+
+# ---------------------------------------------------------------- AppTest (pages and ui)
+
+
+@pytest.fixture(scope="module")
+def app_db_url(demo_sqlite_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    copy = tmp_path_factory.mktemp("app") / "app.sqlite"
+    shutil.copy(demo_sqlite_url.removeprefix("sqlite:///"), copy)
+    return f"sqlite:///{copy}"
+
+
+@pytest.fixture()
+def app(app_db_url: str, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("LN_DATABASE_URL", app_db_url)
+
+    def start(role: Role = Role.PUBLIEK) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+        return sign_in(at, role.value, "demo") if role is not Role.PUBLIEK else at
+
+    return start
+
+
+
+@pytest.fixture()
+def engine(app_db_url):
+    e = make_engine(app_db_url)
+    yield e
+    e.dispose()

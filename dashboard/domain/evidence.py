@@ -34,6 +34,7 @@ import pandas as pd
 from dashboard.domain import effects, spc, verdicts
 from dashboard.domain.disclosure import is_small
 
+
 def chart_for_indicator(unit: str, is_rate: bool, multiplier: float) -> spc.ChartType:
     """Percentages are proportions (P-chart), 'per 1.000' figures are counts per exposure
     (U-chart); other values (euros, counts) are individual values (I-chart)."""
@@ -65,6 +66,7 @@ class EvidenceSeries:
     expected_direction: verdicts.Direction | None = None  # None: from the polarity
     numerators: tuple[float, ...] = ()  # counts (P/U) or values (I/run) per period, NaN gaps
     denominators: tuple[float, ...] = ()
+    chart_note: str = ""  # P or P′ (U or U′) and why, for the chart caption
 
     @property
     def verdict(self) -> str:
@@ -118,11 +120,14 @@ def build_series(points: pd.DataFrame, interventions: pd.DataFrame | None = None
         nums = np.where(usable, df["numerator" if rates else "value"].astype(float), np.nan)
         dens = np.where(usable, df["denominator"].astype(float), np.nan) if rates else \
             np.full(len(df), np.nan)
+        chart_note = ""
         if not usable.any():  # every point missing or suppressed: nothing to analyse
             analysis = _empty(chart)
-        elif rates:
-            analysis = spc.analyse(nums, chart=chart, denominators=dens, baseline=baseline,
-                                   multiplier=float(first["multiplier"]))
+        elif rates:  # P or P′, U or U′: Laney's prime chart when the periods over-disperse
+            choice = spc.choose_chart(nums, dens, chart, baseline=baseline)  # type: ignore[arg-type]
+            chart_note = choice.caption
+            analysis = spc.analyse(nums, chart=choice.chart, denominators=dens,
+                                   baseline=baseline, multiplier=float(first["multiplier"]))
         else:
             analysis = spc.analyse(nums, chart=chart, baseline=baseline)
         # counts behind rates: small ones are marked (the disclosure rule owns "small")
@@ -140,6 +145,7 @@ def build_series(points: pd.DataFrame, interventions: pd.DataFrame | None = None
             n_suppressed=int((df["status"] == "onderdrukt").sum()), n_small=int(shown["small"].sum()),
             polarity=polarity, expected_direction=_direction(wanted),
             numerators=tuple(float(v) for v in nums), denominators=tuple(float(v) for v in dens),
+            chart_note=chart_note,
         ))
     return out
 
@@ -354,3 +360,64 @@ def evidence_strength(series: list[EvidenceSeries]) -> Strength:
     if any(s.n_suppressed for s in series):
         parts.append("onderdrukte punten (gaten in de reeks)")
     return Strength(f"{level} — " + "; ".join(parts), level)
+
+
+# ---------------------------------------------------------------- per series, for the panel
+
+OUTCOME_VERDICTS = {FAVOURABLE: verdicts.IMPROVEMENT, ADVERSE: verdicts.DETERIORATION,
+                    NONE: verdicts.NO_CHANGE, TOO_LITTLE: verdicts.TOO_LITTLE}
+
+
+def outcome_verdict(e: SeriesEvidence) -> verdicts.SeriesVerdict:
+    """The change after the start as a direction-aware verdict (icon and text of
+    ``verdicts``): favourable is *verbetering*, adverse *verslechtering*."""
+    side = None
+    if e.outcome in (FAVOURABLE, ADVERSE) and e.series.direction:
+        went_down = (e.series.direction == "omlaag") == (e.outcome == FAVOURABLE)
+        side = "laag" if went_down else "hoog"
+    return verdicts.SeriesVerdict(OUTCOME_VERDICTS[e.outcome], side, None, None)  # type: ignore[arg-type]
+
+
+def what_happened(e: SeriesEvidence, direction: verdicts.Direction | None = None) -> str:
+    """One Dutch sentence on the series after the start, without its name or effect size,
+    e.g. "Omlaag na de start: 3 van 11 punten onder de ondergrens." (``direction``: the
+    direction judged, default the series' own)."""
+    direction = direction or e.series.direction
+    if e.outcome == TOO_LITTLE:
+        return f"Te weinig gegevens voor een oordeel: {e.reason}."
+    if e.outcome == NONE or direction is None:
+        return "Na de start geen verandering die groter is dan toeval."
+    went = direction if e.outcome == FAVOURABLE else ("omhoog" if direction == "omlaag" else "omlaag")
+    below = went == "omlaag"
+    what = []
+    if e.beyond_limit:
+        what.append(f"{e.beyond_limit} van {e.post_points} punten "
+                    f"{'onder de ondergrens' if below else 'boven de bovengrens'}")
+    if e.in_run:
+        what.append(f"{e.in_run} punten op rij {'onder' if below else 'boven'} de middenlijn")
+    wrong = " (de ongewenste kant op)" if e.outcome == ADVERSE else ""
+    return f"{went.capitalize()} na de start{wrong}: {', '.join(what)}."
+
+
+def _family(chart: str) -> str:
+    return chart.rstrip("'")
+
+
+def comparison_effects(pilot: EvidenceSeries, comparisons: list[EvidenceSeries]
+                       ) -> list[tuple[EvidenceSeries, effects.Effect]]:
+    """Difference-in-differences of a pilot against each comparison series of the same
+    indicator and chart family, when both have enough baseline points before the start."""
+    if assess(pilot).outcome == TOO_LITTLE or not pilot.numerators:
+        return []
+    out = []
+    chart = pilot.analysis.chart
+    for c in comparisons:
+        if (c.label != pilot.label or _family(c.analysis.chart) != _family(chart)
+                or not c.numerators or assess(c, pilot.direction).outcome == TOO_LITTLE):
+            continue
+        rates = chart in spc.RATE_CHARTS
+        effect = effects.difference_in_differences(
+            chart, (pilot.numerators, pilot.denominators if rates else None, pilot.baseline or 0),
+            (c.numerators, c.denominators if rates else None, c.baseline or 0), unit=pilot.unit)
+        out.append((c, effect))
+    return out

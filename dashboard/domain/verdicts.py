@@ -263,6 +263,19 @@ BEGRIPPEN: list[tuple[str, str]] = [
     ("Signaal", "Een patroon dat toeval niet goed verklaart: een punt buiten de grenzen, een "
                 "lange reeks punten aan één kant van de middenlijn, of opvallend weinig "
                 "wisselingen van kant. Een signaal zegt dat er iets veranderd is, niet waardoor."),
+    ("P′-kaart en U′-kaart", "Een regelkaart voor percentages (P) of aantallen per zoveel "
+                             "mensen (U) bij grote groepen. Daar schommelen de cijfers van "
+                             "periode tot periode meer dan het toeval bij zulke aantallen; de "
+                             "′-kaart (volgens Laney) neemt die gewone schommeling mee in de "
+                             "grenzen, zodat niet elke kleine beweging als signaal telt."),
+    ("95%-interval", "De marge rond een geschatte verandering waarbinnen de echte verandering "
+                     "vrijwel zeker ligt (in 95 van de 100 gevallen). Ligt 'geen verandering' "
+                     "(0 of 0%) buiten de marge, dan is de verandering groter dan toeval. Ook "
+                     "wel betrouwbaarheidsinterval (BI)."),
+    ("Verschil-in-verschillen", "De verandering in het pilotgebied min de verandering in een "
+                                "vergelijkingsgebied over dezelfde periode. Zo telt wat overal "
+                                "veranderde (een griepgolf, een nieuwe regel) niet als effect "
+                                "van de maatregel."),
 ]
 
 

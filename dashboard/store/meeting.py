@@ -1,11 +1,13 @@
 """Meeting mode: an agenda generated from the data, what changed since the last meeting,
 and a downloadable meeting report. Plain functions of (engine, role); no Streamlit.
 
-Run-chart signals are not computed here: ``agenda(..., signals=...)`` takes them as a list
-of ``AgendaItem``. ``new_kernteam_signals`` builds that list from the kernteam verdicts of
-the monitoring module (which applies the SPC rules of ``dashboard.domain.spc``): a signal is new
-when it is there with the latest quarter and was not there without it. Other series can
-be added through ``signal_items`` (series title, rule description, period).
+SPC signals are not computed here: ``agenda(..., signals=...)`` takes them as a list of
+``AgendaItem`` or as ``NewSignals``. ``new_kernteam_signals`` builds the latter from the
+kernteam verdicts (``dashboard.domain.kernteams``, which applies ``dashboard.domain.spc``):
+a signal is new when it is there with the latest quarter and was not there without it;
+new signals are ranked by ``verdicts.signal_rank_key`` and come with the sentence how many
+new signals chance alone gives among the series. Other series can be added through
+``signal_items`` (series title, rule description, period).
 """
 
 from __future__ import annotations
@@ -16,18 +18,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import Engine, func, select
 
+from dashboard.domain import coaches, kernteams, spc, verdicts
 from dashboard.domain.datasets import DATASETS
 from dashboard.domain.i18n import fmt_date, fmt_month, fmt_number
-from dashboard.domain import coaches, kernteams
+from dashboard.domain.roles import Permission, Role, require
 from dashboard.store import settings
 from dashboard.store.queries_monitoring import coach_months
 from dashboard.store.settings import is_demo  # noqa: F401 - for pages
 from data_loaders.db import read_frame as _frame
-from dashboard.domain.roles import Permission, Role, require
 from data_loaders.models import (
-    Area,
     AuditLog,
     Coach,
     CoachMonth,
@@ -46,6 +47,7 @@ WRITE_ACTIONS = ("aanmaken", "wijzigen", "verwijderen", "publiceren", "importere
 class AgendaItem:
     title: str  # what, e.g. "WC-07 (Hoensbroek)"
     detail: str  # why it is on the agenda, in Dutch
+    verdict: str = ""  # signals: the written verdict's key (``verdicts``: verbetering, ...)
 
 
 @dataclass
@@ -54,6 +56,27 @@ class AgendaSection:
     title: str
     empty: str  # shown when nothing needs discussing
     items: list[AgendaItem] = field(default_factory=list)
+    note: str = ""  # how to read the section, e.g. how many signals chance alone gives
+
+
+@dataclass(frozen=True)
+class NewSignals:
+    """The signals for the agenda: those new with the latest quarter, most urgent first
+    (deteriorations, then changes without a direction, then improvements; within each the
+    largest departure from the centre line), with how many signals there are in all and
+    how many new ones chance alone gives among the series looked at."""
+
+    items: list[AgendaItem]
+    total: int
+    series: int
+    chance: str
+
+    @property
+    def note(self) -> str:
+        new = len(self.items)
+        return (f"{fmt_number(new)} {'nieuw signaal' if new == 1 else 'nieuwe signalen'} bij "
+                f"{fmt_number(self.series)} reeksen (in totaal {fmt_number(self.total)} "
+                f"signalen). {self.chance}")
 
 
 def signal_items(signals: Iterable[tuple[str, str, str]]) -> list[AgendaItem]:
@@ -61,23 +84,39 @@ def signal_items(signals: Iterable[tuple[str, str, str]]) -> list[AgendaItem]:
     return [AgendaItem(title, f"{rule} (vanaf {period})") for title, rule, period in signals]
 
 
-def new_kernteam_signals(quarters: pd.DataFrame, interventions: pd.DataFrame
-                         ) -> tuple[list[AgendaItem], int]:
-    """Kernteam run-chart signals that appeared with the latest quarter, and how many
-    signals there are in all (``quarters``/``interventions`` as the Kernteams page loads
-    them)."""
+def new_kernteam_signals(quarters: pd.DataFrame, interventions: pd.DataFrame,
+                         min_baseline: int = spc.MIN_BASELINE) -> NewSignals:
+    """Kernteam signals that appeared with the latest quarter, ranked by
+    ``verdicts.signal_rank_key`` and each with its direction-aware verdict, plus the
+    chance sentence over all kernteam series (``quarters``/``interventions`` as the
+    Kernteams page loads them)."""
     if quarters.empty:
-        return [], 0
-    now = kernteams.signal_list(kernteams.team_verdicts(quarters, interventions))
+        return NewSignals([], 0, 0, "")
+    every = kernteams.team_verdicts(quarters, interventions, min_baseline=min_baseline)
+    now = kernteams.signal_list(every)
     latest = quarters["quarter"].max()
     before = kernteams.signal_list(kernteams.team_verdicts(
-        quarters[quarters["quarter"] < latest], interventions))
+        quarters[quarters["quarter"] < latest], interventions, min_baseline=min_baseline))
     known = set(zip(before["team"], before["metric"], strict=True))
-    items = [AgendaItem(f"{r.metric_label} · {r.team} ({r.area})",
-                        f"nieuw signaal met {latest}: {r.direction}, {r.signal_points} van "
-                        f"{r.points} kwartalen gemarkeerd")
-             for r in now.itertuples() if (r.team, r.metric) not in known]
-    return items, len(now)
+    last = max(quarters["quarter_start"])
+    ranked = []
+    for r in now.itertuples():
+        if (r.team, r.metric) in known:
+            continue
+        metric = kernteams.METRICS[r.metric]
+        dates = list(interventions.loc[interventions["team"] == r.team, "started_on"])
+        analysis = kernteams.analyse_team(
+            kernteams.team_series(quarters[quarters["team"] == r.team], str(r.team), last),
+            metric, dates, min_baseline=min_baseline).analysis
+        item = AgendaItem(f"{r.metric_label} · {r.team} ({r.area})",
+                          f"nieuw signaal met {latest}: {r.direction}, {r.signal_points} van "
+                          f"{r.points} kwartalen gemarkeerd", r.judgement)
+        ranked.append((verdicts.signal_rank_key(analysis, metric.polarity), item.title, item))
+    series = list(zip(every["chart"], every["phase_points"], strict=True))
+    chance = verdicts.chance_signals_sentence(
+        len(series), verdicts.expected_chance_signals(series, new=True))
+    return NewSignals([item for *_, item in sorted(ranked, key=lambda t: t[:2])], len(now),
+                      len(series), chance)
 
 
 # ---------------------------------------------------------------- agenda sources
@@ -156,14 +195,18 @@ def stale_figures(engine: Engine, role: Role, today: dt.date) -> pd.DataFrame:
 
 
 def agenda(engine: Engine, role: Role, today: dt.date,
-           signals: Sequence[AgendaItem] | None = None) -> list[AgendaSection]:
-    """The meeting agenda, generated from the data. ``signals`` (run-chart signals from
-    the SPC module) adds its section only when a signal source is wired in."""
+           signals: Sequence[AgendaItem] | NewSignals | None = None) -> list[AgendaSection]:
+    """The meeting agenda, generated from the data. ``signals`` (signals from the SPC
+    module, e.g. ``new_kernteam_signals``) adds its section only when a signal source is
+    wired in; ``NewSignals`` brings its ranking and chance sentence along."""
     require(role, Permission.VIEW_INTERNAL)
     sections = []
-    if signals is not None:
-        sections.append(AgendaSection("signals", "Nieuwe signalen in run charts",
-                                      "Geen nieuwe signalen.", list(signals)))
+    if isinstance(signals, NewSignals):
+        sections.append(AgendaSection("signals", "Nieuwe signalen", "Geen nieuwe signalen.",
+                                      list(signals.items), signals.note))
+    elif signals is not None:
+        sections.append(AgendaSection("signals", "Nieuwe signalen", "Geen nieuwe signalen.",
+                                      list(signals)))
     overloaded = overloaded_coaches(engine, role)
     sections.append(AgendaSection(
         "coaches", "Overbelaste welzijnscoaches", "Geen coach zit boven de norm.",
@@ -281,11 +324,15 @@ def meeting_report_html(sections: Sequence[AgendaSection], projects: pd.DataFram
                    "echte gegevens.</p>")
     for section in sections:
         out.append(f"<h2>{e(section.title)}</h2>")
+        if section.note:
+            out.append(f"<p>{e(section.note)}</p>")
         if not section.items:
             out.append(f"<p>{e(section.empty)}</p>")
             continue
         out.append("<ul>")
-        out += [f"<li><strong>{e(i.title)}</strong>: {e(i.detail)}</li>" for i in section.items]
+        out += [f"<li><strong>{e(i.title)}</strong>: "
+                f"{e(verdicts.VERDICT_ICONS[i.verdict].text + ' — ') if i.verdict else ''}"
+                f"{e(i.detail)}</li>" for i in section.items]
         out.append("</ul>")
     out.append("<h2>Projecten en programmalijnen</h2>")
     out.append("<table><tr><th>Code</th><th>Naam</th><th>Programma</th><th>Status</th>"

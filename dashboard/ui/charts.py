@@ -110,9 +110,10 @@ def spc_chart(
 
 
 def trend_chart(series: pd.DataFrame, refs: pd.DataFrame, interventions: pd.DataFrame, *,
-                title: str, unit: str, area_name: str) -> alt.LayerChart:
+                title: str, unit: str, area_name: str,
+                band: str = "95%-betrouwbaarheidsband (Wilson)") -> alt.LayerChart:
     """One indicator's trend in an area (``profile.trend_frame`` plus a ``value_text``
-    column): its 95% band when there is one, dashed reference lines (``reference_series``)
+    column): its 95% band when there is one (``band`` names it), dashed reference lines (``reference_series``)
     and dotted intervention dates (``label``, ``started_on``)."""
     x = alt.X("period_start:T", title=None, axis=alt.Axis(format="%Y"))
     layers: list[alt.Chart] = []
@@ -134,8 +135,8 @@ def trend_chart(series: pd.DataFrame, refs: pd.DataFrame, interventions: pd.Data
                  alt.Tooltip("value_text:N", title="Waarde"),
                  alt.Tooltip("numerator:Q", title="Teller", format=",.0f"),
                  alt.Tooltip("denominator:Q", title="Noemer", format=",.0f"),
-                 alt.Tooltip("lower:Q", title="95%-betrouwbaarheid ondergrens", format=",.1f"),
-                 alt.Tooltip("upper:Q", title="95%-betrouwbaarheid bovengrens", format=",.1f"),
+                 alt.Tooltip("lower:Q", title="95%-interval ondergrens", format=",.1f"),
+                 alt.Tooltip("upper:Q", title="95%-interval bovengrens", format=",.1f"),
                  alt.Tooltip("status:N", title="Status")]))
     if len(interventions):
         layers.append(alt.Chart(interventions).mark_rule(strokeDash=[2, 2], color="#d62728")
@@ -143,10 +144,10 @@ def trend_chart(series: pd.DataFrame, refs: pd.DataFrame, interventions: pd.Data
                               tooltip=[alt.Tooltip("label:N", title="Interventie"),
                                        alt.Tooltip("started_on:T", title="Start",
                                                    format="%d %b %Y")]))
-    band = " met 95%-betrouwbaarheidsband (Wilson)" if has_band else ""
+    shown = f" met {band}" if has_band else ""
     return alt.layer(*layers).properties(
         title=title, height=220,
-        description=f"Trend van {title} in {area_name}{band}, met referentielijnen.")
+        description=f"Trend van {title} in {area_name}{shown}, met referentielijnen.")
 
 
 def spider_chart(own: pd.DataFrame, ref: pd.DataFrame, rings: pd.DataFrame,
@@ -377,4 +378,32 @@ def public_rate_bars(bars: pd.DataFrame, indicator: str, unit: str,
             f"Staafdiagram van {indicator} per gebied; dezelfde cijfers staan in de tabel "
             "erboven." + (f" Niet getoond (kleine aantallen): {', '.join(hidden)}."
                           if hidden else "")))
+    )
+
+
+OUTCOME_COLOURS = ("#009E73", "#0072B2", "#E69F00", "#D55E00")  # opschalen … stoppen
+
+
+def decision_timeline(decisions: pd.DataFrame, outcomes: Sequence[str]) -> alt.Chart:
+    """Decisions (``queries.decisions`` rows) as points in time per programme, coloured
+    and shaped by their outcome (in the order of ``outcomes``)."""
+    data = decisions.assign(date=pd.to_datetime(decisions["decided_on"]))
+    order = list(outcomes)
+    return (
+        alt.Chart(data[["date", "programme", "outcome", "subject", "body"]],
+                  title="Besluiten in de tijd")
+        .mark_point(filled=True, size=140)
+        .encode(
+            x=alt.X("date:T", title="Datum", axis=alt.Axis(format="%Y")),
+            y=alt.Y("programme:N", title=None),
+            color=alt.Color("outcome:N", title="Besluit", sort=order,
+                            scale=alt.Scale(domain=order, range=list(OUTCOME_COLOURS))),
+            shape=alt.Shape("outcome:N", title="Besluit", sort=order),
+            tooltip=[alt.Tooltip("subject:N", title="Onderwerp"),
+                     alt.Tooltip("outcome:N", title="Besluit"),
+                     alt.Tooltip("body:N", title="Besloten door"),
+                     alt.Tooltip("date:T", title="Datum", format="%e %b %Y")],
+        )
+        .properties(height=220, description=f"Tijdlijn van {len(data)} besluiten per "
+                    "programma, gekleurd naar besluit (opschalen, doorgaan, aanpassen, stoppen).")
     )

@@ -12,35 +12,61 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.ui import charts, labels
+from dashboard.domain import evidence, spc, verdicts
 from dashboard.domain.aggregation import wilson_interval
-from dashboard.ui.maps import fmt_value
 from dashboard.domain.vocab import POSITIVE_HEALTH_DIMENSIONS
+from dashboard.ui import charts, labels
+from dashboard.ui.maps import fmt_value
 
 REFERENCE_NAMES = {"ZL": "Zuid-Limburg", "NL": "Nederland"}
 
 
 def trend_frame(values: pd.DataFrame, area_key: str, *, is_survey: bool,
                 multiplier: float) -> pd.DataFrame:
-    """The area's series (published values only) with a 95% Wilson band for survey shares.
+    """The area's series (published values only) with its 95% interval: the stored one of
+    a model estimate (e.g. RIVM), else a Wilson interval for survey shares.
 
     Columns: period, period_start, value, lower, upper, numerator, denominator, status.
     Suppressed periods keep their row with NaN value so the chart shows a gap.
     """
     df = values[values["area_key"] == area_key].copy()
     df["period_start"] = pd.to_datetime(df["period_start"])
-    df["value"] = pd.to_numeric(df["value"], errors="coerce").where(df["status"] == "ok")
-    df["lower"] = float("nan")
-    df["upper"] = float("nan")
+    ok = df["status"] == "ok"
+    df["value"] = pd.to_numeric(df["value"], errors="coerce").where(ok)
+    for bound in ("lower", "upper"):  # a model estimate's stored interval
+        stored = df[bound] if bound in df else pd.Series(float("nan"), index=df.index)
+        df[bound] = pd.to_numeric(stored, errors="coerce").where(ok)
     if is_survey and multiplier in (1.0, 100.0):
         for i, row in df.iterrows():
             num, den = row.get("numerator"), row.get("denominator")
-            if row["status"] == "ok" and pd.notna(num) and pd.notna(den) and den > 0:
+            if (row["status"] == "ok" and pd.notna(num) and pd.notna(den) and den > 0
+                    and pd.isna(row["lower"])):
                 lo, hi = wilson_interval(float(num), float(den))
                 df.at[i, "lower"], df.at[i, "upper"] = lo * multiplier, hi * multiplier
     cols = ["period", "period_start", "value", "lower", "upper", "numerator", "denominator",
             "status"]
     return df[cols].sort_values("period_start").reset_index(drop=True)
+
+
+def trend_verdict(series: pd.DataFrame, unit: str, is_rate: bool, multiplier: float,
+                  polarity: str) -> tuple[verdicts.SeriesVerdict, str, int] | None:
+    """The direction-aware verdict on a trend (``trend_frame``), the chart it comes from
+    and the periods it covers, when it has at least ``spc.MIN_POINTS`` values; None
+    otherwise. Counts make a P- or U-chart (P′/U′ when the periods vary more than chance
+    at these numbers), other values (model estimates, euros) an I-chart; gaps stay gaps."""
+    present = series["value"].notna()
+    if int(present.sum()) < spc.MIN_POINTS:
+        return None
+    chart = evidence.chart_for_indicator(unit, is_rate, multiplier)
+    num = pd.to_numeric(series["numerator"], errors="coerce").where(present)
+    den = pd.to_numeric(series["denominator"], errors="coerce").where(present)
+    if chart in ("p", "u") and (num[present].notna() & (den[present] > 0)).all():
+        choice = spc.choose_chart(list(num), list(den), chart)
+        analysis = spc.analyse(list(num), chart=choice.chart, denominators=list(den),
+                               multiplier=multiplier)
+    else:
+        analysis = spc.analyse(list(series["value"]), chart="i")
+    return verdicts.series_verdict(analysis, polarity), analysis.chart, analysis.n_present
 
 
 def reference_series(refs: pd.DataFrame, municipality_code: str,
@@ -98,6 +124,9 @@ class TrendPanel:
 
     spec: dict[str, Any]
     caption: str
+    verdict: str = ""  # the verdict's key (``verdicts``), when the series is long enough
+    chart: str = ""  # the chart the verdict comes from (run, i, p, u, p', u')
+    periods: int = 0  # the periods it covers
 
 
 def trend_panels(load: Callable[..., Any], *, area_key: str) -> list[TrendPanel]:
@@ -117,13 +146,27 @@ def trend_panels(load: Callable[..., Any], *, area_key: str) -> list[TrendPanel]
                                 area["municipality_code"], area["municipality_name"])
         series["value_text"] = [fmt_value(v, meta.unit) if s == "ok" else s
                                 for v, s in zip(series["value"], series["status"], strict=True)]
+        model = bool(series["lower"].notna().any() and not meta.is_survey)
         chart = charts.trend_chart(series, refs, interventions, title=meta.label,
-                                   unit=meta.unit, area_name=area["name"])
+                                   unit=meta.unit, area_name=area["name"],
+                                   band="95%-interval van de modelschatting" if model else
+                                   "95%-betrouwbaarheidsband (Wilson)")
         caption = (f"Blauwe lijn: {area['name']}. "
                    f"{labels.POLARITY.get(meta.polarity, meta.polarity)}. Bron: {meta.source}.")
         if suppressed := int((series["status"] == "onderdrukt").sum()):
-            caption += f" {suppressed} periode(n) onderdrukt (te weinig waarnemingen)."
-        if series["lower"].notna().any():
+            caption += f" {suppressed} periode(n) onderdrukt (te weinig waarnemingen): een gat."
+        if model:
+            caption += (" Een modelschatting: de band toont haar 95%-interval, de marge "
+                        "waarbinnen de echte waarde vrijwel zeker ligt.")
+        elif series["lower"].notna().any():
             caption += " De band toont de 95%-betrouwbaarheid."
-        panels.append(TrendPanel(spec=charts.dutch(chart).to_dict(), caption=caption))
+        judged = trend_verdict(series, meta.unit, bool(meta.is_rate), float(meta.multiplier),
+                               meta.polarity)
+        if judged is None:
+            caption += (f" Minder dan {spc.MIN_POINTS} perioden: te weinig gegevens voor een "
+                        "oordeel over de trend.")
+        verdict, kind, periods = judged or (None, "", 0)
+        panels.append(TrendPanel(spec=charts.dutch(chart).to_dict(), caption=caption,
+                                 verdict=verdict.key if verdict else "", chart=kind,
+                                 periods=periods))
     return panels

@@ -62,7 +62,8 @@ def test_every_chart_type_and_glossary_term_is_explained_in_plain_dutch():
     assert set(verdicts.CHART_EXPLANATIONS) == {*spc.CHART_LABELS, "funnel"}
     terms = [term for term, _ in verdicts.BEGRIPPEN]
     assert terms == ["Runchart", "Regelkaart", "Trechterdiagram", "Bewijskracht", "Middenlijn",
-                     "Grenzen", "Basislijn", "Signaal"]
+                     "Grenzen", "Basislijn", "Signaal", "P′-kaart en U′-kaart", "95%-interval",
+                     "Verschil-in-verschillen"]
     assert all(len(text) > 40 and "sigma" not in text.split("(")[0] for _, text in verdicts.BEGRIPPEN)
 
 

@@ -48,7 +48,10 @@ def test_public_lessons_page_in_the_browser_shows_suppressed_figures(live_app, b
     page.goto(live_app)
     wait_until_idle(page)
     page.get_by_role("heading", name="Kerncijfers per gebied", level=2).wait_for()
-    page.get_by_role("combobox", name="Kerncijfer").click()
+    wait_until_idle(page)  # the page streams in; a click during a rerun is lost
+    box = page.get_by_role("combobox", name="Kerncijfer")
+    box.scroll_into_view_if_needed()
+    box.click()
     page.get_by_role("option", name="Ernstig eenzaam").click()
     wait_until_idle(page)
     hidden = page.get_by_role("cell", name="<10", exact=True)
@@ -69,37 +72,6 @@ def test_public_lessons_page_in_the_browser_shows_suppressed_figures(live_app, b
     page.get_by_role("heading", name="Les uit een besluit", level=2).wait_for(timeout=60_000)
     page.wait_for_timeout(1500)
     assert "les=" in page.url, page.url
-    context.close()
-
-
-def test_decision_evidence_panel_in_the_browser(live_app, browser):
-    import re
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    context = browser.new_context(viewport={"width": 1400, "height": 2200}, locale="nl-NL")
-    page = context.new_page()
-    page.goto(live_app)
-    wait_until_idle(page)
-    page.get_by_label("Gebruikersnaam").fill("bestuurder")
-    page.get_by_label("Wachtwoord").fill("demo")
-    page.get_by_role("button", name="Inloggen").click()
-    page.get_by_role("heading", name="Overzicht", level=1).wait_for(timeout=60_000)
-    wait_until_idle(page)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Besluiten").click()
-    page.get_by_role("heading", name="Besluiten", level=1).wait_for(timeout=60_000)
-    wait_until_idle(page)
-    panel = page.get_by_role("heading", name="Bewijs bij een besluit", level=2)
-    panel.evaluate("e => e.scrollIntoView({block: 'start'})")
-    page.get_by_role("combobox", name="Toon bewijs bij besluit").click()
-    page.get_by_role("option", name=re.compile("Kernteams ouderen")).click()
-    wait_until_idle(page)
-    panel.evaluate("e => e.scrollIntoView({block: 'start'})")
-    page.get_by_text(re.compile(r"Bewijskracht: te weinig gegevens — ")).first.wait_for()
-    page.wait_for_url(re.compile(r"besluit=\d+"), timeout=30_000)  # shareable URL
-    charts = page.locator('[data-testid="stVegaLiteChart"]')
-    charts.nth(3).wait_for(timeout=30_000)  # the timeline plus one run chart per linked series
-    page.wait_for_timeout(1500)
-    page.screenshot(path=str(ARTIFACTS / "besluit-bewijs.png"))
     context.close()
 
 

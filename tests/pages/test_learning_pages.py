@@ -32,19 +32,6 @@ def test_a_crafted_url_value_is_ignored_with_a_notice(app):
     assert any("Onbekende waarde '\\<script>' voor 'orgaan'" in c.value for c in at.caption)
 
 
-def test_evidence_panel_shows_strength_numbers_and_marked_small_counts(app):
-    at = app(Role.PROGRAMMATEAM)
-    at.switch_page("pages/besluiten.py").run()
-    choice = next(o for o in at.selectbox(key="url_besluit").options if "Kernteams ouderen" in o)
-    at.selectbox(key="url_besluit").select(choice).run()
-    text = all_text(at)
-    assert "Bewijskracht: te weinig gegevens — " in text  # 8 baseline quarters < 12
-    assert "Vergelijkingsgebieden en -teams" in text
-    assert "punten met een klein aantal (<10)" in text
-    numbers = at.dataframe[-1].value  # the numbers behind the last chart, small counts marked
-    assert numbers["Teller"].str.endswith("(klein aantal)").any()
-
-
 def test_casussen_search_and_links_to_decisions(app):
     at = app(Role.BESTUURDER)
     at.query_params["zoek"] = "C-004"
