@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from dashboard.store import audit
@@ -33,6 +33,7 @@ from data_loaders.models import (
     Polarity,
     ValueStatus,
 )
+from geo.boundaries import SHIPPED_SOURCE, is_shipped
 from geo.cbs import KEY_FIGURES, CbsBoundaries, CbsFileError, read_many, sentinel_status, to_geojson
 from geo.registry import Registry, load_registry
 
@@ -102,7 +103,7 @@ def import_boundaries(engine: Engine, boundaries: CbsBoundaries, registry: Regis
                       all_municipalities: bool = False) -> ImportSummary:
     """Write boundaries and key figures in one transaction; return what was written."""
     registry = registry or load_registry()
-    munis = {a.municipality_code for a in registry.areas}
+    munis = set(registry.municipality_codes)
     parts = boundaries.parts
     if not all_municipalities:
         parts = parts[parts["municipality_code"].isin(munis)]
@@ -113,6 +114,9 @@ def import_boundaries(engine: Engine, boundaries: CbsBoundaries, registry: Regis
                            f"programmagebieden ({', '.join(sorted(munis))}).")
     counts = {"ok": 0, "onderdrukt": 0, "ontbreekt": 0}
     with transaction(engine) as session:
+        if not is_shipped(boundaries.source):  # an official file replaces the shipped one
+            session.execute(delete(CbsGeometry).where(
+                CbsGeometry.source.startswith(SHIPPED_SOURCE, autoescape=True)))
         figures = [f for f in KEY_FIGURES if f.indicator_key in parts.columns]
         indicators = {f.indicator_key: _indicator(session, f.indicator_key) for f in figures}
         for row in parts.to_dict("records"):

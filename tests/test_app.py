@@ -9,11 +9,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.domain.roles import PAGES, Role, pages_for
+from geo.registry import NO_PARTS_TEXT, load_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 SIGNED_IN = [Role.BESTUURDER, Role.PROGRAMMATEAM, Role.BEHEERDER]
-AREA_NAMES = ["Wittevrouwenveld", "Wyckerpoort", "Nazareth", "Limmel", "Daalhof", "Baandert",
-              "Lindenheuvel", "Eijsden", "Hoensbroek", "Kerkrade Centrum-Bleijerheide"]
+REGISTRY = load_registry()
+AREA_NAMES = [a.name for a in REGISTRY.areas]  # the sixteen areas of SPEC §3
+DRAWN_AREA_NAMES = [a.name for a in REGISTRY.areas if a.has_parts]  # not Douvenrade
 
 
 @pytest.fixture(scope="module")
@@ -85,14 +87,16 @@ def test_anonymous_visitor_gets_the_public_lessons_page(app):
 
 
 @pytest.mark.parametrize("role", SIGNED_IN)
-def test_signing_in_opens_overzicht_with_figures_for_all_ten_areas(app, role):
+def test_signing_in_opens_overzicht_with_figures_for_every_area(app, role):
     at = app(role)
     assert at.title[0].value == "Overzicht"
     areas_table = at.dataframe[-1].value
     assert sorted(areas_table["Gebied"]) == sorted(AREA_NAMES)
-    assert areas_table["Inwoners"].notna().all()
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Gebieden"] in {"4", "6"}
+    measured = areas_table["Gebied"].isin(DRAWN_AREA_NAMES)
+    assert areas_table.loc[measured, "Inwoners"].notna().all()
+    assert areas_table.loc[~measured, "CBS-codes"].tolist() == [NO_PARTS_TEXT]
+    metrics = [m.value for m in at.metric if m.label == "Gebieden"]
+    assert metrics == [str(len(REGISTRY.areas_of(p.key))) for p in REGISTRY.programmes]
     assert "Benutte capaciteit" in metrics
     assert f"**{role.value}** · {role.value.capitalize()}" in [m.value for m in at.markdown]
 
