@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from dashboard.store import audit
 from dashboard.store.auth import hash_password
 from data_loaders.area_sync import sync_areas
+from data_loaders.cbs_geo import load_shipped
 from data_loaders.db import DEFAULT_SQLITE_PATH, database_url, make_engine, transaction
 from data_loaders.migrate import upgrade
 from data_loaders.models import (
@@ -618,13 +619,16 @@ def seed_demo(engine: Engine, as_of: dt.date | None = None, registry: Registry |
 
 def prepare_database(url: str | None = None, as_of: dt.date | None = None,
                      demo: bool = True) -> Engine:
-    """Migrate to head, add new registry areas, seed demo data when empty (``make run``)."""
+    """Migrate to head, add new registry areas, load the shipped boundaries while no official
+    CBS file is loaded, and seed demo data when empty (``make run``)."""
     engine = make_engine(url)
     upgrade(str(engine.url.render_as_string(hide_password=False)))
+    registry = load_registry()
     if demo:
-        seed_demo(engine, as_of)
+        seed_demo(engine, as_of, registry)
     else:
-        sync_areas(engine, load_registry())
+        sync_areas(engine, registry)
+    load_shipped(engine, registry)
     return engine
 
 

@@ -33,8 +33,11 @@ def attribution(sources: list[str], year: int | None) -> str:
     if not sources:
         return ""
     if all(is_shipped(s) for s in sources):
-        return (f"{SHIPPED_ATTRIBUTION} ({LICENCE}); grenzen vereenvoudigd voor dit dashboard.")
-    return f"{ATTRIBUTION} {year} ({LICENCE})."
+        return f"{SHIPPED_ATTRIBUTION} ({LICENCE}); grenzen vereenvoudigd voor dit dashboard."
+    official = f"{ATTRIBUTION} {year} ({LICENCE})."
+    if any(is_shipped(s) for s in sources):  # an official file for some municipalities only
+        return f"{official} Overige gemeenten: {SHIPPED_ATTRIBUTION}, vereenvoudigd."
+    return official
 
 
 def read_shipped(path: Path = SHIPPED_FILE) -> CbsBoundaries:
