@@ -95,9 +95,9 @@ def test_signing_in_opens_overzicht_with_figures_for_every_area(app, role):
     measured = areas_table["Gebied"].isin(DRAWN_AREA_NAMES)
     assert areas_table.loc[measured, "Inwoners"].notna().all()
     assert areas_table.loc[~measured, "CBS-codes"].tolist() == [NO_PARTS_TEXT]
-    metrics = [m.value for m in at.metric if m.label == "Gebieden"]
-    assert metrics == [str(len(REGISTRY.areas_of(p.key))) for p in REGISTRY.programmes]
-    assert "Benutte capaciteit" in metrics
+    areas_per_programme = [m.value for m in at.metric if m.label == "Gebieden"]
+    assert areas_per_programme == [str(len(REGISTRY.areas_of(p.key))) for p in REGISTRY.programmes]
+    assert "Benutte capaciteit" in {m.label for m in at.metric}
     assert f"**{role.value}** · {role.value.capitalize()}" in [m.value for m in at.markdown]
 
 
