@@ -387,11 +387,14 @@ class DemoGenerator:
                 self.s.add(team)
                 out[code] = team
                 frail = int(self.rng.integers(90, 260)) if code != SIGNAL_KERNTEAM else 240
+                # teams differ more than chance (case mix, practice style): a funnel of the
+                # teams is over-dispersed, as real ones are
+                own_rate = 0.05 * float(self.rng.lognormal(0.0, 0.15))
                 for q in quarters:
                     ql = quarter_label(q)
                     after = code == SIGNAL_KERNTEAM and ql >= SIGNAL_QUARTER
                     n = max(frail + int(self.rng.integers(-6, 7)), 20)
-                    adm_rate = (0.02 if after else 0.06) if code == SIGNAL_KERNTEAM else 0.05
+                    adm_rate = (0.015 if after else 0.06) if code == SIGNAL_KERNTEAM else own_rate
                     plan_share = min(0.25 + 0.04 * quarters.index(q), 0.9) if not after else 0.92
                     admissions = int(self.rng.poisson(n * adm_rate))
                     self.s.add(KernteamQuarter(
