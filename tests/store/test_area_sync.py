@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dashboard.domain.roles import Role
-from dashboard.store import queries
+from dashboard.store import queries, writes
 from data_loaders import seed
 from data_loaders.db import transaction
 from data_loaders.models import Area, AuditLog, Coach, IndicatorValue
@@ -95,6 +95,10 @@ def test_sync_adds_updates_and_deactivates_with_audit_rows_and_keeps_figures(
     assert not every.set_index("key").at["limmel", "active"]
     layers = queries.QUERIES["map_layers"](seeded_engine, Role.BESTUURDER)
     assert "limmel" not in layers["areas"] and "limmel" not in layers["without_polygon"]
+    filters = queries.QUERIES["area_choices"](seeded_engine, Role.BESTUURDER)
+    assert "limmel" not in set(filters["key"]) and "voorbeeldwijk" in set(filters["key"])
+    form_choices = writes.reference_keys(seeded_engine, Role.PROGRAMMATEAM, "indicator_value")
+    assert "limmel" not in form_choices["area"] and "daalhof" in form_choices["area"]
     blauwe_zorg = queries.programmes(seeded_engine, Role.PUBLIEK).set_index("key")
     assert blauwe_zorg.at["blauwe-zorg", "areas"] == 3
 
