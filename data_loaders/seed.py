@@ -84,6 +84,8 @@ RESIDENTS = {
     "elsloo": 9_300, "nuth": 10_900, "obbicht": 2_300, "schaesberg": 16_500, "schinveld": 5_100,
 }
 KERNTEAMS = 35  # SPEC §7
+# The smallest areas have few survey respondents: public pages must protect their small counts.
+SMALL_SAMPLE_AREAS = ("limmel", "obbicht")
 COACH_FTES = [1.0] * 18 + [0.8] * 12 + [0.4] * 6  # 36 coaches, 30,0 fte
 
 
@@ -272,7 +274,9 @@ class DemoGenerator:
             level = (base + drift * (year - 2016)) / self.deprivation[area.key] ** 0.5
         if ind.key == "ggz_kosten" and area in self.bz and year >= 2019:
             level *= 0.86  # Blauwe GGZ: the built-in improvement
-        if is_survey:
+        if is_survey and area.key in SMALL_SAMPLE_AREAS:
+            denominator = float(self.rng.integers(30, 46))  # small counts for disclosure control
+        elif is_survey:
             denominator = float(self.rng.integers(60, 260))
         elif ind.key == "seh_ouderen":
             denominator = round(people * 0.08)
