@@ -12,6 +12,7 @@ REGISTRY_PATH = Path(__file__).resolve().parent / "areas.toml"
 _CBS_CODE = re.compile(r"^(BU\d{8}|WK\d{6})$")
 # Shown wherever an area without known CBS parts would be drawn or aggregated (SPEC §3).
 NO_PARTS_TEXT = "nog geen CBS-indeling bekend"
+MAX_NOTE = 400  # area.note
 
 
 class RegistryError(ValueError):
@@ -86,6 +87,8 @@ def load_registry(path: Path = REGISTRY_PATH) -> Registry:
         bad = [c for c in a["cbs_codes"] if not _CBS_CODE.match(c)]
         if bad:
             raise RegistryError(f"{where}: ongeldige CBS-code(s) {bad}")
+        if len(" ".join(str(a.get("note", "")).split())) > MAX_NOTE:
+            raise RegistryError(f"{where}: 'note' is langer dan {MAX_NOTE} tekens")
         if not a["cbs_codes"] and not str(a.get("note", "")).strip():
             raise RegistryError(f"{where}: geen CBS-codes; leg in 'note' uit waarom "
                                 "(bijvoorbeeld: indeling nog niet bevestigd)")
