@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from dashboard.store import audit
@@ -33,6 +33,7 @@ from data_loaders.models import (
     Polarity,
     ValueStatus,
 )
+from geo.boundaries import SHIPPED_SOURCE, is_shipped, read_shipped
 from geo.cbs import KEY_FIGURES, CbsBoundaries, CbsFileError, read_many, sentinel_status, to_geojson
 from geo.registry import Registry, load_registry
 
@@ -102,7 +103,7 @@ def import_boundaries(engine: Engine, boundaries: CbsBoundaries, registry: Regis
                       all_municipalities: bool = False) -> ImportSummary:
     """Write boundaries and key figures in one transaction; return what was written."""
     registry = registry or load_registry()
-    munis = {a.municipality_code for a in registry.areas}
+    munis = set(registry.municipality_codes)
     parts = boundaries.parts
     if not all_municipalities:
         parts = parts[parts["municipality_code"].isin(munis)]
@@ -113,6 +114,14 @@ def import_boundaries(engine: Engine, boundaries: CbsBoundaries, registry: Regis
                            f"programmagebieden ({', '.join(sorted(munis))}).")
     counts = {"ok": 0, "onderdrukt": 0, "ontbreekt": 0}
     with transaction(engine) as session:
+        # Boundaries of the shipped file give way to these for every municipality they
+        # cover (an official file replaces the shipped one; reloading the shipped file
+        # refreshes it, also dropping municipalities no longer in the registry).
+        covered = set(parts["municipality_code"])
+        session.execute(delete(CbsGeometry).where(
+            CbsGeometry.source.startswith(SHIPPED_SOURCE, autoescape=True),
+            *([] if is_shipped(boundaries.source)
+              else [CbsGeometry.municipality_code.in_(sorted(covered))])))
         figures = [f for f in KEY_FIGURES if f.indicator_key in parts.columns]
         indicators = {f.indicator_key: _indicator(session, f.indicator_key) for f in figures}
         for row in parts.to_dict("records"):
@@ -137,6 +146,23 @@ def import_boundaries(engine: Engine, boundaries: CbsBoundaries, registry: Regis
                      new={"bron": boundaries.source, "grenzen": len(parts), **counts})
     return ImportSummary(len(parts), sum(counts.values()), counts["onderdrukt"],
                          counts["ontbreekt"], boundaries.year)
+
+
+def load_shipped(engine: Engine, registry: Registry | None = None) -> int:
+    """Load the generalised boundary file shipped with the project (``geo/boundaries/``)
+    while no official CBS file has been imported. Returns the number of boundaries written:
+    0 when official boundaries are present or the shipped ones are already up to date."""
+    registry = registry or load_registry()
+    with transaction(engine) as session:
+        stored = session.execute(select(CbsGeometry.cbs_code, CbsGeometry.source)).all()
+    if any(not is_shipped(source) for _, source in stored):
+        return 0  # an official file was loaded: it is never overwritten by the shipped one
+    shipped = read_shipped()
+    wanted = set(shipped.parts.loc[shipped.parts["municipality_code"].isin(
+        registry.municipality_codes), "cbs_code"])
+    if {code for code, _ in stored} == wanted:
+        return 0
+    return import_boundaries(engine, shipped, registry).geometries
 
 
 def main(argv: Iterable[str] | None = None) -> int:

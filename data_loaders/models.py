@@ -30,6 +30,7 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 NAMING_CONVENTION = {
@@ -130,6 +131,10 @@ class Area(Versioned, Base):
     started_on: Mapped[dt.date | None] = mapped_column(Date)
     centroid_lon: Mapped[float] = mapped_column(Float)
     centroid_lat: Mapped[float] = mapped_column(Float)
+    # An inactive area (removed from the registry) keeps its figures but is no longer offered
+    # as a choice; areas are deactivated, never deleted from under their figures.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    note: Mapped[str] = mapped_column(String(400), default="", server_default="")
 
     programme: Mapped[Programme] = relationship()
     parts: Mapped[list[AreaPart]] = relationship(

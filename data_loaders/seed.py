@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 from sqlalchemy import Engine, func, select
@@ -24,6 +26,8 @@ from sqlalchemy.orm import Session
 
 from dashboard.store import audit
 from dashboard.store.auth import hash_password
+from data_loaders.area_sync import sync_areas
+from data_loaders.cbs_geo import load_shipped
 from data_loaders.db import DEFAULT_SQLITE_PATH, database_url, make_engine, transaction
 from data_loaders.migrate import upgrade
 from data_loaders.models import (
@@ -31,7 +35,6 @@ from data_loaders.models import (
     DOMAINS,
     POSITIVE_HEALTH_DIMENSIONS,
     Area,
-    AreaPart,
     Budget,
     Case,
     Coach,
@@ -58,7 +61,7 @@ from data_loaders.models import (
     User,
     ValueStatus,
 )
-from geo.registry import Registry, load_registry
+from geo.registry import REGISTRY_PATH, Registry, load_registry
 
 RANDOM_SEED = 20161101
 SIGNAL_KERNTEAM = "KT-07"
@@ -72,12 +75,18 @@ DEMO_ACCOUNTS = {"bestuurder": Role.BESTUURDER, "programmateam": Role.PROGRAMMAT
 CASE_THEMES = {1: "versnipperde hulp", 2: "tussen twee wetten", 3: "hulp die niet aansluit",
                4: "regels die verkokeren", 5: "een buurt zonder ontmoeting"}
 
-# Plausible resident numbers for the default areas; other areas get a random size.
+# Plausible resident numbers for the default areas; other areas get a random size. An area
+# without known CBS parts (Douvenrade) gets no figures at all: it is left out of aggregates.
 RESIDENTS = {
     "wittevrouwenveld": 4_600, "wyckerpoort": 5_100, "nazareth": 3_300, "limmel": 2_200,
     "daalhof": 6_100, "baandert": 5_700, "lindenheuvel": 4_400, "eijsden": 6_900,
     "hoensbroek": 18_600, "kerkrade-centrum-bleijerheide": 9_800,
+    "elsloo": 9_300, "nuth": 10_900, "obbicht": 2_300, "schaesberg": 16_500, "schinveld": 5_100,
 }
+KERNTEAMS = 35  # SPEC §7
+# The smallest areas have few survey respondents: public pages must protect their small counts.
+SMALL_SAMPLE_AREAS = ("limmel", "obbicht")
+COACH_FTES = [1.0] * 18 + [0.8] * 12 + [0.4] * 6  # 36 coaches, 30,0 fte
 
 
 # (key, label, definition, unit, polarity, source, period_type, is_rate, multiplier,
@@ -189,36 +198,6 @@ def month_starts(first: dt.date, as_of: dt.date) -> list[dt.date]:
         d = nxt
 
 
-# ---------------------------------------------------------------- registry sync
-
-
-def sync_registry(session: Session, registry: Registry) -> int:
-    """Insert programmes and areas of the registry that the database lacks; return how many areas."""
-    programmes = {p.key: p for p in session.scalars(select(Programme))}
-    for spec in registry.programmes:
-        if spec.key not in programmes:
-            programmes[spec.key] = Programme(key=spec.key, name=spec.name,
-                                             description=spec.description,
-                                             started_on=spec.started_on)
-            session.add(programmes[spec.key])
-    session.flush()
-    existing = set(session.scalars(select(Area.key)))
-    added = 0
-    for spec in registry.areas:
-        if spec.key in existing:
-            continue
-        area = Area(
-            key=spec.key, name=spec.name, programme=programmes[spec.programme],
-            municipality_code=spec.municipality_code, municipality_name=spec.municipality_name,
-            started_on=spec.started_on, centroid_lon=spec.centroid[0], centroid_lat=spec.centroid[1],
-        )
-        area.parts = [AreaPart(cbs_code=c, level=spec.level_of(c)) for c in spec.cbs_codes]
-        session.add(area)
-        added += 1
-    session.flush()
-    return added
-
-
 # ---------------------------------------------------------------- the generator
 
 
@@ -227,7 +206,10 @@ class DemoGenerator:
         self.s = session
         self.as_of = as_of
         self.rng = np.random.default_rng(RANDOM_SEED)
-        self.areas = list(session.scalars(select(Area).order_by(Area.id)))
+        self.areas = list(session.scalars(select(Area).where(Area.active.is_(True))
+                                          .order_by(Area.id)))
+        # Areas with CBS parts get figures; the others (parts not known yet) get none.
+        self.measured = [a for a in self.areas if a.parts]
         self.programmes = {p.key: p for p in session.scalars(select(Programme))}
         self.bz = [a for a in self.areas if a.programme.key == "blauwe-zorg"]
         self.pw = [a for a in self.areas if a.programme.key == "pluswijken"]
@@ -266,11 +248,11 @@ class DemoGenerator:
             self.s.add(ind)
             self.s.flush()
             ind_years = [y for y in SURVEY_YEARS if y <= last_year] if is_survey else years
-            for area in self.areas:
+            for area in self.measured:
                 for y in ind_years:
                     self.s.add(self._area_value(ind, area, y, base, drift, is_survey))
             if base is not None:
-                munis = sorted({(a.municipality_code) for a in self.areas})
+                munis = sorted({(a.municipality_code) for a in self.measured})
                 for code in [*munis, *REFERENCE_REGIONS]:
                     level = REFERENCE_REGIONS.get(code, 1.0)
                     for y in ind_years:
@@ -292,7 +274,9 @@ class DemoGenerator:
             level = (base + drift * (year - 2016)) / self.deprivation[area.key] ** 0.5
         if ind.key == "ggz_kosten" and area in self.bz and year >= 2019:
             level *= 0.86  # Blauwe GGZ: the built-in improvement
-        if is_survey:
+        if is_survey and area.key in SMALL_SAMPLE_AREAS:
+            denominator = float(self.rng.integers(30, 46))  # small counts for disclosure control
+        elif is_survey:
             denominator = float(self.rng.integers(60, 260))
         elif ind.key == "seh_ouderen":
             denominator = round(people * 0.08)
@@ -317,8 +301,10 @@ class DemoGenerator:
         waves: list[tuple[Area | None, str | None, int, int]] = []
         for area in self.bz:
             waves += [(area, None, w, y) for w, y in enumerate((2016, 2017, 2018, 2020), 1)]
-        for area in self.pw:
-            waves += [(area, None, w, y) for w, y in enumerate((2025, 2026), 1) if y < self.as_of.year
+        for area in self.pw:  # the first wave after the area joined, then yearly
+            years = [y for y in (2025, 2026) if y > area.started_on.year
+                     or (y == area.started_on.year and area.started_on.month <= 6)]
+            waves += [(area, None, w, y) for w, y in enumerate(years, 1) if y < self.as_of.year
                       or (y == self.as_of.year and self.as_of.month > 6)]
         waves += [(None, "ZL", w, y) for w, y in enumerate((2016, 2017, 2018, 2020), 1)]
         for area, region, wave, year in waves:
@@ -377,15 +363,25 @@ class DemoGenerator:
 
     # -- kernteams
     def kernteams(self) -> dict[str, Kernteam]:
-        per_area = [9, 7, 5, 5, 5, 4]
-        order = sorted(self.pw, key=lambda a: -self.residents[a.key])
+        # 35 teams: most in the first six areas (largest first), one or two in each area of
+        # the second group; an area without known residents comes last.
+        start = self.programmes["pluswijken"].started_on
+        first = sorted((a for a in self.pw if a.started_on <= start),
+                       key=lambda a: -self.residents[a.key])
+        later = sorted((a for a in self.pw if a.started_on > start),
+                       key=lambda a: (a.key not in RESIDENTS, -self.residents[a.key]))
+        order = first + later
+        later_share = [2] + [1] * (len(later) - 1) if later else []
+        first_share = [8, 6, 4, 4, 3, 3][:len(first)] + [2] * max(len(first) - 6, 0)
+        per_area = first_share + later_share
+        per_area[0] += KERNTEAMS - sum(per_area)
         quarters = quarter_starts(FIRST_KERNTEAM_QUARTER, self.as_of)
         disciplines = ("huisarts", "praktijkondersteuner", "wijkverpleging", "specialist ouderengeneeskunde",
                        "casemanager dementie", "welzijn", "fysiotherapie", "apotheker")
         out: dict[str, Kernteam] = {}
         number = 0
         for k, area in enumerate(order):
-            for _ in range(per_area[k] if k < len(per_area) else 2):
+            for _ in range(per_area[k]):
                 number += 1
                 code = f"KT-{number:02d}"
                 team = Kernteam(code=code, name=f"Kernteam {area.name} {number:02d}", area_id=area.id,
@@ -395,11 +391,14 @@ class DemoGenerator:
                 self.s.add(team)
                 out[code] = team
                 frail = int(self.rng.integers(90, 260)) if code != SIGNAL_KERNTEAM else 240
+                # teams differ more than chance (case mix, practice style): a funnel of the
+                # teams is over-dispersed, as real ones are
+                own_rate = 0.05 * float(self.rng.lognormal(0.0, 0.15))
                 for q in quarters:
                     ql = quarter_label(q)
                     after = code == SIGNAL_KERNTEAM and ql >= SIGNAL_QUARTER
                     n = max(frail + int(self.rng.integers(-6, 7)), 20)
-                    adm_rate = (0.02 if after else 0.06) if code == SIGNAL_KERNTEAM else 0.05
+                    adm_rate = (0.015 if after else 0.06) if code == SIGNAL_KERNTEAM else own_rate
                     plan_share = min(0.25 + 0.04 * quarters.index(q), 0.9) if not after else 0.92
                     admissions = int(self.rng.poisson(n * adm_rate))
                     self.s.add(KernteamQuarter(
@@ -419,11 +418,14 @@ class DemoGenerator:
 
     # -- welzijnscoaches
     def coaches(self) -> None:
-        ftes = [1.0] * 18 + [0.8] * 12 + [0.4] * 6  # 30,0 fte
-        months = month_starts(FIRST_COACH_MONTH, self.as_of)
-        for i, fte in enumerate(ftes):
+        for i, fte in enumerate(COACH_FTES):
             area = self.pw[i % len(self.pw)]
-            coach = Coach(code=f"WC-{i + 1:02d}", fte=fte, area_id=area.id, started_on=FIRST_COACH_MONTH)
+            # a coach starts in the first month after the area joined the programme
+            joined = max(area.started_on or FIRST_COACH_MONTH, FIRST_COACH_MONTH)
+            first_month = (joined if joined.day == 1 else
+                           dt.date(joined.year + joined.month // 12, joined.month % 12 + 1, 1))
+            months = month_starts(first_month, self.as_of)
+            coach = Coach(code=f"WC-{i + 1:02d}", fte=fte, area_id=area.id, started_on=first_month)
             self.s.add(coach)
             load = float(self.rng.uniform(0.75, 1.25))
             active, waiting = 0, 0
@@ -499,14 +501,17 @@ class DemoGenerator:
         out = []
         for i in range(56):
             k = i % 5 + 1
-            area = self.areas[int(self.rng.integers(0, len(self.areas)))]
-            domains = sorted(self.rng.choice(DOMAINS, size=int(self.rng.integers(2, 4)), replace=False))
             year = 2017 + (i * 9) // 56
+            recorded_on = dt.date(year, 1 + i % 12, 1 + i % 27)
+            # a case comes from an area that had already joined its programme
+            joined = [a for a in self.areas if (a.started_on or recorded_on) <= recorded_on]
+            area = joined[int(self.rng.integers(0, len(joined)))]
+            domains = sorted(self.rng.choice(DOMAINS, size=int(self.rng.integers(2, 4)), replace=False))
             case = Case(code=f"C-{i + 1:03d}", title=f"Casus {i + 1}: {CASE_THEMES[k]}",
                         summary=f"{households[i % len(households)]} {problems[k]}.",
                         knelpunt=k, domains=[str(d) for d in domains], area_id=area.id,
                         lessons=solutions[k], publishable=bool(i % 3 != 2),
-                        recorded_on=dt.date(year, 1 + i % 12, 1 + i % 27))
+                        recorded_on=recorded_on)
             self.s.add(case)
             out.append(case)
         self.s.flush()
@@ -557,7 +562,7 @@ class DemoGenerator:
              "PlusPraktijk-bekostiging aanpassen: vaste bijdrage per praktijk plus resultaat.",
              "Alle praktijken sluiten aan.", False),
             (pw, "PW-4", D.CONTINUE, dt.date(2026, 6, 16), BODIES[1], O.OPEN,
-             "Lerend netwerk elk kwartaal bijeen; zes nieuwe gebieden sluiten aan.",
+             "Lerend netwerk elk kwartaal bijeen, met de zes gebieden van de tweede groep.",
              "Snellere verspreiding van wat werkt.", True),
         ]
         for i, (prog, code, outcome, when, body, status, rationale, effect, published) in enumerate(rows):
@@ -583,7 +588,8 @@ class DemoGenerator:
                 d.evidence = [DecisionEvidence(kernteam_id=kernteams[SIGNAL_KERNTEAM].id, metric="admissions")]
                 d.evidence += [DecisionEvidence(kernteam_id=kernteams[c].id, metric="admissions",
                                                 is_comparison=True) for c in ("KT-01", "KT-02")]
-                d.evidence += [DecisionEvidence(indicator_id=seh.id, area_id=a.id) for a in self.pw[:2]]
+                d.evidence += [DecisionEvidence(indicator_id=seh.id, area_id=a.id)
+                               for a in [a for a in self.pw if a.parts][:2]]
             self.s.add(d)
         for area in self.bz:
             self.s.add(Intervention(label="Start GGZ-team in de wijk (Blauwe GGZ)",
@@ -628,9 +634,10 @@ def is_empty(session: Session) -> bool:
 
 
 def seed_demo(engine: Engine, as_of: dt.date | None = None, registry: Registry | None = None) -> bool:
-    """Sync the registry and, when the database has no data yet, fill it. Returns True if seeded."""
+    """Add new registry areas and, when the database has no data yet, fill it. Returns True if
+    seeded."""
+    sync_areas(engine, registry or load_registry())
     with transaction(engine) as session:
-        sync_registry(session, registry or load_registry())
         if not is_empty(session):
             return False
         as_of = as_of or dt.date.today()
@@ -642,14 +649,16 @@ def seed_demo(engine: Engine, as_of: dt.date | None = None, registry: Registry |
 
 def prepare_database(url: str | None = None, as_of: dt.date | None = None,
                      demo: bool = True) -> Engine:
-    """Migrate to head, sync the registry, seed demo data when empty (``make run``)."""
+    """Migrate to head, add new registry areas, load the shipped boundaries while no official
+    CBS file is loaded, and seed demo data when empty (``make run``)."""
     engine = make_engine(url)
     upgrade(str(engine.url.render_as_string(hide_password=False)))
+    registry = load_registry()
     if demo:
-        seed_demo(engine, as_of)
+        seed_demo(engine, as_of, registry)
     else:
-        with transaction(engine) as session:
-            sync_registry(session, load_registry())
+        sync_areas(engine, registry)
+    load_shipped(engine, registry)
     return engine
 
 
@@ -665,8 +674,24 @@ def main(argv: Iterable[str] | None = None) -> int:
                         help="only migrate and sync the area registry (production)")
     parser.add_argument("--demo", action="store_true",
                         help="seed demo data also into a database other than the embedded SQLite file")
+    parser.add_argument("--sync-areas", action="store_true",
+                        help="bring the areas in line with geo/areas.toml: add new ones, update "
+                             "changed ones, deactivate removed ones (audited; figures are kept)")
+    parser.add_argument("--registry", type=Path, default=REGISTRY_PATH, metavar="PAD",
+                        help="the area registry to sync from (default geo/areas.toml)")
     args = parser.parse_args(list(argv) if argv is not None else None)
     url = database_url()
+    if args.sync_areas:
+        try:
+            registry = load_registry(args.registry)
+        except (OSError, ValueError) as exc:
+            print(f"Fout in het gebiedsregister: {exc} Er is niets gewijzigd.", file=sys.stderr)
+            return 2
+        engine = make_engine(url)
+        upgrade(str(engine.url.render_as_string(hide_password=False)))
+        print(sync_areas(engine, registry, full=True).summary())
+        engine.dispose()
+        return 0
     demo = wants_demo(url, no_demo=args.no_demo, demo=args.demo)
     engine = prepare_database(url, demo=demo)
     with transaction(engine) as session:

@@ -3,8 +3,8 @@
 Pure functions (no Streamlit, no database): read a GeoPackage or GeoJSON in EPSG:28992 or
 EPSG:4326 with either naming convention (CBS's own ``buurtcode``/``wijkcode``/``gemeentecode``
 or PDOK's ``statcode``/``statnaam``), normalise it to one row per buurt/wijk in WGS84, union
-the parts of each programme area, simplify for display and build the approximate fallback
-geometry used when no official file has been imported.
+the parts of each programme area and simplify for display. Without an official file the
+map uses the generalised boundaries shipped in ``geo/boundaries/`` (``geo.boundaries``).
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ RD_NEW = "EPSG:28992"
 ATTRIBUTION = "Bron: CBS / Kadaster (PDOK), Wijk- en Buurtkaart"
 DISPLAY_TOLERANCE_DEG = 0.0002  # about 15-20 m: plenty for a neighbourhood map
 DISPLAY_DECIMALS = 5  # about 1 m
-FALLBACK_RADIUS_M = 280  # small hexagons around registry centroids; neighbours do not overlap
 
 # Own-code columns in order of precedence: the first present column holding a BU/WK code
 # identifies the feature (a CBS buurten layer also carries wijkcode and gemeentecode).
@@ -297,15 +296,6 @@ def from_geojson(text_or_dict: str | Mapping[str, Any]) -> BaseGeometry:
     if isinstance(text_or_dict, str):
         return shapely.from_geojson(text_or_dict)
     return shape(text_or_dict)
-
-
-def fallback_shape(centroid: tuple[float, float], radius_m: float = FALLBACK_RADIUS_M) -> Polygon:
-    """An approximate hexagon around a registry centroid, for maps without official boundaries."""
-    lon, lat = centroid
-    dlat = radius_m / 111_320
-    dlon = radius_m / (111_320 * math.cos(math.radians(lat)))
-    return Polygon([(lon + dlon * math.cos(math.pi / 3 * i), lat + dlat * math.sin(math.pi / 3 * i))
-                    for i in range(6)])
 
 
 def centroid_distance_m(geom: BaseGeometry, centroid: tuple[float, float]) -> float:

@@ -10,6 +10,9 @@ from pathlib import Path
 
 REGISTRY_PATH = Path(__file__).resolve().parent / "areas.toml"
 _CBS_CODE = re.compile(r"^(BU\d{8}|WK\d{6})$")
+# Shown wherever an area without known CBS parts would be drawn or aggregated (SPEC §3).
+NO_PARTS_TEXT = "nog geen CBS-indeling bekend"
+MAX_NOTE = 400  # area.note
 
 
 class RegistryError(ValueError):
@@ -32,8 +35,14 @@ class AreaSpec:
     municipality_code: str
     municipality_name: str
     started_on: dt.date
-    cbs_codes: tuple[str, ...]
+    cbs_codes: tuple[str, ...]  # empty while the area's CBS parts are not known yet
     centroid: tuple[float, float]  # lon, lat
+    note: str = ""  # e.g. why the area has no CBS parts yet
+
+    @property
+    def has_parts(self) -> bool:
+        """An area without CBS parts has no polygon and is left out of every aggregate."""
+        return bool(self.cbs_codes)
 
     @staticmethod
     def level_of(cbs_code: str) -> str:
@@ -44,6 +53,14 @@ class AreaSpec:
 class Registry:
     programmes: tuple[ProgrammeSpec, ...]
     areas: tuple[AreaSpec, ...]
+
+    def areas_of(self, programme: str) -> tuple[AreaSpec, ...]:
+        return tuple(a for a in self.areas if a.programme == programme)
+
+    @property
+    def municipality_codes(self) -> frozenset[str]:
+        """Municipalities of the areas whose CBS parts are known (boundaries are kept for these)."""
+        return frozenset(a.municipality_code for a in self.areas if a.has_parts)
 
 
 def load_registry(path: Path = REGISTRY_PATH) -> Registry:
@@ -68,8 +85,13 @@ def load_registry(path: Path = REGISTRY_PATH) -> Registry:
         if a["programme"] not in known:
             raise RegistryError(f"{where}: onbekend programma '{a['programme']}'")
         bad = [c for c in a["cbs_codes"] if not _CBS_CODE.match(c)]
-        if bad or not a["cbs_codes"]:
-            raise RegistryError(f"{where}: ongeldige CBS-code(s) {bad or '(leeg)'}")
+        if bad:
+            raise RegistryError(f"{where}: ongeldige CBS-code(s) {bad}")
+        if len(" ".join(str(a.get("note", "")).split())) > MAX_NOTE:
+            raise RegistryError(f"{where}: 'note' is langer dan {MAX_NOTE} tekens")
+        if not a["cbs_codes"] and not str(a.get("note", "")).strip():
+            raise RegistryError(f"{where}: geen CBS-codes; leg in 'note' uit waarom "
+                                "(bijvoorbeeld: indeling nog niet bevestigd)")
         if not re.fullmatch(r"GM\d{4}", a["municipality_code"]):
             raise RegistryError(f"{where}: ongeldige gemeentecode '{a['municipality_code']}'")
         areas.append(
@@ -82,6 +104,7 @@ def load_registry(path: Path = REGISTRY_PATH) -> Registry:
                 started_on=a.get("started_on", dt.date(2025, 1, 1)),
                 cbs_codes=tuple(a["cbs_codes"]),
                 centroid=(float(a["centroid"][0]), float(a["centroid"][1])),
+                note=" ".join(str(a.get("note", "")).split()),
             )
         )
     keys = [a.key for a in areas]

@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui import labels, maps
 from dashboard import ui
+from dashboard.domain.roles import Permission, can
+from dashboard.ui import labels, maps
 
 ui.entry_guard()
 
@@ -57,8 +58,8 @@ view = ui.view(maps.map_view, indicator_key=indicator, period=period, mode=mode,
 if view is None:
     ui.empty_state("Geen programmagebieden voor deze combinatie van programma en gemeente.")
     st.stop()
-if view.approximate:
-    st.warning(labels.GEO_FALLBACK_NOTE, icon=":material/map:")
+if can(ui.current_role(), Permission.ADMINISTER) and view.source in labels.GEO_OPERATIONS_NOTES:
+    st.info(labels.GEO_OPERATIONS_NOTES[view.source], icon=":material/build:")
 
 tab_map, tab_table = st.tabs(["Kaart", "Tabel"])
 with tab_map:
@@ -70,7 +71,11 @@ with tab_map:
                                     f"{period}) per programmagebied; dezelfde cijfers staan "
                                     "in het tabblad Tabel.")
         st.caption("Klik op een gebied om het wijkprofiel te openen. Grijze vlakken: andere buurten "
-                   "in dezelfde gemeenten. " + ui.escape_md(view.attribution))
+                   "in dezelfde gemeenten.")
+        if view.without_polygon:
+            st.caption("Niet op de kaart: " + "; ".join(ui.escape_md(t) for t in view.without_polygon)
+                       + ".")
+        st.caption(ui.escape_md(view.attribution))
     with legend_col:
         st.markdown(f"**{ui.escape_md(meta['label'])}**  \n{maps.MODES[mode]}, "
                     f"{ui.escape_md(period)} ({ui.escape_md(meta['unit'])})")

@@ -28,6 +28,8 @@ catalogue = ui.load("indicators")
 st.markdown(f"**{ui.escape_md(area['name'])}** · {ui.escape_md(area['programme'])} · gemeente "
             f"{ui.escape_md(area['municipality_name'])} · gestart {fmt_date(area['started_on'])} · "
             f"CBS-codes {ui.escape_md(area['cbs_codes'])}")
+if area["note"]:
+    st.caption(ui.escape_md(area["note"]))
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Inwoners", fmt_number(area["residents"]),
           help=f"Peiljaar {ui.escape_md(area['residents_year'])}")

@@ -31,6 +31,7 @@ from data_loaders.models import (
     Project,
     Setting,
 )
+from geo.registry import NO_PARTS_TEXT
 
 
 # ---------------------------------------------------------------- public
@@ -42,7 +43,7 @@ def programmes(engine: Engine, role: Role) -> pd.DataFrame:
     stmt = (
         select(Programme.key, Programme.name, Programme.description, Programme.started_on,
                func.count(Area.id).label("areas"))
-        .outerjoin(Area, Area.programme_id == Programme.id)
+        .outerjoin(Area, and_(Area.programme_id == Programme.id, Area.active.is_(True)))
         .group_by(Programme.id)
         .order_by(Programme.started_on)
     )
@@ -102,20 +103,24 @@ def _latest_values(engine: Engine, indicator_key: str) -> pd.DataFrame:
     return _frame(engine, stmt)
 
 
-def areas(engine: Engine, role: Role) -> pd.DataFrame:
-    """Every area with programme, municipality, start date, CBS parts and residents."""
+def areas(engine: Engine, role: Role, include_inactive: bool = False) -> pd.DataFrame:
+    """Every active area (with ``include_inactive`` also the deactivated ones) with programme,
+    municipality, start date, CBS parts, note and residents. An area whose CBS parts are not
+    known yet has ``has_parts`` False and says so in ``cbs_codes``."""
     require(role, Permission.VIEW_INTERNAL)
     stmt = (
         select(Area.id, Area.key, Area.name, Programme.name.label("programme"),
                Area.municipality_code, Area.municipality_name, Area.started_on,
-               Area.centroid_lon, Area.centroid_lat)
+               Area.centroid_lon, Area.centroid_lat, Area.active, Area.note)
         .join(Programme, Programme.id == Area.programme_id)
+        .where(*([] if include_inactive else [Area.active.is_(True)]))
         .order_by(Programme.started_on, Area.name)
     )
     df = _frame(engine, stmt)
     parts = _frame(engine, select(AreaPart.area_id, AreaPart.cbs_code))
     codes = parts.groupby("area_id")["cbs_code"].agg(lambda s: ", ".join(sorted(s)))
-    df["cbs_codes"] = df["id"].map(codes).fillna("")
+    df["has_parts"] = df["id"].isin(parts["area_id"])
+    df["cbs_codes"] = df["id"].map(codes).fillna(NO_PARTS_TEXT)
     residents = _latest_values(engine, "inwoners").set_index("area_id")
     df["residents"] = df["id"].map(residents["value"])
     df["residents_year"] = df["id"].map(residents["period"])

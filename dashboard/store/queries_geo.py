@@ -30,16 +30,15 @@ from data_loaders.models import (
     SurveyScore,
     ValueStatus,
 )
+from geo import boundaries
 from geo.cbs import (
-    ATTRIBUTION,
     build_area_shapes,
     context_codes,
     display_geometry,
-    fallback_shape,
     from_geojson,
     to_geojson,
 )
-from geo.registry import AreaSpec
+from geo.registry import NO_PARTS_TEXT, AreaSpec
 
 REFERENCE_LABELS = {"ZL": "Zuid-Limburg", "NL": "Nederland"}
 
@@ -49,16 +48,18 @@ def _status(s: Any) -> str:
 
 
 def _area_specs(engine: Engine) -> list[AreaSpec]:
+    """The active areas (an inactive area is no longer drawn; its figures stay)."""
     areas = _frame(engine, select(Area.id, Area.key, Area.name, Programme.name.label("programme"),
                                   Area.municipality_code, Area.municipality_name, Area.started_on,
-                                  Area.centroid_lon, Area.centroid_lat)
-                   .join(Programme, Programme.id == Area.programme_id).order_by(Area.id))
+                                  Area.centroid_lon, Area.centroid_lat, Area.note)
+                   .join(Programme, Programme.id == Area.programme_id)
+                   .where(Area.active.is_(True)).order_by(Area.id))
     parts = _frame(engine, select(AreaPart.area_id, AreaPart.cbs_code))
     codes = parts.groupby("area_id")["cbs_code"].agg(lambda s: tuple(sorted(s)))
     return [AreaSpec(key=r.key, name=r.name, programme=r.programme,
                      municipality_code=r.municipality_code, municipality_name=r.municipality_name,
                      started_on=r.started_on, cbs_codes=codes.get(r.id, ()),
-                     centroid=(r.centroid_lon, r.centroid_lat))
+                     centroid=(r.centroid_lon, r.centroid_lat), note=r.note or "")
             for r in areas.itertuples()]
 
 
@@ -66,10 +67,13 @@ def _area_specs(engine: Engine) -> list[AreaSpec]:
 
 
 def map_layers(engine: Engine, role: Role) -> dict[str, Any]:
-    """Display geometry: each area as the union of its imported CBS parts, plus grey context.
+    """Display geometry: each area as the union of its CBS parts, plus grey context.
 
-    Without imported boundaries every area gets an approximate hexagon around its registry
-    centroid, and ``source`` says so ("benadering").
+    The boundaries are the stored ones: the generalised file shipped with the project
+    (``source`` "meegeleverd"), or an official CBS file once imported (``source`` "cbs").
+    An area without known CBS parts, or whose parts have no stored boundary, gets no
+    polygon: it is listed in ``without_polygon`` (with the reason) and never drawn at a
+    made-up place. Without any stored boundary ``source`` is "geen".
     """
     require(role, Permission.VIEW_INTERNAL)
     specs = _area_specs(engine)
@@ -79,26 +83,36 @@ def map_layers(engine: Engine, role: Role) -> dict[str, Any]:
     parts = {r.cbs_code: from_geojson(r.geojson) for r in rows.itertuples()}
     shapes = {s.key: s for s in build_area_shapes(parts, specs)} if parts else {}
     areas: dict[str, dict[str, Any]] = {}
-    approximate: list[str] = []
+    without: dict[str, str] = {}
     for spec in specs:
         shape = shapes.get(spec.key)
-        if shape is None or shape.geometry.is_empty:
-            areas[spec.key] = to_geojson(fallback_shape(spec.centroid))
-            approximate.append(spec.key)
+        if not spec.has_parts:
+            without[spec.key] = NO_PARTS_TEXT
+        elif shape is None or shape.geometry.is_empty:
+            without[spec.key] = "geen grenzen geladen voor " + ", ".join(spec.cbs_codes)
         else:
             areas[spec.key] = to_geojson(display_geometry(shape.geometry))
     names = dict(zip(rows["cbs_code"], rows["name"], strict=True))
     context = [{"code": code, "name": names[code],
                 "geometry": to_geojson(display_geometry(parts[code]))}
                for code in (context_codes(rows, specs) if parts else [])]
+    sources = sorted(set(rows["source"]))
+    year = int(rows["year"].max()) if len(rows) else None
+    if not len(rows):
+        source = "geen"
+    elif all(boundaries.is_shipped(s) for s in sources):
+        source = "meegeleverd"
+    else:
+        source = "cbs"
     return {
-        "source": "cbs" if parts and len(approximate) < len(specs) else "benadering",
-        "attribution": f"{ATTRIBUTION} {int(rows['year'].max())}." if len(rows) else "",
-        "year": int(rows["year"].max()) if len(rows) else None,
+        "source": source,
+        "attribution": boundaries.attribution(sources, year),
+        "year": year,
         "areas": areas,
-        "approximate": approximate,
+        "without_polygon": without,
         "context": context,
     }
+
 
 
 # ---------------------------------------------------------------- indicators

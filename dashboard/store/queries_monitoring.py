@@ -44,12 +44,14 @@ def monitoring_settings(engine: Engine, role: Role) -> dict[str, Any]:
 
 
 def area_choices(engine: Engine, role: Role) -> pd.DataFrame:
-    """Areas with their programme, for the programme and area filters."""
+    """Active areas with their programme, for the programme and area filters (a deactivated
+    area keeps its figures but is no longer offered)."""
     require(role, Permission.VIEW_INTERNAL)
     stmt = (
         select(Area.key, Area.name, Programme.key.label("programme_key"),
                Programme.name.label("programme"))
         .join(Programme, Programme.id == Area.programme_id)
+        .where(Area.active.is_(True))
         .order_by(Programme.started_on, Area.name)
     )
     return _frame(engine, stmt)

@@ -429,9 +429,18 @@ def get_row(engine: Engine, role: Role, dataset: str, row_id: int) -> dict[str, 
 
 
 def reference_keys(engine: Engine, role: Role, dataset: str) -> dict[str, list[str]]:
-    """For each reference field of ``dataset``, the keys a user may pick (for forms)."""
+    """For each reference field of ``dataset``, the keys a user may pick (for forms). A
+    deactivated row (an area removed from the registry) is no longer offered; rows that
+    already point to it keep it."""
     require(role, Permission.VIEW_INTERNAL)
     ds = DATASETS[dataset]
     with session_factory(engine)() as s:
         refs = RefMaps(s, ds)
-    return {name: sorted(m.values(), key=str) for name, m in refs.by_id.items()}
+        inactive: dict[str, set[Any]] = {}
+        for name in refs.by_id:
+            model, key = ds.field(name).ref  # type: ignore[misc]
+            if hasattr(model, "active"):
+                inactive[name] = set(s.scalars(select(getattr(model, key))
+                                               .where(model.active.is_(False))))
+    return {name: sorted((k for k in m.values() if k not in inactive.get(name, set())), key=str)
+            for name, m in refs.by_id.items()}

@@ -43,12 +43,15 @@ COLUMNS = {
     "teams": "Kernteams",
 }
 
-# The map without official CBS boundaries (SPEC §3).
-GEO_FALLBACK_NOTE = (
-    "Benaderde gebiedsgrenzen: de officiële CBS-grenzen zijn nog niet geladen, daarom staat elk "
-    "gebied als een kleine zeshoek rond zijn middelpunt op de kaart. Laad de echte grenzen door de "
-    "CBS Wijk- en Buurtkaart (GeoPackage of GeoJSON) te downloaden via cbs.nl of PDOK en op de "
-    "server uit te voeren: `python -m data_loaders.cbs_geo pad/naar/wijkenbuurten_2023.gpkg`."
-)
+# Operations notes about the map's boundaries: for the beheerder only, never a warning to
+# bestuurders (the map itself always says where its boundaries come from).
+GEO_OPERATIONS_NOTES = {
+    "geen": ("Er zijn geen gebiedsgrenzen geladen. Voer `python -m data_loaders.seed` uit (laadt "
+             "de meegeleverde vereenvoudigde CBS-grenzen) of laad de officiële CBS Wijk- en "
+             "Buurtkaart met `python -m data_loaders.cbs_geo pad/naar/wijkenbuurten_2023.gpkg`."),
+    "meegeleverd": ("De kaart gebruikt de meegeleverde vereenvoudigde CBS-grenzen (2023). Voor "
+                    "de officiële, nauwkeurige grenzen met kerncijfers: `python -m "
+                    "data_loaders.cbs_geo pad/naar/wijkenbuurten_2023.gpkg` (vervangt ze)."),
+}
 POLARITY = {"hoger is beter": "Hoger is beter", "lager is beter": "Lager is beter",
             "neutraal": "Neutraal"}

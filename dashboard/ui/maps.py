@@ -324,8 +324,9 @@ class MapView:
     legend: list[LegendEntry]
     table: pd.DataFrame
     csv: bytes
-    approximate: bool
+    source: str  # of the boundaries: "cbs" (official file), "meegeleverd" (shipped) or "geen"
     attribution: str
+    without_polygon: list[str]  # "Douvenrade: nog geen CBS-indeling bekend"
 
 
 class JsonDeck(pdk.Deck):
@@ -362,9 +363,15 @@ def map_view(load: Loader, *, indicator_key: str, period: str, mode: str,
     frame = map_frame(shown, load("area_values", indicator_key=indicator_key),
                       load("reference_values", indicator_key=indicator_key),
                       period=period, mode=mode, unit=meta["unit"], baseline=baseline)
+    without = layers["without_polygon"]  # not drawn; the table says why
+    reasons = frame["key"].map(without)
+    frame["note"] = reasons.where(reasons.notna(), frame["note"])
     frame, legend = assign_classes(frame, polarity=meta["polarity"], mode=mode, unit=meta["unit"])
     deck = build_deck(layers, frame)
     table = table_frame(frame)
     return MapView(deck_json=deck.to_json(), tooltip=deck._tooltip, legend=legend, table=table,
-                   csv=csv_bytes(table), approximate=layers["source"] == "benadering",
-                   attribution=layers["attribution"] or "")
+                   csv=csv_bytes(table), source=layers["source"],
+                   attribution=layers["attribution"] or "",
+                   without_polygon=[f"{name}: {without[key]}" for key, name
+                                    in zip(frame["key"], frame["name"], strict=True)
+                                    if key in without])

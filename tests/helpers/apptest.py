@@ -5,10 +5,12 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from dashboard.domain.roles import Role
+from geo.registry import load_registry
 
 SIGNED_IN = [Role.BESTUURDER, Role.PROGRAMMATEAM, Role.BEHEERDER]
-AREA_NAMES = ["Wittevrouwenveld", "Wyckerpoort", "Nazareth", "Limmel", "Daalhof", "Baandert",
-              "Lindenheuvel", "Eijsden", "Hoensbroek", "Kerkrade Centrum-Bleijerheide"]
+REGISTRY = load_registry()
+AREA_NAMES = [a.name for a in REGISTRY.areas]  # the sixteen areas of SPEC §3
+DRAWN_AREA_NAMES = [a.name for a in REGISTRY.areas if a.has_parts]  # not Douvenrade
 
 
 def sign_in(at: AppTest, username: str, password: str) -> AppTest:

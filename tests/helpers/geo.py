@@ -5,12 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 
 from tests.helpers import ROOT, missing
 
 SHARED_GEO = ROOT.parent / "shared" / "geo"
 BUURTEN = "cbs_buurten_2023_zuid_limburg.geojson"
 WIJKEN = "cbs_wijken_2023_zuid_limburg.geojson"
+# The municipalities of the PlusWIJken second group (Landgraaf, Stein, Beekdaelen).
+BUURTEN_2 = "cbs_buurten_2023_pluswijken_tweede_tranche.geojson"
+WIJKEN_2 = "cbs_wijken_2023_pluswijken_tweede_tranche.geojson"
 # Sentinel-coded key figures planted in the GeoPackage written by the tests.
 SECRET_BUURT = "BU19030001"  # part of Eijsden: CBS keeps its figures secret (-99997)
 UNKNOWN_BUURT = "BU09350209"  # Daalhof: figures not available (-99995)
@@ -18,17 +22,23 @@ WATER_BUURT = "BU09350100"  # marked as water-only in the test file: no grey con
 
 
 def shared_geo_dir() -> Path:
-    if not (SHARED_GEO / BUURTEN).exists() or not (SHARED_GEO / WIJKEN).exists():
+    if not all((SHARED_GEO / name).exists() for name in (BUURTEN, WIJKEN, BUURTEN_2, WIJKEN_2)):
         missing(f"the shared CBS extract in {SHARED_GEO}")
     return SHARED_GEO
+
+
+def _both_pairs(src: Path, first: str, second: str) -> gpd.GeoDataFrame:
+    frame = pd.concat([gpd.read_file(src / first), gpd.read_file(src / second)],
+                      ignore_index=True)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=4326)
 
 
 def write_cbs_geopackage(src: Path, target: Path) -> Path:
     """Rewrite the PDOK-style extract as CBS ships it: one GeoPackage in EPSG:28992 with layers
     gemeenten, wijken and buurten, CBS column names and key figures with the sentinel codes of
     the 2023 vintage (-99997 geheim, -99995 niet beschikbaar)."""
-    buurten = gpd.read_file(src / BUURTEN).to_crs("EPSG:28992")
-    wijken = gpd.read_file(src / WIJKEN).to_crs("EPSG:28992")
+    buurten = _both_pairs(src, BUURTEN, BUURTEN_2).to_crs("EPSG:28992")
+    wijken = _both_pairs(src, WIJKEN, WIJKEN_2).to_crs("EPSG:28992")
     bu = gpd.GeoDataFrame({
         "buurtcode": buurten["statcode"], "buurtnaam": buurten["statnaam"],
         "wijkcode": "WK" + buurten["statcode"].str[2:8],

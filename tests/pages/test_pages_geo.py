@@ -11,15 +11,15 @@ from streamlit.testing.v1 import AppTest
 from dashboard.domain.roles import Role
 from data_loaders import cbs_geo
 from tests.helpers import ROOT
-from tests.helpers.apptest import AREA_NAMES, SIGNED_IN, registered, sign_in
+from tests.helpers.apptest import DRAWN_AREA_NAMES, SIGNED_IN, registered, sign_in
 from tests.helpers.geo import BUURTEN, WIJKEN, shared_geo_dir
 
 GEO_PAGES = ["pages/kaart.py", "pages/wijkprofiel.py", "pages/indicatoren.py"]
 
 
-@pytest.fixture(scope="module", params=["benadering", "cbs"])
+@pytest.fixture(scope="module", params=["meegeleverd", "cbs"])
 def geo_db_url(request, demo_sqlite_url, tmp_path_factory) -> str:
-    """A demo copy without boundaries (fallback) and one with the shared CBS extract imported."""
+    """A demo copy with the shipped boundaries and one with the shared CBS extract imported."""
     copy = tmp_path_factory.mktemp("geoapp") / "app.sqlite"
     shutil.copy(demo_sqlite_url.removeprefix("sqlite:///"), copy)
     url = f"sqlite:///{copy}"
@@ -56,14 +56,15 @@ def texts(at: AppTest) -> str:
 
 
 @pytest.mark.parametrize("role", SIGNED_IN)
-def test_kaart_draws_all_ten_areas_with_legend_and_tooltip(signed_in, request, role):
+def test_kaart_draws_every_area_with_legend_tooltip_and_attribution(signed_in, request, role):
     at = signed_in(role).switch_page("pages/kaart.py").run()
     assert not at.exception
     assert at.title[0].value == "Kaart"
     spec, tooltip = deck(at)
     layer = area_layer(spec)
     names = {row["name"] for row in layer["data"]}
-    assert names == set(AREA_NAMES)
+    assert names == set(DRAWN_AREA_NAMES)  # all but Douvenrade, which has no CBS parts yet
+    assert "Niet op de kaart: Douvenrade: nog geen CBS-indeling bekend." in texts(at)
     # open rings (deck.gl closes them): at least a triangle, no repeated closing vertex
     assert all(row["polygon"] and len(row["polygon"][0]) >= 3
                and row["polygon"][0][0] != row["polygon"][0][-1] for row in layer["data"])
@@ -77,14 +78,14 @@ def test_kaart_draws_all_ten_areas_with_legend_and_tooltip(signed_in, request, r
     assert len(legend) >= 2
     assert "Klassen (waarde, eenheid: per 1.000)" in texts(at)
     context = [la for la in spec["layers"] if la["id"] == "context"]
+    assert len(context[0]["data"]) > 100  # neighbouring buurten as grey context
+    assert not at.warning  # no developer command in a warning box
     if request.node.callspec.params["geo_db_url"] == "cbs":
-        assert len(context[0]["data"]) > 100  # neighbouring buurten as grey context
-        assert "Benaderde gebiedsgrenzen" not in texts(at)
         assert "Bron: CBS / Kadaster (PDOK), Wijk- en Buurtkaart 2023" in texts(at)
     else:
-        assert not context
-        assert "Benaderde gebiedsgrenzen" in texts(at)
-        assert "python -m data_loaders.cbs_geo" in texts(at)
+        assert "Bron: CBS/Kadaster, Wijk- en Buurtkaart 2023 (CC BY 4.0)" in texts(at)
+        # how to load the official boundaries is an operations note for the beheerder only
+        assert ("python -m data_loaders.cbs_geo" in texts(at)) == (role is Role.BEHEERDER)
 
 
 def test_url_reproduces_the_view_and_filters_apply(signed_in):
@@ -165,6 +166,17 @@ def test_wijkprofiel_of_a_pluswijken_area_lists_its_kernteams_and_coaches(signed
     assert any(df["Code"].str.startswith("KT-").any() for df in codes)
 
 
+def test_wijkprofiel_of_an_area_without_cbs_parts_says_so_and_shows_its_work(signed_in):
+    at = signed_in(Role.BESTUURDER).switch_page("pages/wijkprofiel.py").run()
+    at.query_params["gebied"] = "douvenrade"
+    at.run()
+    assert not at.exception
+    assert "CBS-codes nog geen CBS-indeling bekend" in texts(at)
+    assert "Gemeente en CBS-indeling nog niet bevestigd" in texts(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Welzijnscoaches"]) > 0 and int(metrics["Kernteams"]) > 0
+
+
 @pytest.mark.parametrize("role", SIGNED_IN)
 def test_indicator_catalogue_lists_metadata_and_coverage(signed_in, role):
     at = signed_in(role).switch_page("pages/indicatoren.py").run()
@@ -173,7 +185,8 @@ def test_indicator_catalogue_lists_metadata_and_coverage(signed_in, role):
     assert {"Indicator", "Definitie", "Bron", "Polariteit", "Gebieden", "Laatste periode"} <= set(
         table.columns)
     assert "Ernstig eenzaam" in set(table["Indicator"])
-    assert table.loc[table["Indicator"] == "Ernstig eenzaam", "Gebieden"].item() == 10
+    assert table.loc[table["Indicator"] == "Ernstig eenzaam", "Gebieden"].item() == len(
+        DRAWN_AREA_NAMES)  # every area with CBS parts
 
 
 def test_publiek_cannot_reach_the_map_pages(geo_db_url, monkeypatch):

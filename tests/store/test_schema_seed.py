@@ -23,6 +23,7 @@ from data_loaders.models import (
     ValueStatus,
 )
 from data_loaders.seed import SIGNAL_KERNTEAM, SIGNAL_QUARTER, prepare_database, seed_demo
+from geo.registry import load_registry
 from tests.helpers import AS_OF
 
 
@@ -40,14 +41,14 @@ def test_seed_fills_every_table(seeded_engine):
     with transaction(seeded_engine) as s:
         empty = [t.name for t in Base.metadata.sorted_tables
                  if not s.scalar(select(func.count()).select_from(t))]
-    # cbs_geometry only ever holds official boundaries imported by the user; sign-in
-    # sessions and failed sign-ins are made by use, never seeded
-    assert sorted(empty) == ["auth_session", "cbs_geometry", "login_failure"]
+    # cbs_geometry holds the shipped generalised boundaries until an official file is
+    # imported; sign-in sessions and failed sign-ins are made by use, never seeded
+    assert sorted(empty) == ["auth_session", "login_failure"]
 
 
 def test_demo_magnitudes_follow_spec_7(seeded_engine):
     with transaction(seeded_engine) as s:
-        assert count(s, Area) == 10
+        assert count(s, Area) == len(load_registry().areas) == 16
         assert count(s, Kernteam) == 35
         assert s.scalar(select(func.sum(Coach.fte))) == pytest.approx(30.0)
         assert count(s, Case) >= 50
@@ -94,7 +95,7 @@ def test_demo_accounts_exist_with_slow_hashes_only_in_demo_mode(seeded_engine, f
     production = prepare_database(fresh_sqlite_url, demo=False)
     with transaction(production) as s:
         assert count(s, User) == 0
-        assert count(s, Area) == 10  # the registry is synced, no demo data
+        assert count(s, Area) == 16  # the registry is synced, no demo data
     production.dispose()
 
 

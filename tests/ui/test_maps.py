@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from dashboard.ui import maps
+from geo.registry import NO_PARTS_TEXT, load_registry
 
 AREAS = pd.DataFrame({
     "key": ["a", "b", "c", "d"], "name": ["A", "B", "C", "D"], "programme": ["P"] * 4,
@@ -118,12 +119,19 @@ def test_map_view_builds_the_filtered_map_its_table_and_csv_from_the_queries(see
     period = maps.periods(load, indicator_key=indicator)[0]
     everything = maps.map_view(load, indicator_key=indicator, period=period, mode="waarde",
                                baseline=None)
-    assert len(everything.table) == 10  # every programme area of SPEC §3
+    registry = load_registry()
+    assert len(everything.table) == len(registry.areas) == 16  # every programme area of SPEC §3
     deck = json.loads(maps.JsonDeck(everything).to_json())
     drawn = {row["name"] for layer in deck["layers"] if layer["id"] == "gebieden"
              for row in layer["data"]}
-    assert drawn == set(everything.table["Gebied"])
-    assert everything.csv.decode("utf-8-sig").count("\n") == 11  # header and ten areas
+    # every area is drawn except the one whose CBS parts are not known: the table says why
+    assert drawn == {a.name for a in registry.areas if a.has_parts}
+    assert set(everything.table["Gebied"]) - drawn == {"Douvenrade"}
+    douvenrade = everything.table.set_index("Gebied").loc["Douvenrade"]
+    assert douvenrade["Toelichting"] == NO_PARTS_TEXT and douvenrade["Status"] == "ontbreekt"
+    assert everything.without_polygon == [f"Douvenrade: {NO_PARTS_TEXT}"]
+    assert everything.source == "meegeleverd" and "CC BY 4.0" in everything.attribution
+    assert everything.csv.decode("utf-8-sig").count("\n") == 17  # header and sixteen areas
     areas = load("areas")
     blauwe_zorg = areas.loc[areas["key"] == "limmel", "programme"].iloc[0]
     maastricht = maps.map_view(load, indicator_key=indicator, period=period, mode="waarde",
