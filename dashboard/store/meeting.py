@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Engine, and_, func, select
 
-from dashboard.domain.datasets import DATASETS
+from dashboard.domain.datasets import DATASETS, decision_ref
 from dashboard.domain.i18n import fmt_date, fmt_month, fmt_number
 from dashboard.domain import coaches, kernteams
 from dashboard.store import settings
@@ -46,6 +46,9 @@ WRITE_ACTIONS = ("aanmaken", "wijzigen", "verwijderen", "publiceren", "importere
 class AgendaItem:
     title: str  # what, e.g. "WC-07 (Hoensbroek)"
     detail: str  # why it is on the agenda, in Dutch
+    # What a decision about this item links to (external values of the decision_evidence
+    # dataset, e.g. (("kernteam", "KT-07"), ("metric", "admissions"))): prefills the forms.
+    prefill: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -75,7 +78,8 @@ def new_kernteam_signals(quarters: pd.DataFrame, interventions: pd.DataFrame
     known = set(zip(before["team"], before["metric"], strict=True))
     items = [AgendaItem(f"{r.metric_label} · {r.team} ({r.area})",
                         f"nieuw signaal met {latest}: {r.direction}, {r.signal_points} van "
-                        f"{r.points} kwartalen gemarkeerd")
+                        f"{r.points} kwartalen gemarkeerd",
+                        (("kernteam", str(r.team)), ("metric", str(r.metric))))
              for r in now.itertuples() if (r.team, r.metric) not in known]
     return items, len(now)
 
@@ -184,7 +188,7 @@ def agenda(engine: Engine, role: Role, today: dt.date,
         [AgendaItem(f"{r.subject} ({r.outcome})",
                     f"besloten {fmt_date(r.decided_on)} door {r.body}; evaluatie "
                     f"{'was' if r.review_on < today else 'is'} op {fmt_date(r.review_on)}; "
-                    f"status {r.status}")
+                    f"status {r.status}", (("decision", decision_ref(r.decided_on, r.subject)),))
          for r in decisions.itertuples()]))
     stale = stale_figures(engine, role, today)
     sections.append(AgendaSection(

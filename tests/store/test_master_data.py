@@ -254,3 +254,26 @@ def test_areas_and_cases_of_a_decision_round_trip_and_a_link_change_is_conflict_
     projects = writes.list_rows(seeded_engine, PT, "project")
     frame = importers.export_frame("project", projects)
     assert "Gebieden" in frame.columns and frame["Gebieden"].str.len().gt(0).any()
+
+
+def test_a_series_expected_direction_overrides_the_polarity_in_the_evidence(seeded_engine):
+    from dashboard.domain import evidence
+    from dashboard.store.queries_learning import decision_evidence
+    from data_loaders.models import DecisionEvidence
+
+    links = writes.list_rows(seeded_engine, PT, "decision_evidence")
+    link = links[links["metric"] == "admissions"].iloc[0].to_dict()  # fewer admissions: better
+    with transaction(seeded_engine) as s:
+        decision_id = s.get(DecisionEvidence, int(link["id"])).decision_id
+
+    def direction() -> str | None:
+        points = decision_evidence(seeded_engine, Role.BESTUURDER, decision_id)
+        return next(x.direction for x in evidence.build_series(points)
+                    if x.series_id == int(link["id"]))
+
+    assert direction() == "omlaag"
+    values = {f.name: link[f.name] for f in DATASETS["decision_evidence"].fields}
+    assert writes.update(seeded_engine, "programmateam", PT, "decision_evidence",
+                         int(link["id"]), int(link["version"]),
+                         values | {"expected_direction": "omhoog"}).ok
+    assert direction() == "omhoog"
