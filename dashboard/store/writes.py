@@ -540,9 +540,19 @@ def get_row(engine: Engine, role: Role, dataset: str, row_id: int) -> dict[str, 
 
 
 def reference_keys(engine: Engine, role: Role, dataset: str) -> dict[str, list[str]]:
-    """For each reference field of ``dataset``, the keys a user may pick (for forms)."""
+    """For each reference field of ``dataset``, the keys a user may pick (for forms): rows
+    that are deactivated (``active``) or deleted are not offered; a form still shows the
+    value a row already has, and an import still accepts them (corrections of old figures)."""
     require(role, Permission.VIEW_INTERNAL)
     ds = DATASETS[dataset]
+    out: dict[str, list[str]] = {}
     with session_factory(engine)() as s:
         refs = RefMaps(s, ds)
-    return {name: sorted(m.values(), key=str) for name, m in refs.by_id.items()}
+        for f in _ref_fields(ds):
+            model = model_of(f.ref[0])
+            gone = [model.deleted.is_(True)] if hasattr(model, "deleted") else []
+            gone += [model.active.is_(False)] if hasattr(model, "active") else []
+            hidden = set(s.scalars(select(model.id).where(or_(*gone)))) if gone else set()
+            out[f.name] = sorted((k for i, k in refs.by_id[f.name].items() if i not in hidden),
+                                 key=str)
+    return out

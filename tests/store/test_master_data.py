@@ -277,3 +277,17 @@ def test_a_series_expected_direction_overrides_the_polarity_in_the_evidence(seed
                          int(link["id"]), int(link["version"]),
                          values | {"expected_direction": "omhoog"}).ok
     assert direction() == "omhoog"
+
+
+def test_forms_offer_active_master_data_only(seeded_engine):
+    coach = writes.list_rows(seeded_engine, PT, "coach").iloc[0].to_dict()
+    assert coach["code"] in writes.reference_keys(seeded_engine, PT, "coach_month")["coach"]
+    values = {f.name: coach[f.name] for f in DATASETS["coach"].fields} | {"active": "nee"}
+    assert writes.update(seeded_engine, "programmateam", PT, "coach", int(coach["id"]),
+                         int(coach["version"]), values).ok
+    assert coach["code"] not in writes.reference_keys(seeded_engine, PT, "coach_month")["coach"]
+    month = writes.list_rows(seeded_engine, PT, "coach_month")
+    old = month[month["coach"] == coach["code"]].iloc[0].to_dict()
+    fixed = {f.name: old[f.name] for f in DATASETS["coach_month"].fields} | {"waiting_list": 0}
+    assert writes.update(seeded_engine, "programmateam", PT, "coach_month", int(old["id"]),
+                         int(old["version"]), fixed).ok  # old figures can still be corrected
