@@ -469,6 +469,9 @@ def _plan(session: Session, ds: Dataset, table: pd.DataFrame) -> ImportCheck:
         return result
     refs = writes.RefMaps(session, ds)
     seen: dict[tuple[Any, ...], int] = {}
+    # Links (e.g. a project's areas) whose column the file leaves out are left as they are:
+    # a file made from an older template never unlinks anything.
+    kept = [f for f in ds.fields if f.kind == "refs" and f.name not in mapping.values()]
     for row_number, record in zip(table.index, table.to_dict("records"), strict=True):
         if all(is_blank(v) for v in record.values()):
             continue
@@ -480,6 +483,9 @@ def _plan(session: Session, ds: Dataset, table: pd.DataFrame) -> ImportCheck:
         if problems:
             result.problems += problems
             continue
+        for f in kept:
+            values.pop(f.name, None)
+            attrs.pop(f.model_attr, None)
         key = tuple(attrs.get(ds.field(k).model_attr) for k in ds.key)
         if key in seen:
             label = ", ".join(ds.field(k).label for k in ds.key)

@@ -291,3 +291,15 @@ def test_forms_offer_active_master_data_only(seeded_engine):
     fixed = {f.name: old[f.name] for f in DATASETS["coach_month"].fields} | {"waiting_list": 0}
     assert writes.update(seeded_engine, "programmateam", PT, "coach_month", int(old["id"]),
                          int(old["version"]), fixed).ok  # old figures can still be corrected
+
+
+def test_a_file_without_the_areas_column_leaves_a_projects_areas_alone(seeded_engine):
+    projects = writes.list_rows(seeded_engine, PT, "project")
+    linked = projects[projects["areas"].map(len) > 0].iloc[[0]]
+    frame = importers.export_frame("project", linked).drop(columns=["Gebieden"])
+    frame["Naam"] = "Nieuwe naam"
+    result, checked = import_file(seeded_engine, "project", exports.to_xlsx(frame))
+    assert result.ok and checked.counts()["gewijzigd"] == 1
+    stored = writes.get_row(seeded_engine, PT, "project", int(linked.iloc[0]["id"]))
+    assert stored["name"] == "Nieuwe naam"
+    assert stored["areas"] == linked.iloc[0]["areas"]
