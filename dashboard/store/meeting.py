@@ -144,12 +144,13 @@ def stale_figures(engine: Engine, role: Role, today: dt.date) -> pd.DataFrame:
     quarter_limit = _month_back(this_quarter, 3 * periods)
     coach_rows = _frame(engine, select(Coach.code, func.max(CoachMonth.month).label("latest"))
                      .outerjoin(CoachMonth, CoachMonth.coach_id == Coach.id)
-                     .where(Coach.ended_on.is_(None)).group_by(Coach.code))
+                     .where(Coach.ended_on.is_(None), Coach.active.is_(True))
+                     .group_by(Coach.code))
     teams = _frame(engine, select(Kernteam.code,
                                   func.max(KernteamQuarter.quarter_start).label("latest"),
                                   func.max(KernteamQuarter.quarter).label("label"))
                    .outerjoin(KernteamQuarter, KernteamQuarter.kernteam_id == Kernteam.id)
-                   .group_by(Kernteam.code))
+                   .where(Kernteam.active.is_(True)).group_by(Kernteam.code))
     rows = [{"what": "Maandcijfers welzijnscoach", "code": r.code,
              "latest": "nooit" if r.latest is None else fmt_month(r.latest)}
             for r in coach_rows.itertuples() if r.latest is None or r.latest < month_limit]

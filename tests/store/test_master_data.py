@@ -303,3 +303,19 @@ def test_a_file_without_the_areas_column_leaves_a_projects_areas_alone(seeded_en
     stored = writes.get_row(seeded_engine, PT, "project", int(linked.iloc[0]["id"]))
     assert stored["name"] == "Nieuwe naam"
     assert stored["areas"] == linked.iloc[0]["areas"]
+
+
+def test_a_deactivated_kernteam_is_no_longer_asked_for_figures(seeded_engine):
+    from dashboard.store import meeting
+
+    today = settings.today(seeded_engine)
+    new = writes.create(seeded_engine, "programmateam", PT, "kernteam", {
+        "code": "KT-95", "name": "Kernteam 95", "area": "limmel", "practice": "PlusPraktijk",
+        "disciplines": ["huisarts"], "started_on": "2026-01-01"})
+    assert new.ok, new.message
+    assert "KT-95" in set(meeting.stale_figures(seeded_engine, PT, today)["code"])
+    row = writes.get_row(seeded_engine, PT, "kernteam", new.row_id)
+    values = {f.name: row[f.name] for f in DATASETS["kernteam"].fields} | {"active": False}
+    assert writes.update(seeded_engine, "programmateam", PT, "kernteam", new.row_id,
+                         row["version"], values).ok
+    assert "KT-95" not in set(meeting.stale_figures(seeded_engine, PT, today)["code"])
