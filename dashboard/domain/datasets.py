@@ -569,7 +569,9 @@ CASES = Dataset(
 
 # ---------------------------------------------------------------- master data and links
 
-CODE_RE = re.compile(r"^[A-Za-z]{1,6}-?\d{1,4}[A-Za-z]?$")
+# A pseudonymous code: letters and digits in parts joined by hyphens, with at least one digit
+# (WC-01, KT-07, WC-HRL-3); a name has spaces or no digits and is refused.
+CODE_RE = re.compile(r"^(?=.*\d)[A-Za-z0-9]+(-[A-Za-z0-9]+)*$")
 REFERENCE_RE = re.compile(r"^(GM\d{4}|ZL|NL)$")
 REFERENCE_CODES = {"ZL": "Zuid-Limburg", "NL": "Nederland"}  # and every GM code
 
@@ -582,8 +584,8 @@ def decision_ref(decided_on: dt.date, subject: str) -> str:
 def _pseudonymous_code(v: dict[str, Any]) -> list[Problem]:
     if v.get("code") and not CODE_RE.match(v["code"]):
         return [Problem("code", LABELS["code"],
-                        f"Code '{v['code']}' is geen code zoals WC-01 (letters, een streepje en "
-                        "cijfers); vul nooit een naam in.")]
+                        f"Code '{v['code']}' is geen code zoals WC-01 (letters en cijfers, "
+                        "met streepjes, zonder spaties); vul nooit een naam in.")]
     return []
 
 
