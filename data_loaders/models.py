@@ -29,6 +29,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
     text,
+    true,
 )
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
@@ -193,6 +194,8 @@ class Indicator(Versioned, Base):
     multiplier: Mapped[float] = mapped_column(Float, default=1.0)  # rate = num/den*multiplier
     is_survey: Mapped[bool] = mapped_column(Boolean, default=False)
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Master data that figures depend on is deactivated, never deleted from under them.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class IndicatorValue(Versioned, Base):
@@ -248,7 +251,7 @@ class SurveyScore(Versioned, Base):
     n_respondents: Mapped[int] = mapped_column(Integer)
 
 
-class Intervention(Base):
+class Intervention(Versioned, Base):
     """A dated intervention: marks phases in run charts and on trend lines."""
 
     __tablename__ = "intervention"
@@ -258,6 +261,9 @@ class Intervention(Base):
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
     project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"))
     kernteam_id: Mapped[int | None] = mapped_column(ForeignKey("kernteam.id"))
+    # "basislijn": freeze the baseline before it; "nieuwe fase": start a new phase.
+    method: Mapped[str] = mapped_column(String(20), default="basislijn",
+                                        server_default="basislijn")
 
     kernteam: Mapped[Kernteam | None] = relationship()
 
@@ -324,6 +330,7 @@ class Coach(Versioned, Base):
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
     started_on: Mapped[dt.date] = mapped_column(Date)
     ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class CoachMonth(Versioned, Base):
@@ -360,6 +367,7 @@ class Kernteam(Versioned, Base):
     practice: Mapped[str] = mapped_column(String(120))  # the PlusPraktijk
     disciplines: Mapped[list[str]] = mapped_column(JSON, default=list)
     started_on: Mapped[dt.date] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class KernteamQuarter(Versioned, Base):
@@ -472,7 +480,7 @@ class DecisionCase(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("casus.id"), primary_key=True)
 
 
-class DecisionEvidence(Base):
+class DecisionEvidence(Versioned, Base):
     """A series that supports a decision: an indicator in an area, or a kernteam metric."""
 
     __tablename__ = "decision_evidence"
@@ -483,6 +491,8 @@ class DecisionEvidence(Base):
     kernteam_id: Mapped[int | None] = mapped_column(ForeignKey("kernteam.id"))
     metric: Mapped[str | None] = mapped_column(String(40))  # kernteam column, e.g. admissions
     is_comparison: Mapped[bool] = mapped_column(Boolean, default=False)
+    # omlaag / omhoog; None: the indicator's (or metric's) polarity decides.
+    expected_direction: Mapped[str | None] = mapped_column(String(10))
 
 
 # ---------------------------------------------------------------- accounts, audit, settings
@@ -555,9 +565,10 @@ class AuditLog(Base):
     result: Mapped[str] = mapped_column(String(20))
 
 
-class Setting(Base):
+class Setting(Versioned, Base):
     """Named settings, e.g. the caseload norm per FTE and whether this is demo data."""
 
     __tablename__ = "setting"
-    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
     value: Mapped[Any] = mapped_column(JSON)

@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard.ui import edit_ui
 from dashboard import ui
 from dashboard.store import writes
-from dashboard.domain.datasets import DATASETS
+from dashboard.domain.datasets import DATASETS, datasets_for
 from dashboard.store.importers import export_frame
 
 ui.entry_guard()
@@ -20,7 +20,7 @@ engine, role, actor = ui.engine(), ui.current_role(), ui.current_username() or "
 if flash := st.session_state.pop("beheer_flash", None):
     st.success(ui.escape_md(flash), icon=":material/check_circle:")
 
-name = st.selectbox("Gegevensset", options=list(DATASETS), key="beheer_dataset",
+name = st.selectbox("Gegevensset", options=datasets_for(role), key="beheer_dataset",
                     format_func=lambda n: DATASETS[n].label)
 ds = DATASETS[name]
 rows = writes.list_rows(engine, role, name)
@@ -119,8 +119,11 @@ with edit_tab:
                         st.session_state["beheer_flash"] = result.message
                         ui.clear_caches()
                         st.rerun()
-                    st.session_state[conflict_key] = result
-                    st.rerun()
+                    if result.status != writes.CONFLICT:  # refused: master data with figures
+                        edit_ui.show_problems(result)
+                    else:
+                        st.session_state[conflict_key] = result
+                        st.rerun()
                 if no.button("Annuleren", key=f"{form_key}-delete-no"):
                     st.session_state.pop(confirm_key, None)
                     st.rerun()

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard.ui import edit_ui
 from dashboard import ui
-from dashboard.domain.datasets import DATASETS
+from dashboard.domain.datasets import DATASETS, datasets_for
 from dashboard.domain.i18n import fmt_number
 from dashboard.store import importers
 
@@ -23,7 +23,7 @@ engine, role, actor = ui.engine(), ui.current_role(), ui.current_username() or "
 if flash := st.session_state.pop("import_flash", None):
     st.success(ui.escape_md(flash), icon=":material/check_circle:")
 
-name = st.selectbox("Gegevensset", options=list(DATASETS), key="import_dataset",
+name = st.selectbox("Gegevensset", options=datasets_for(role), key="import_dataset",
                     format_func=lambda n: DATASETS[n].label)
 ds = DATASETS[name]
 if st.session_state.get("import_preview", {}).get("dataset") not in (None, name):

@@ -9,7 +9,7 @@ from dashboard import ui
 from dashboard.domain.datasets import DATASETS
 from dashboard.domain.i18n import fmt_date, fmt_number
 from dashboard.store import meeting, settings, writes
-from dashboard.ui import edit_ui, labels
+from dashboard.ui import decision_entry, edit_ui, labels
 from dashboard.ui.monitoring import ICONS
 
 ui.entry_guard()
@@ -51,19 +51,7 @@ st.download_button("Vergaderverslag downloaden (HTML)", data=report.encode("utf-
 st.subheader("Snel invoeren")
 decision_tab, figures_tab = st.tabs(["Besluit vastleggen", "Cijfers invoeren"])
 with decision_tab:
-    key = "meeting-decision"
-    refs = writes.reference_keys(engine, role, "decision")
-    values = edit_ui.record_form(DATASETS["decision"], refs, {"decided_on": today,
-                                                               "status": "open"},
-                                 key, "Besluit opslaan")
-    if values is not None:
-        result = writes.create(engine, actor, role, "decision", values)
-        if result.ok:
-            edit_ui.clear_form(key)
-            ui.clear_caches()
-            st.session_state["meeting_flash"] = "Besluit vastgelegd."
-            st.rerun()
-        edit_ui.show_problems(result)
+    decision_entry.decision_with_evidence(engine, actor, role, today, sections, "meeting_flash")
 with figures_tab:
     name = st.radio("Soort cijfers", ["coach_month", "kernteam_quarter"], horizontal=True,
                     format_func=lambda n: ui.escape_md(DATASETS[n].label), key="meeting_figures")

@@ -18,33 +18,27 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dashboard.domain.i18n import NumberFormatError, fmt_number, parse_number
-from data_loaders.models import (
+from dashboard.domain.kernteams import METRICS as KERNTEAM_METRICS
+from dashboard.domain.roles import Permission, Role, can
+from dashboard.domain.settings import SETTINGS as SETTING_SPECS
+from dashboard.domain.vocab import (
     BODIES,
+    DIRECTIONS,
+    DISCIPLINES,
     DOMAINS,
+    FINANCIERS,
+    INTERVENTION_METHODS,
+    LAWS,
+    PERIOD_TYPES,
     POSITIVE_HEALTH_DIMENSIONS,
-    Area,
-    Budget,
-    Case,
-    Coach,
-    CoachMonth,
-    Decision,
     DecisionOutcome,
     DecisionStatus,
-    Indicator,
-    IndicatorValue,
-    Kernteam,
-    KernteamQuarter,
-    Milestone,
-    Programme,
-    Project,
+    Polarity,
     ProjectHealth,
     ProjectStatus,
-    SurveyScore,
     ValueStatus,
 )
 
-FINANCIERS = ("gemeente", "VGZ", "CZ", "provincie")
-LAWS = ("Zvw", "Wmo", "Jeugdwet", "Participatiewet", "Wpg", "Wlz")
 SUBJECT_TYPES = ("project", "interventie", "programmalijn")
 PROJECT_KINDS = ("project", "programmalijn")
 TRUE_WORDS = {"ja", "j", "waar", "true", "1", "x", "yes"}
@@ -65,7 +59,9 @@ class Problem:
 class Field:
     name: str  # external name (also the key in value dicts)
     label: str  # Dutch column header
-    kind: str  # text, longtext, int, float, date, month, quarter, period, bool, choice, list, ref
+    # text, longtext, int, float, date, month, quarter, period, bool, choice, list, ref, refs
+    # ("refs": several references, stored as a many-to-many relationship named ``attr``)
+    kind: str
     required: bool = True
     attr: str | None = None  # model attribute when it differs from ``name`` (refs: the *_id)
     min: float | None = None
@@ -73,8 +69,11 @@ class Field:
     max_len: int | None = None
     choices: tuple[Any, ...] = ()
     enum: type | None = None  # store choice as this enum (by value)
-    ref: tuple[type, str] | None = None  # (model, key attribute) for kind "ref"
+    # (table, key) for kinds "ref"/"refs": the referenced table and the attribute (or a
+    # computed key the store knows, such as a decision's "besluit") users type
+    ref: tuple[str, str] | None = None
     help: str = ""
+    default: Any = None  # the value of a blank optional cell (e.g. Actief: ja)
 
     @property
     def model_attr(self) -> str:
@@ -85,13 +84,28 @@ Check = Callable[[dict[str, Any]], list[Problem]]
 
 
 @dataclass(frozen=True)
+class Dependent:
+    """Rows elsewhere that refer to a row of a dataset: while any exist, it is not deleted."""
+
+    table: str
+    column: str  # the referring column, e.g. coach_id
+    label: str  # Dutch, plural: "maandcijfers"
+
+
+@dataclass(frozen=True)
 class Dataset:
     name: str
     label: str  # Dutch, plural
-    model: type
+    model: str  # the table the store saves into (resolved to its model by the store)
     fields: tuple[Field, ...]
     key: tuple[str, ...]  # natural key: external field names, used by imports
     soft_delete: bool = False
+    permission: Permission = Permission.EDIT_DATA  # who may write (roles.py owns who has it)
+    # Master data: a row that figures refer to is refused deletion with a Dutch reason and
+    # deactivated instead (``active`` field).
+    dependents: tuple[Dependent, ...] = ()
+    noun: str = ""  # Dutch, singular, for messages ("coach")
+    scope: str = ""  # a named subset of the table the store filters on ("" = all rows)
     checks: tuple[Check, ...] = ()
     derived: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda v: {})
     description: str = ""
@@ -177,8 +191,11 @@ def period_start(period: str) -> dt.date:
 
 def parse_value(f: Field, raw: Any) -> tuple[Any, str | None]:
     """Turn a raw form/CSV/Excel value into the external value; or return a Dutch problem."""
-    if is_blank(raw) or (f.kind == "list" and isinstance(raw, (list, tuple)) and not raw):
-        return (([] if f.kind == "list" else None),
+    listed = f.kind in ("list", "refs")
+    if is_blank(raw) or (listed and isinstance(raw, (list, tuple)) and not raw):
+        if f.default is not None and not f.required:
+            return f.default, None
+        return (([] if listed else None),
                 f"{f.label} is verplicht." if f.required else None)
     try:
         if f.kind in ("text", "longtext"):
@@ -237,6 +254,13 @@ def parse_value(f: Field, raw: Any) -> tuple[Any, str | None]:
             return out, None
         elif f.kind == "ref":
             return str(raw).strip(), None
+        elif f.kind == "refs":
+            items = raw if isinstance(raw, (list, tuple)) else re.split(r"[;,]", str(raw))
+            keys: list[str] = []
+            for item in (str(i).strip() for i in items):
+                if item and item.lower() not in {k.lower() for k in keys}:
+                    keys.append(item)
+            return sorted(keys, key=str.lower), None
         else:  # pragma: no cover - a spec error
             raise AssertionError(f.kind)
     except (ValueError, TypeError, OverflowError) as error:
@@ -360,15 +384,15 @@ def _enum_choice(name: str, label: str, enum_cls: type[enum.Enum], **kw: Any) ->
     return _f(name, label, "choice", choices=tuple(m.value for m in enum_cls), enum=enum_cls, **kw)
 
 
-PROGRAMME = _f("programme", "Programma", "ref", attr="programme_id", ref=(Programme, "key"),
+PROGRAMME = _f("programme", "Programma", "ref", attr="programme_id", ref=("programme", "key"),
                help="Sleutel van het programma: blauwe-zorg of pluswijken.")
-AREA_OPTIONAL = _f("area", "Gebied", "ref", attr="area_id", ref=(Area, "key"), required=False,
+AREA_OPTIONAL = _f("area", "Gebied", "ref", attr="area_id", ref=("area", "key"), required=False,
                    help="Sleutel van het gebied, bv. hoensbroek.")
 REGION = _f("region_code", "Regiocode", "text", required=False, max_len=12,
             help="CBS-code (BU…, WK…, GM…) of ZL/NL; alleen als er geen gebied is ingevuld.")
 
 PROJECTS = Dataset(
-    "project", "Projecten en programmalijnen", Project,
+    "project", "Projecten en programmalijnen", "project",
     fields=(
         _f("code", "Code", "text", max_len=20, help="Unieke code, bv. BZ-9."),
         PROGRAMME,
@@ -388,6 +412,9 @@ PROJECTS = Dataset(
         _f("budget_eur", "Budget (euro)", "float", required=False, min=0, max=1e9),
         _f("started_on", "Startdatum", "date", required=False),
         _f("ends_on", "Einddatum", "date", required=False),
+        _f("areas", "Gebieden", "refs", attr="areas", ref=("area", "key"), required=False,
+           help="Sleutels van de gebieden waar het project loopt, gescheiden door komma's, "
+                "bv. hoensbroek, mheer."),
     ),
     key=("code",), soft_delete=True, title_fields=("name",),
     checks=(_not_before("ends_on", "started_on", "Einddatum mag niet voor de startdatum liggen."),),
@@ -395,9 +422,9 @@ PROJECTS = Dataset(
 )
 
 MILESTONES = Dataset(
-    "milestone", "Mijlpalen", Milestone,
+    "milestone", "Mijlpalen", "milestone",
     fields=(
-        _f("project", "Project", "ref", attr="project_id", ref=(Project, "code"),
+        _f("project", "Project", "ref", attr="project_id", ref=("project", "code"),
            help="Code van het project, bv. PW-3."),
         _f("title", "Mijlpaal", "text", max_len=200),
         _f("due_on", "Uiterste datum", "date"),
@@ -407,9 +434,9 @@ MILESTONES = Dataset(
 )
 
 COACH_MONTHS = Dataset(
-    "coach_month", "Maandcijfers welzijnscoaches", CoachMonth,
+    "coach_month", "Maandcijfers welzijnscoaches", "coach_month",
     fields=(
-        _f("coach", "Coach", "ref", attr="coach_id", ref=(Coach, "code"),
+        _f("coach", "Coach", "ref", attr="coach_id", ref=("coach", "code"),
            help="Code van de coach, bv. WC-01 (nooit een naam)."),
         _f("month", "Maand", "month", help="Eerste dag van de maand of jjjj-mm."),
         _count("active_households", "Actieve huishoudens"),
@@ -428,9 +455,9 @@ COACH_MONTHS = Dataset(
 )
 
 KERNTEAM_QUARTERS = Dataset(
-    "kernteam_quarter", "Kwartaalcijfers kernteams", KernteamQuarter,
+    "kernteam_quarter", "Kwartaalcijfers kernteams", "kernteam_quarter",
     fields=(
-        _f("kernteam", "Kernteam", "ref", attr="kernteam_id", ref=(Kernteam, "code"),
+        _f("kernteam", "Kernteam", "ref", attr="kernteam_id", ref=("kernteam", "code"),
            help="Code van het kernteam, bv. KT-07."),
         _f("quarter", "Kwartaal", "quarter", help="Bv. 2025-Q3."),
         _count("frail_elderly", "Kwetsbare ouderen in beeld"),
@@ -454,9 +481,9 @@ KERNTEAM_QUARTERS = Dataset(
 )
 
 INDICATOR_VALUES = Dataset(
-    "indicator_value", "Indicatorwaarden", IndicatorValue,
+    "indicator_value", "Indicatorwaarden", "indicator_value",
     fields=(
-        _f("indicator", "Indicator", "ref", attr="indicator_id", ref=(Indicator, "key"),
+        _f("indicator", "Indicator", "ref", attr="indicator_id", ref=("indicator", "key"),
            help="Sleutel van de indicator, bv. ggz_kosten."),
         AREA_OPTIONAL,
         REGION,
@@ -473,7 +500,7 @@ INDICATOR_VALUES = Dataset(
 )
 
 SURVEY_SCORES = Dataset(
-    "survey_score", "Scores Positieve Gezondheid", SurveyScore,
+    "survey_score", "Scores Positieve Gezondheid", "survey_score",
     fields=(
         AREA_OPTIONAL,
         REGION,
@@ -487,7 +514,7 @@ SURVEY_SCORES = Dataset(
 )
 
 BUDGETS = Dataset(
-    "budget", "Budgetten (ontschotting)", Budget,
+    "budget", "Budgetten (ontschotting)", "budget",
     fields=(
         PROGRAMME,
         _f("year", "Jaar", "int", min=2000, max=2100),
@@ -499,12 +526,12 @@ BUDGETS = Dataset(
 )
 
 DECISIONS = Dataset(
-    "decision", "Besluiten", Decision,
+    "decision", "Besluiten", "decision",
     fields=(
         PROGRAMME,
         _f("subject_type", "Soort onderwerp", "choice", choices=SUBJECT_TYPES),
         _f("subject", "Onderwerp", "text", max_len=200),
-        _f("project", "Project", "ref", attr="project_id", ref=(Project, "code"), required=False,
+        _f("project", "Project", "ref", attr="project_id", ref=("project", "code"), required=False,
            help="Code van het project waarover besloten is (optioneel)."),
         _enum_choice("outcome", "Besluit", DecisionOutcome),
         _f("decided_on", "Datum besluit", "date"),
@@ -513,6 +540,10 @@ DECISIONS = Dataset(
         _f("expected_effect", "Verwacht effect", "longtext", required=False),
         _f("review_on", "Evaluatie op", "date", required=False),
         _enum_choice("status", "Status", DecisionStatus),
+        _f("areas", "Gebieden", "refs", attr="areas", ref=("area", "key"), required=False,
+           help="Sleutels van de gebieden waarover het besluit gaat, gescheiden door komma's."),
+        _f("cases", "Casussen", "refs", attr="cases", ref=("casus", "code"), required=False,
+           help="Codes van de casussen die het besluit onderbouwen, bv. C-012, C-031."),
     ),
     key=("programme", "subject", "decided_on"), soft_delete=True,
     checks=(_not_before("review_on", "decided_on",
@@ -521,7 +552,7 @@ DECISIONS = Dataset(
 )
 
 CASES = Dataset(
-    "case", "Casussen", Case,
+    "case", "Casussen", "casus",
     fields=(
         _f("code", "Code", "text", max_len=20, help="Unieke code, bv. C-057."),
         _f("title", "Titel", "text", max_len=200),
@@ -537,8 +568,281 @@ CASES = Dataset(
     key=("code",), soft_delete=True, title_fields=("title",),
 )
 
+# ---------------------------------------------------------------- master data and links
+
+# A pseudonymous code: letters and digits in parts joined by hyphens, with at least one digit
+# (WC-01, KT-07, WC-HRL-3); a name has spaces or no digits and is refused.
+CODE_RE = re.compile(r"^(?=.*\d)[A-Za-z0-9]+(-[A-Za-z0-9]+)*$")
+REFERENCE_RE = re.compile(r"^(GM\d{4}|ZL|NL)$")
+REFERENCE_CODES = {"ZL": "Zuid-Limburg", "NL": "Nederland"}  # and every GM code
+
+
+def decision_ref(decided_on: dt.date, subject: str) -> str:
+    """How a decision is referred to in files and forms: its date and subject."""
+    return f"{decided_on.isoformat()} {subject}"
+
+
+def _pseudonymous_code(v: dict[str, Any]) -> list[Problem]:
+    if v.get("code") and not CODE_RE.match(v["code"]):
+        return [Problem("code", LABELS["code"],
+                        f"Code '{v['code']}' is geen code zoals WC-01 (letters en cijfers, "
+                        "met streepjes, zonder spaties); vul nooit een naam in.")]
+    return []
+
+
+def _one_of(names: tuple[str, ...], message: str) -> Check:
+    def check(v: dict[str, Any]) -> list[Problem]:
+        filled = [n for n in names if v.get(n)]
+        return [Problem(names[0], LABELS[names[0]], message)] if len(filled) != 1 else []
+
+    return check
+
+
+def _at_least_one(names: tuple[str, ...], message: str) -> Check:
+    def check(v: dict[str, Any]) -> list[Problem]:
+        return [] if any(v.get(n) for n in names) else [Problem(names[0], LABELS[names[0]],
+                                                                 message)]
+
+    return check
+
+
+def _reference_region(v: dict[str, Any]) -> list[Problem]:
+    code = (v.get("region_code") or "").upper()
+    if not REFERENCE_RE.match(code):
+        return [Problem("region_code", "Referentie",
+                        f"Referentie '{v.get('region_code')}' is geen gemeentecode (GM gevolgd "
+                        "door vier cijfers, bv. GM0917), ZL (Zuid-Limburg) of NL (Nederland).")]
+    return []
+
+
+def _interval(v: dict[str, Any]) -> list[Problem]:
+    lower, upper = v.get("lower"), v.get("upper")
+    if lower is not None and upper is not None and lower > upper:
+        return [Problem("lower", LABELS["lower"],
+                        "Ondergrens mag niet groter zijn dan de bovengrens.")]
+    return []
+
+
+def _evidence_series(v: dict[str, Any]) -> list[Problem]:
+    indicator = bool(v.get("indicator")) and bool(v.get("area"))
+    team = bool(v.get("kernteam")) and bool(v.get("metric"))
+    extra = (indicator and (v.get("kernteam") or v.get("metric"))) or (
+        team and (v.get("indicator") or v.get("area")))
+    if indicator == team or extra:
+        return [Problem("indicator", LABELS["indicator"],
+                        "Vul óf Indicator en Gebied in, óf Kernteam en Maat (niet allebei, "
+                        "niet half).")]
+    return []
+
+
+SETTABLE = {s.key: s for s in SETTING_SPECS if s.editable}
+
+
+def _setting_value(v: dict[str, Any]) -> list[Problem]:
+    spec, value = SETTABLE.get(v.get("key") or ""), v.get("value")
+    if spec is None or value is None:
+        return []
+    if spec.kind == "int" and value != int(value):
+        return [Problem("value", "Waarde", f"{spec.label} moet een geheel getal zijn.")]
+    if spec.minimum is not None and value < spec.minimum or (
+            spec.maximum is not None and value > spec.maximum):
+        return [Problem("value", "Waarde",
+                        f"{spec.label} moet tussen {display(float(spec.minimum))} en "
+                        f"{display(float(spec.maximum))} liggen.")]
+    return []
+
+
+def _active() -> Field:
+    return _f("active", "Actief", "bool", required=False, default=True,
+              help="nee: niet meer in gebruik; de cijfers blijven bewaard en zichtbaar.")
+
+
+INDICATORS = Dataset(
+    "indicator", "Indicatorcatalogus", "indicator",
+    fields=(
+        _f("key", "Sleutel", "text", max_len=60, help="Unieke sleutel, bv. ggz_kosten."),
+        _f("label", "Naam", "text", max_len=160),
+        _f("definition", "Definitie", "longtext"),
+        _f("unit", "Eenheid", "text", max_len=40, help="Bv. %, per 1.000 inwoners, euro."),
+        _enum_choice("polarity", "Polariteit", Polarity),
+        _f("source", "Bron", "text", max_len=160, help="Bv. CBS Kerncijfers wijken en buurten."),
+        _f("licence", "Licentie en bronvermelding", "text", required=False, max_len=200,
+           help="Wordt getoond waar de cijfers staan, bv. 'CBS, CC BY 4.0'."),
+        _f("period_type", "Soort periode", "choice", choices=PERIOD_TYPES),
+        _f("reference_moment", "Peildatum", "text", required=False, max_len=120,
+           help="Het moment dat de cijfers beschrijven, bv. '1 januari van het jaar'."),
+        _f("owner", "Eigenaar", "text", max_len=120, help="De organisatie of rol die de cijfers "
+                                                          "aanlevert."),
+        _f("last_update", "Laatst bijgewerkt", "date", required=False),
+        _f("disclosure_rule", "Onthullingsregel", "text", required=False, max_len=40,
+           default="standaard", help="Leeg of 'standaard': aantallen 1 tot en met 9 worden "
+                                     "verborgen en getoonde aantallen afgerond op 5."),
+        _f("is_rate", "Verhoudingsgetal", "bool", required=False, default=False,
+           help="ja: de waarde is teller / noemer × vermenigvuldiger."),
+        _f("multiplier", "Vermenigvuldiger", "float", required=False, default=1.0, min=1e-9,
+           max=1e9, help="1 voor een gewoon getal, 100 voor een percentage, 1.000 voor per "
+                         "1.000."),
+        _f("is_survey", "Uit enquête", "bool", required=False, default=False),
+        _f("is_public", "Openbaar", "bool", required=False, default=False,
+           help="ja: na onthullingscontrole zichtbaar op de openbare pagina's."),
+        _active(),
+    ),
+    key=("key",), title_fields=("label",), permission=Permission.ADMINISTER,
+    dependents=(Dependent("indicator_value", "indicator_id", "waarden"),
+                Dependent("decision_evidence", "indicator_id", "bewijsreeksen van besluiten")),
+    noun="de indicator",
+    description="Een indicator met waarden wordt niet verwijderd maar op Actief: nee gezet.",
+)
+
+REFERENCE_VALUES = Dataset(
+    "reference_value", "Referentiewaarden (gemeente, Zuid-Limburg, Nederland)", "indicator_value",
+    fields=(
+        _f("indicator", "Indicator", "ref", attr="indicator_id", ref=("indicator", "key"),
+           help="Sleutel van de indicator, bv. ggz_kosten."),
+        _f("region_code", "Referentie", "text", max_len=12,
+           help="GM-code van de gemeente (bv. GM0917), ZL (Zuid-Limburg) of NL (Nederland)."),
+        _f("period", "Periode", "period", help="jjjj, jjjj-Qn of jjjj-mm."),
+        _f("value", "Waarde", "float", required=False),
+        _f("numerator", "Teller", "float", required=False, min=0),
+        _f("denominator", "Noemer", "float", required=False, min=0),
+        _f("lower", "Ondergrens (95%)", "float", required=False,
+           help="Alleen bij een schatting met onzekerheidsmarge."),
+        _f("upper", "Bovengrens (95%)", "float", required=False),
+        _enum_choice("status", "Status", ValueStatus),
+        _f("note", "Toelichting", "text", required=False, max_len=200),
+    ),
+    key=("indicator", "region_code", "period"), scope="referentie",
+    checks=(_reference_region, _value_matches_status, _interval),
+    derived=lambda v: {"period_start": period_start(v["period"]),
+                       "region_code": v["region_code"].upper()},
+    description="Referentiewaarden zijn de vergelijkingsniveaus naast de gebieden: een "
+                "gemeente (GM-code), Zuid-Limburg (ZL) en Nederland (NL).",
+)
+
+COACHES = Dataset(
+    "coach", "Welzijnscoaches", "coach",
+    fields=(
+        _f("code", "Code", "text", max_len=20,
+           help="Pseudoniem, bv. WC-01: nooit een naam."),
+        _f("fte", "Fte", "float", min=0, max=2),
+        _f("area", "Gebied", "ref", attr="area_id", ref=("area", "key"),
+           help="Sleutel van het gebied, bv. hoensbroek."),
+        _f("started_on", "Startdatum", "date"),
+        _f("ended_on", "Einddatum", "date", required=False),
+        _active(),
+    ),
+    key=("code",), title_fields=("area",),
+    checks=(_pseudonymous_code,
+            _not_before("ended_on", "started_on", "Einddatum mag niet voor de startdatum "
+                                                  "liggen.")),
+    dependents=(Dependent("coach_month", "coach_id", "maandcijfers"),),
+    noun="de coach",
+    description="Een coach met maandcijfers wordt niet verwijderd maar op Actief: nee gezet.",
+)
+
+KERNTEAMS = Dataset(
+    "kernteam", "Kernteams", "kernteam",
+    fields=(
+        _f("code", "Code", "text", max_len=20, help="Unieke code, bv. KT-07."),
+        _f("name", "Naam", "text", max_len=120),
+        _f("area", "Gebied", "ref", attr="area_id", ref=("area", "key"),
+           help="Sleutel van het gebied, bv. hoensbroek."),
+        _f("practice", "PlusPraktijk", "text", max_len=120),
+        _f("disciplines", "Disciplines", "list", choices=DISCIPLINES, min=1,
+           help="Een of meer disciplines, gescheiden door komma's."),
+        _f("started_on", "Startdatum", "date"),
+        _active(),
+    ),
+    key=("code",), title_fields=("name",),
+    checks=(_pseudonymous_code,),
+    dependents=(Dependent("kernteam_quarter", "kernteam_id", "kwartaalcijfers"),
+                Dependent("intervention", "kernteam_id", "interventies"),
+                Dependent("decision_evidence", "kernteam_id", "bewijsreeksen van besluiten")),
+    noun="het kernteam",
+    description="Een kernteam met cijfers wordt niet verwijderd maar op Actief: nee gezet.",
+)
+
+INTERVENTIONS = Dataset(
+    "intervention", "Interventies", "intervention",
+    fields=(
+        _f("label", "Interventie", "text", max_len=160, help="Wat er veranderde, kort."),
+        _f("started_on", "Startdatum", "date"),
+        _f("kernteam", "Kernteam", "ref", attr="kernteam_id", ref=("kernteam", "code"),
+           required=False, help="Code van het kernteam, bv. KT-07; of vul een gebied in."),
+        AREA_OPTIONAL,
+        _f("project", "Project", "ref", attr="project_id", ref=("project", "code"),
+           required=False, help="Code van het project waar de interventie bij hoort (optioneel)."),
+        _f("method", "In de run chart", "choice", choices=INTERVENTION_METHODS, required=False,
+           default="basislijn",
+           help="basislijn: middenlijn en grenzen van de periode ervoor worden bevroren; "
+                "nieuwe fase: vanaf hier een nieuwe middenlijn."),
+    ),
+    key=("label", "started_on", "kernteam", "area"), title_fields=("project",),
+    checks=(_one_of(("kernteam", "area"),
+                    "Vul precies één van Kernteam en Gebied in (niet allebei, niet geen)."),),
+)
+
+SPENDING = Dataset(
+    "spending", "Uitgaven per gebied en project", "spending",
+    fields=(
+        _f("year", "Jaar", "int", min=2000, max=2100),
+        AREA_OPTIONAL,
+        _f("project", "Project", "ref", attr="project_id", ref=("project", "code"),
+           required=False, help="Code van het project, bv. BZ-3."),
+        _f("law", "Wet", "choice", choices=LAWS),
+        _f("amount_eur", "Bedrag (euro)", "float", min=0, max=1e10),
+    ),
+    key=("year", "area", "project", "law"),
+    checks=(_at_least_one(("area", "project"), "Vul een gebied, een project of allebei in."),),
+)
+
+DECISION_EVIDENCE = Dataset(
+    "decision_evidence", "Bewijsreeksen van besluiten", "decision_evidence",
+    fields=(
+        _f("decision", "Besluit", "ref", attr="decision_id", ref=("decision", "besluit"),
+           help="Datum en onderwerp van het besluit, bv. '2025-03-12 Opschalen welzijnscoaches'."),
+        _f("indicator", "Indicator", "ref", attr="indicator_id", ref=("indicator", "key"),
+           required=False, help="Sleutel van de indicator; samen met een gebied."),
+        AREA_OPTIONAL,
+        _f("kernteam", "Kernteam", "ref", attr="kernteam_id", ref=("kernteam", "code"),
+           required=False, help="Code van het kernteam; samen met een maat."),
+        _f("metric", "Maat", "choice", choices=tuple(KERNTEAM_METRICS), required=False,
+           help="De kernteammaat: " + "; ".join(f"{k} ({m.label})"
+                                                 for k, m in KERNTEAM_METRICS.items()) + "."),
+        _f("is_comparison", "Vergelijkingsreeks", "bool", required=False, default=False,
+           help="nee: een pilotreeks; ja: een vergelijkingsreeks zonder de interventie."),
+        _f("expected_direction", "Verwachte richting", "choice", choices=DIRECTIONS,
+           required=False,
+           help="omlaag of omhoog; leeg: de polariteit van de indicator of maat beslist."),
+    ),
+    key=("decision", "indicator", "area", "kernteam", "metric"), checks=(_evidence_series,),
+    description="Een reeks is óf een indicator in een gebied, óf een maat van een kernteam.",
+)
+
+SETTINGS = Dataset(
+    "setting", "Instellingen", "setting",
+    fields=(
+        _f("key", "Instelling", "choice", choices=tuple(SETTABLE),
+           help="; ".join(f"{k}: {s.label}" for k, s in SETTABLE.items()) + "."),
+        _f("value", "Waarde", "float"),
+    ),
+    key=("key",), title_fields=("value",), permission=Permission.ADMINISTER, scope="instelbaar",
+    checks=(_setting_value,),
+    description="Alleen waarden die afwijken van de standaard worden bewaard; verwijder een "
+                "instelling om de standaardwaarde te gebruiken. "
+                + " ".join(f"{s.label} (standaard {display(s.default)}): {s.help}"
+                           for s in SETTABLE.values()),
+)
+
 DATASETS: dict[str, Dataset] = {
     ds.name: ds
     for ds in (PROJECTS, MILESTONES, COACH_MONTHS, KERNTEAM_QUARTERS, INDICATOR_VALUES,
-               SURVEY_SCORES, BUDGETS, DECISIONS, CASES)
+               SURVEY_SCORES, BUDGETS, DECISIONS, CASES, INDICATORS, REFERENCE_VALUES, COACHES,
+               KERNTEAMS, INTERVENTIONS, SPENDING, DECISION_EVIDENCE, SETTINGS)
 }
+
+
+def datasets_for(role: Role) -> list[str]:
+    """The datasets ``role`` may write, in menu order (the write layer checks it again)."""
+    return [name for name, ds in DATASETS.items() if can(role, ds.permission)]
+

@@ -95,7 +95,8 @@ def build_series(points: pd.DataFrame, interventions: pd.DataFrame | None = None
     them), so a sustained change afterwards shows as a signal. Comparison series without
     an intervention of their own are split at the pilots' intervention. ``interventions``
     has series_id and started_on; ``directions`` maps series_id to the expected direction
-    (omlaag/omhoog), else the ``polarity`` column (if any) decides.
+    (omlaag/omhoog), else the ``expected_direction`` column (the decision's own, if any),
+    else the ``polarity`` column (if any) decides.
     """
     out = []
     dates_of: dict[int, list[pd.Timestamp]] = {}
@@ -135,6 +136,8 @@ def build_series(points: pd.DataFrame, interventions: pd.DataFrame | None = None
         den_total = df.loc[usable, "denominator"].sum() if df["denominator"].notna().any() else None
         polarity = verdicts.polarity_value(first["polarity"]) if "polarity" in df else verdicts.NEUTRAL
         wanted = (directions or {}).get(int(sid))
+        stored = first["expected_direction"] if "expected_direction" in df else None
+        wanted = wanted or (stored if isinstance(stored, str) else None)
         out.append(EvidenceSeries(
             series_id=int(sid), label=str(first["label"]), where=str(first["where"]),
             unit=str(first["unit"]), is_comparison=is_comparison, analysis=analysis,

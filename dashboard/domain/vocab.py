@@ -21,6 +21,15 @@ KNELPUNTEN = {  # casussenboek bottleneck categories (SPEC §1)
 }
 DOMAINS = ("Participatie", "Wmo", "Jeugdwet", "Wlz", "Zvw", "Wpg")
 BODIES = ("Dagelijks Bestuur", "Ambassadeursgroep", "Financiersoverleg", "Programmateam")
+FINANCIERS = ("gemeente", "VGZ", "CZ", "provincie")
+LAWS = ("Zvw", "Wmo", "Jeugdwet", "Participatiewet", "Wpg", "Wlz")
+DISCIPLINES = ("huisarts", "praktijkondersteuner", "wijkverpleging", "specialist ouderengeneeskunde",
+               "casemanager dementie", "welzijn", "fysiotherapie", "apotheker", "ergotherapie",
+               "diëtetiek", "geriater", "overig")
+PERIOD_TYPES = ("jaar", "kwartaal", "maand", "meting")
+# How a run chart treats an intervention: freeze the baseline before it, or start a new phase.
+INTERVENTION_METHODS = ("basislijn", "nieuwe fase")
+DIRECTIONS = ("omlaag", "omhoog")  # the expected direction of an evidence series
 
 
 # ---------------------------------------------------------------- enumerations

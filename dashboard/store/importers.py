@@ -34,11 +34,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from dashboard.store import writes
 from dashboard.domain.datasets import DATASETS, Dataset, Field, Problem, clean, display, is_blank
 from dashboard.domain.i18n import fmt_number
-from dashboard.domain.roles import Permission, Role, require
+from dashboard.domain.roles import Role, require
 from dashboard.domain.spreadsheet import unneutralise
+from dashboard.store import writes
 from data_loaders.db import session_factory
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -54,6 +54,7 @@ KIND_HELP = {
     "quarter": "kwartaal (jjjj-Qn, bv. 2025-Q3)", "period": "periode (jjjj, jjjj-Qn of jjjj-mm)",
     "bool": "ja of nee", "choice": "één van de toegestane waarden",
     "list": "een of meer waarden, gescheiden door komma's", "ref": "code of sleutel",
+    "refs": "een of meer codes of sleutels, gescheiden door komma's",
 }
 
 
@@ -64,6 +65,8 @@ def _rules(f: Field) -> str:
     parts = []
     if f.choices:
         parts.append("toegestaan: " + ", ".join(map(str, f.choices)))
+    if f.default is not None and not f.required:
+        parts.append(f"leeg: {display(f.default)}")
     if f.min is not None and f.kind != "list":
         parts.append(f"minimaal {display(f.min)}")
     if f.min is not None and f.kind == "list":
@@ -275,7 +278,7 @@ def _read_xlsx(data: bytes) -> tuple[str, list[tuple[int, list[Any]]]]:
     deadline = time.monotonic() + READ_SECONDS
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any parse failure is a bad upload
+    except Exception as exc:
         raise UploadError("De Excel-werkmap kan niet worden gelezen.") from exc
     try:
         named = [s for s in workbook.worksheets if s.title.strip().lower() == DATA_SHEET.lower()]
@@ -466,6 +469,9 @@ def _plan(session: Session, ds: Dataset, table: pd.DataFrame) -> ImportCheck:
         return result
     refs = writes.RefMaps(session, ds)
     seen: dict[tuple[Any, ...], int] = {}
+    # Links (e.g. a project's areas) whose column the file leaves out are left as they are:
+    # a file made from an older template never unlinks anything.
+    kept = [f for f in ds.fields if f.kind == "refs" and f.name not in mapping.values()]
     for row_number, record in zip(table.index, table.to_dict("records"), strict=True):
         if all(is_blank(v) for v in record.values()):
             continue
@@ -477,6 +483,9 @@ def _plan(session: Session, ds: Dataset, table: pd.DataFrame) -> ImportCheck:
         if problems:
             result.problems += problems
             continue
+        for f in kept:
+            values.pop(f.name, None)
+            attrs.pop(f.model_attr, None)
         key = tuple(attrs.get(ds.field(k).model_attr) for k in ds.key)
         if key in seen:
             label = ", ".join(ds.field(k).label for k in ds.key)
@@ -488,7 +497,7 @@ def _plan(session: Session, ds: Dataset, table: pd.DataFrame) -> ImportCheck:
         existing = writes.find_by_key(session, ds, attrs)
         if existing is None:
             action = NEW
-        elif (all(getattr(existing, k) == v for k, v in attrs.items())
+        elif (writes.stored_attrs(ds, existing, attrs) == dict(attrs)
               and not getattr(existing, "deleted", False)):
             action = SAME
         else:
@@ -503,7 +512,7 @@ def _plan(session: Session, ds: Dataset, table: pd.DataFrame) -> ImportCheck:
 
 def check(engine: Engine, role: Role, dataset: str, table: pd.DataFrame) -> ImportCheck:
     """Validate every row and plan the import without writing anything."""
-    require(role, Permission.EDIT_DATA)
+    require(role, DATASETS[dataset].permission)
     with session_factory(engine)() as session:
         return _plan(session, DATASETS[dataset], table)
 
@@ -543,17 +552,16 @@ def commit(engine: Engine, actor: str, role: Role, dataset: str, table: pd.DataF
         changes = []
         for plan in checked.plans:
             if plan.action == NEW:
-                s.add(ds.model(**plan.attrs))
+                writes.new_row(s, ds, plan.attrs)
                 changes.append({"rij": plan.row, "sleutel": plan.key, "oud": None,
                                 "nieuw": writes.jsonable(plan.values)})
             elif plan.action == CHANGED:
-                row = s.get(ds.model, plan.existing_id)
+                row = s.get(writes.model_of(ds), plan.existing_id)
                 before = writes.external(ds, row, refs)
                 names = [n for n, v in plan.values.items() if before.get(n) != v]
                 old = {n: before.get(n) for n in names}
                 new = {n: plan.values[n] for n in names}
-                for k, v in plan.attrs.items():
-                    setattr(row, k, v)
+                writes.assign(s, ds, row, plan.attrs)
                 if getattr(row, "deleted", False):
                     row.deleted = False
                     old["verwijderd"], new["verwijderd"] = True, False
@@ -570,7 +578,7 @@ def commit(engine: Engine, actor: str, role: Role, dataset: str, table: pd.DataF
         return (writes.WriteResult(writes.OK, message), None,
                 {"bestand": filename, **counts, "rijen": changes})
 
-    result = writes.audited(engine, actor, role, writes.IMPORT, dataset, "", work)
+    result = writes.audited(engine, actor, role, writes.IMPORT, dataset, "", work, ds.permission)
     if not result.ok and not result.problems:
         result.problems = checked.problems
     return result, checked
@@ -596,7 +604,7 @@ def export_frame(dataset: str, rows: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=rows.index)
     for f in ds.fields:
         column = rows[f.name] if f.name in rows else pd.Series(index=rows.index, dtype=object)
-        if f.kind == "list":
+        if f.kind in ("list", "refs"):
             column = column.map(lambda v: ", ".join(v) if isinstance(v, list) else v)
         elif f.kind == "bool":
             column = column.map(lambda v: None if v is None else ("ja" if v else "nee"))

@@ -21,7 +21,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from dashboard.domain import coaches, kernteams, spc, verdicts
-from dashboard.domain.datasets import DATASETS
+from dashboard.domain.datasets import DATASETS, decision_ref
 from dashboard.domain.i18n import fmt_date, fmt_month, fmt_number
 from dashboard.domain.roles import Permission, Role, require
 from dashboard.store import settings
@@ -48,6 +48,9 @@ class AgendaItem:
     title: str  # what, e.g. "WC-07 (Hoensbroek)"
     detail: str  # why it is on the agenda, in Dutch
     verdict: str = ""  # signals: the written verdict's key (``verdicts``: verbetering, ...)
+    # What a decision about this item links to (external values of the decision_evidence
+    # dataset, e.g. (("kernteam", "KT-07"), ("metric", "admissions"))): prefills the forms.
+    prefill: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -110,7 +113,8 @@ def new_kernteam_signals(quarters: pd.DataFrame, interventions: pd.DataFrame,
             metric, dates, min_baseline=min_baseline).analysis
         item = AgendaItem(f"{r.metric_label} · {r.team} ({r.area})",
                           f"nieuw signaal met {latest}: {r.direction}, {r.signal_points} van "
-                          f"{r.points} kwartalen gemarkeerd", r.judgement)
+                          f"{r.points} kwartalen gemarkeerd", r.judgement,
+                          prefill=(("kernteam", str(r.team)), ("metric", str(r.metric))))
         ranked.append((verdicts.signal_rank_key(analysis, metric.polarity), item.title, item))
     series = list(zip(every["chart"], every["phase_points"], strict=True))
     chance = verdicts.chance_signals_sentence(
@@ -179,12 +183,13 @@ def stale_figures(engine: Engine, role: Role, today: dt.date) -> pd.DataFrame:
     quarter_limit = _month_back(this_quarter, 3 * periods)
     coach_rows = _frame(engine, select(Coach.code, func.max(CoachMonth.month).label("latest"))
                      .outerjoin(CoachMonth, CoachMonth.coach_id == Coach.id)
-                     .where(Coach.ended_on.is_(None)).group_by(Coach.code))
+                     .where(Coach.ended_on.is_(None), Coach.active.is_(True))
+                     .group_by(Coach.code))
     teams = _frame(engine, select(Kernteam.code,
                                   func.max(KernteamQuarter.quarter_start).label("latest"),
                                   func.max(KernteamQuarter.quarter).label("label"))
                    .outerjoin(KernteamQuarter, KernteamQuarter.kernteam_id == Kernteam.id)
-                   .group_by(Kernteam.code))
+                   .where(Kernteam.active.is_(True)).group_by(Kernteam.code))
     rows = [{"what": "Maandcijfers welzijnscoach", "code": r.code,
              "latest": "nooit" if r.latest is None else fmt_month(r.latest)}
             for r in coach_rows.itertuples() if r.latest is None or r.latest < month_limit]
@@ -227,7 +232,8 @@ def agenda(engine: Engine, role: Role, today: dt.date,
         [AgendaItem(f"{r.subject} ({r.outcome})",
                     f"besloten {fmt_date(r.decided_on)} door {r.body}; evaluatie "
                     f"{'was' if r.review_on < today else 'is'} op {fmt_date(r.review_on)}; "
-                    f"status {r.status}")
+                    f"status {r.status}",
+                    prefill=(("decision", decision_ref(r.decided_on, r.subject)),))
          for r in decisions.itertuples()]))
     stale = stale_figures(engine, role, today)
     sections.append(AgendaSection(

@@ -70,12 +70,14 @@ def decision_evidence(engine: Engine, role: Role, decision_id: int) -> pd.DataFr
     """All points of the series linked to one decision, one row per series and period.
 
     Columns: series_id, label, where, unit, chart, multiplier, is_comparison, period,
-    period_start, value, numerator, denominator, status, polarity.
+    period_start, value, numerator, denominator, status, polarity, expected_direction (the
+    decision's own omlaag/omhoog, else None: the polarity decides).
     """
     require(role, Permission.VIEW_INTERNAL)
     links = _frame(engine, select(DecisionEvidence.id, DecisionEvidence.indicator_id,
                                   DecisionEvidence.area_id, DecisionEvidence.kernteam_id,
-                                  DecisionEvidence.metric, DecisionEvidence.is_comparison)
+                                  DecisionEvidence.metric, DecisionEvidence.is_comparison,
+                                  DecisionEvidence.expected_direction)
                    .where(DecisionEvidence.decision_id == decision_id)
                    .order_by(DecisionEvidence.id))
     frames = []
@@ -122,9 +124,12 @@ def decision_evidence(engine: Engine, role: Role, decision_id: int) -> pd.DataFr
             continue
         df["series_id"] = int(link.id)
         df["is_comparison"] = bool(link.is_comparison)
+        df["expected_direction"] = link.expected_direction if isinstance(
+            link.expected_direction, str) and link.expected_direction else None
         frames.append(df)
     columns = ["series_id", "label", "where", "unit", "chart", "multiplier", "is_comparison",
-               "period", "period_start", "value", "numerator", "denominator", "status", "polarity"]
+               "period", "period_start", "value", "numerator", "denominator", "status", "polarity",
+               "expected_direction"]
     if not frames:
         return pd.DataFrame(columns=columns)
     out = pd.concat(frames, ignore_index=True)[columns]

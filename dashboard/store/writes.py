@@ -22,16 +22,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import ColumnElement, Engine, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from dashboard.store import audit, sessions
-from dashboard.domain.datasets import DATASETS, Dataset, Problem, clean
+from dashboard.domain.datasets import DATASETS, Dataset, Problem, clean, decision_ref, display
 from dashboard.domain.roles import AccessDenied, Permission, Role, can, require
+from dashboard.domain.settings import SETTINGS as SETTING_SPECS
+from dashboard.store import audit, sessions
 from data_loaders.db import session_factory, transaction
-from data_loaders.models import Decision
+from data_loaders.models import Base, Decision, IndicatorValue, Setting
 
 # Audit actions and results (shown as they are in the audit log).
 CREATE, UPDATE, DELETE, PUBLISH, IMPORT = "aanmaken", "wijzigen", "verwijderen", "publiceren", "importeren"
@@ -74,18 +76,62 @@ def jsonable(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return out
 
 
+# ---------------------------------------------------------------- the tables behind datasets
+
+# The domain names tables by their name; the store owns the models.
+MODELS: dict[str, type] = {m.class_.__tablename__: m.class_ for m in Base.registry.mappers}
+
+
+def model_of(ds: Dataset | str) -> Any:
+    """The SQLAlchemy model a dataset (or table name) saves into."""
+    return MODELS[ds if isinstance(ds, str) else ds.model]
+
+
+def _decision_keys(session: Session) -> list[tuple[int, str]]:
+    return [(i, decision_ref(on, subject)) for i, on, subject in
+            session.execute(select(Decision.id, Decision.decided_on, Decision.subject))]
+
+
+# Keys that are no column: computed from a row (table, key) -> (session -> [(id, key)]).
+COMPUTED_KEYS = {("decision", "besluit"): _decision_keys}
+
+
+def _scopes() -> dict[str, Callable[[], ColumnElement[bool]]]:
+    settable = [s.key for s in SETTING_SPECS if s.editable]
+    return {
+        "referentie": lambda: or_(IndicatorValue.region_code.in_(("ZL", "NL")),
+                                  IndicatorValue.region_code.like("GM%")),
+        "instelbaar": lambda: Setting.key.in_(settable),
+    }
+
+
+SCOPES = _scopes()
+
+
+def scope_condition(ds: Dataset) -> ColumnElement[bool] | None:
+    """The condition that picks the dataset's rows out of its table (None: every row)."""
+    return SCOPES[ds.scope]() if ds.scope else None
+
+
+def _ref_fields(ds: Dataset) -> list[Any]:
+    return [f for f in ds.fields if f.kind in ("ref", "refs") and f.ref]
+
+
 class RefMaps:
     """id <-> key lookups for the reference fields of one dataset (one query per model)."""
 
     def __init__(self, session: Session, ds: Dataset) -> None:
         self.by_id: dict[str, dict[int, str]] = {}
         self.by_key: dict[str, dict[str, int]] = {}
-        for f in ds.fields:
-            if f.kind == "ref" and f.ref:
-                model, key = f.ref
+        for f in _ref_fields(ds):
+            table, key = f.ref
+            if (table, key) in COMPUTED_KEYS:
+                pairs = COMPUTED_KEYS[(table, key)](session)
+            else:
+                model = model_of(table)
                 pairs = session.execute(select(model.id, getattr(model, key))).all()
-                self.by_id[f.name] = {i: k for i, k in pairs}
-                self.by_key[f.name] = {str(k).lower(): i for i, k in pairs}
+            self.by_id[f.name] = {i: k for i, k in pairs}
+            self.by_key[f.name] = {str(k).lower(): i for i, k in pairs}
 
 
 def external(ds: Dataset, row: Any, refs: RefMaps) -> dict[str, Any]:
@@ -95,6 +141,8 @@ def external(ds: Dataset, row: Any, refs: RefMaps) -> dict[str, Any]:
         v = getattr(row, f.model_attr)
         if f.kind == "ref":
             v = refs.by_id[f.name].get(v) if v is not None else None
+        elif f.kind == "refs":
+            v = sorted((refs.by_id[f.name].get(o.id, "") for o in v or []), key=str.lower)
         elif isinstance(v, enum.Enum):
             v = v.value
         elif f.kind == "list":
@@ -104,7 +152,39 @@ def external(ds: Dataset, row: Any, refs: RefMaps) -> dict[str, Any]:
 
 
 def _nullable(ds: Dataset, attr: str) -> bool:
-    return bool(ds.model.__table__.c[attr].nullable)
+    return bool(model_of(ds).__table__.c[attr].nullable)
+
+
+def stored_attrs(ds: Dataset, row: Any, names: Any) -> dict[str, Any]:
+    """The row's current attributes ``names`` as ``to_attrs`` gives them (links as sorted ids)."""
+    many = {f.model_attr for f in ds.fields if f.kind == "refs"}
+    return {k: sorted(o.id for o in getattr(row, k)) if k in many else getattr(row, k)
+            for k in names}
+
+
+def assign(session: Session, ds: Dataset, row: Any, attrs: Mapping[str, Any]) -> None:
+    """Set ``attrs`` on ``row``; links (kind "refs") become the referenced rows. A change of
+    links alone still raises the row's version (a save over it is a conflict)."""
+    many = {f.model_attr: model_of(f.ref[0]) for f in ds.fields if f.kind == "refs"}
+    links_changed = False
+    for k, v in attrs.items():
+        if k in many:
+            if row.id is None or sorted(o.id for o in getattr(row, k)) != list(v):
+                setattr(row, k, [session.get(many[k], i) for i in v])
+                links_changed = True
+        else:
+            setattr(row, k, v)
+    if links_changed and row.id is not None:
+        flag_modified(row, ds.field(ds.key[0]).model_attr)
+
+
+def new_row(session: Session, ds: Dataset, attrs: Mapping[str, Any]) -> Any:
+    """A new row of ``ds`` with ``attrs`` (added to the session)."""
+    many = {f.model_attr for f in ds.fields if f.kind == "refs"}
+    row = model_of(ds)(**{k: v for k, v in attrs.items() if k not in many})
+    session.add(row)
+    assign(session, ds, row, {k: v for k, v in attrs.items() if k in many})
+    return row
 
 
 def to_attrs(ds: Dataset, values: Mapping[str, Any], refs: RefMaps
@@ -120,6 +200,13 @@ def to_attrs(ds: Dataset, values: Mapping[str, Any], refs: RefMaps
                 problems.append(Problem(f.name, f.label, f"{f.label} '{v}' bestaat niet."))
                 continue
             v = ref_id
+        elif f.kind == "refs":
+            unknown = [k for k in v or [] if str(k).lower() not in refs.by_key[f.name]]
+            if unknown:
+                problems.append(Problem(f.name, f.label, f"{f.label}: '{unknown[0]}' bestaat "
+                                                         "niet."))
+                continue
+            v = sorted({refs.by_key[f.name][str(k).lower()] for k in v or []})
         elif f.enum is not None and v is not None:
             v = f.enum(v)
         elif v is None and f.kind in ("text", "longtext") and not _nullable(ds, f.model_attr):
@@ -132,7 +219,7 @@ def to_attrs(ds: Dataset, values: Mapping[str, Any], refs: RefMaps
 
 def find_by_key(session: Session, ds: Dataset, attrs: Mapping[str, Any]) -> Any | None:
     """The row with the same natural key (NULL-safe), or None."""
-    model = ds.model
+    model = model_of(ds)
     conditions = []
     for name in ds.key:
         column = getattr(model, ds.field(name).model_attr)
@@ -247,7 +334,7 @@ def _invalid(problems: list[Problem], values: Mapping[str, Any] | None = None) -
 
 def _conflict(ds: Dataset, row_id: int, yours: dict[str, Any] | None, session: Session
               ) -> WriteResult:
-    row = session.get(ds.model, row_id)
+    row = session.get(model_of(ds), row_id)
     stored = external(ds, row, RefMaps(session, ds)) if row is not None else None
     if row is not None and getattr(row, "deleted", False):
         stored = {**(stored or {}), "verwijderd": True}
@@ -259,10 +346,31 @@ def _conflict(ds: Dataset, row_id: int, yours: dict[str, Any] | None, session: S
 
 
 def _load_current(session: Session, ds: Dataset, row_id: int) -> Any | None:
-    row = session.get(ds.model, row_id)
+    model = model_of(ds)
+    row = session.get(model, row_id)
     if row is None or getattr(row, "deleted", False):
         return None
+    if ds.scope and session.scalar(select(model.id).where(model.id == row_id,
+                                                          scope_condition(ds))) is None:
+        return None  # a row of the same table that belongs to another dataset
     return row
+
+
+def _dependents(session: Session, ds: Dataset, row_id: int) -> str | None:
+    """Why a row of master data cannot be deleted (Dutch), or None."""
+    found = []
+    for dep in ds.dependents:
+        table = model_of(dep.table)
+        n = session.scalar(select(func.count()).select_from(table)
+                           .where(getattr(table, dep.column) == row_id)) or 0
+        if n:
+            found.append(f"{display(n)} {dep.label}")
+    if not found:
+        return None
+    return (f"Niet verwijderd: bij {ds.noun} horen nog "
+            f"{', '.join(found[:-1]) + ' en ' + found[-1] if len(found) > 1 else found[0]}, en "
+            "die cijfers blijven bestaan. Zet Actief op 'nee' om niets nieuws meer te koppelen; "
+            "alles blijft dan bewaard.")
 
 
 # ---------------------------------------------------------------- create, update, delete
@@ -283,12 +391,11 @@ def create(engine: Engine, actor: str, role: Role, dataset: str, values: Mapping
             return _invalid(problems, cleaned), None, None
         if find_by_key(s, ds, attrs) is not None:
             return _invalid(_already_exists(ds), cleaned), None, None
-        row = ds.model(**attrs)
-        s.add(row)
+        row = new_row(s, ds, attrs)
         s.flush()
         return WriteResult(OK, "Opgeslagen.", row_id=row.id, version=row.version), None, cleaned
 
-    return audited(engine, actor, role, CREATE, dataset, "", work)
+    return audited(engine, actor, role, CREATE, dataset, "", work, ds.permission)
 
 
 def update(engine: Engine, actor: str, role: Role, dataset: str, row_id: int,
@@ -315,8 +422,7 @@ def update(engine: Engine, actor: str, role: Role, dataset: str, row_id: int,
         if other is not None and other.id != row.id:
             return _invalid(_already_exists(ds, other=True), cleaned), None, None
         old = external(ds, row, refs)
-        for k, v in attrs.items():
-            setattr(row, k, v)
+        assign(s, ds, row, attrs)
         try:
             s.flush()  # UPDATE ... WHERE id = :id AND version = :expected
         except StaleDataError:
@@ -327,7 +433,7 @@ def update(engine: Engine, actor: str, role: Role, dataset: str, row_id: int,
         return (WriteResult(OK, "Opgeslagen.", row_id=row.id, version=row.version),
                 changed_old, changed_new)
 
-    return audited(engine, actor, role, UPDATE, dataset, row_id, work)
+    return audited(engine, actor, role, UPDATE, dataset, row_id, work, ds.permission)
 
 
 def delete(engine: Engine, actor: str, role: Role, dataset: str, row_id: int,
@@ -340,6 +446,8 @@ def delete(engine: Engine, actor: str, role: Role, dataset: str, row_id: int,
         if row is None or row.version != expected_version:
             return _conflict(ds, row_id, None, s), None, None
         old = external(ds, row, RefMaps(s, ds))
+        if not ds.soft_delete and (reason := _dependents(s, ds, row_id)):
+            return WriteResult(INVALID, reason, row_id=row_id), old, None
         try:
             if ds.soft_delete:
                 row.deleted = True
@@ -351,7 +459,7 @@ def delete(engine: Engine, actor: str, role: Role, dataset: str, row_id: int,
             return _conflict(ds, row_id, None, s), None, None
         return WriteResult(OK, "Verwijderd.", row_id=row_id), old, {"verwijderd": True}
 
-    return audited(engine, actor, role, DELETE, dataset, row_id, work)
+    return audited(engine, actor, role, DELETE, dataset, row_id, work, ds.permission)
 
 
 def publish_decision(engine: Engine, actor: str, role: Role, decision_id: int,
@@ -401,11 +509,14 @@ def list_rows(engine: Engine, role: Role, dataset: str) -> pd.DataFrame:
     Never cached: edits need fresh versions."""
     require(role, Permission.VIEW_INTERNAL)
     ds = DATASETS[dataset]
+    model = model_of(ds)
     with session_factory(engine)() as s:
         refs = RefMaps(s, ds)
-        stmt = select(ds.model).order_by(ds.model.id)
+        stmt = select(model).order_by(model.id)
         if ds.soft_delete:
-            stmt = stmt.where(ds.model.deleted.is_(False))
+            stmt = stmt.where(model.deleted.is_(False))
+        if ds.scope:
+            stmt = stmt.where(scope_condition(ds))
         records = [{"id": r.id, "version": r.version, **external(ds, r, refs)}
                    for r in s.scalars(stmt)]
     columns = ["id", "version", *(f.name for f in ds.fields)]
@@ -429,18 +540,19 @@ def get_row(engine: Engine, role: Role, dataset: str, row_id: int) -> dict[str, 
 
 
 def reference_keys(engine: Engine, role: Role, dataset: str) -> dict[str, list[str]]:
-    """For each reference field of ``dataset``, the keys a user may pick (for forms). A
-    deactivated row (an area removed from the registry) is no longer offered; rows that
-    already point to it keep it."""
+    """For each reference field of ``dataset``, the keys a user may pick (for forms): rows
+    that are deactivated (``active``) or deleted are not offered; a form still shows the
+    value a row already has, and an import still accepts them (corrections of old figures)."""
     require(role, Permission.VIEW_INTERNAL)
     ds = DATASETS[dataset]
+    out: dict[str, list[str]] = {}
     with session_factory(engine)() as s:
         refs = RefMaps(s, ds)
-        inactive: dict[str, set[Any]] = {}
-        for name in refs.by_id:
-            model, key = ds.field(name).ref  # type: ignore[misc]
-            if hasattr(model, "active"):
-                inactive[name] = set(s.scalars(select(getattr(model, key))
-                                               .where(model.active.is_(False))))
-    return {name: sorted((k for k in m.values() if k not in inactive.get(name, set())), key=str)
-            for name, m in refs.by_id.items()}
+        for f in _ref_fields(ds):
+            model = model_of(f.ref[0])
+            gone = [model.deleted.is_(True)] if hasattr(model, "deleted") else []
+            gone += [model.active.is_(False)] if hasattr(model, "active") else []
+            hidden = set(s.scalars(select(model.id).where(or_(*gone)))) if gone else set()
+            out[f.name] = sorted((k for i, k in refs.by_id[f.name].items() if i not in hidden),
+                                 key=str)
+    return out

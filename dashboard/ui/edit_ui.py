@@ -38,6 +38,8 @@ def _widget(f: Field, current: Any, refs: dict[str, list[str]], key: str) -> Any
     label = escape_md(f.label) + ("" if f.required else " (optioneel)")
     help_text = escape_md(f.help) or None
     k = f"{key}-{f.name}"
+    if current is None and f.default is not None:
+        current = f.default
     if f.kind == "text" or f.kind in ("quarter", "period"):
         return st.text_input(label, value="" if current is None else str(current), key=k,
                              max_chars=f.max_len, help=help_text)
@@ -53,9 +55,12 @@ def _widget(f: Field, current: Any, refs: dict[str, list[str]], key: str) -> Any
                              help=help_text)
     if f.kind == "bool":
         return st.checkbox(label, value=bool(current), key=k, help=help_text)
-    if f.kind == "list":
-        return st.multiselect(label, options=list(f.choices), default=list(current or []),
-                              key=k, help=help_text, placeholder="Kies…")
+    if f.kind in ("list", "refs"):
+        options = list(f.choices) if f.kind == "list" else list(refs.get(f.name, []))
+        chosen = list(current or [])
+        options += [c for c in chosen if c not in options]
+        return st.multiselect(label, options=options, default=chosen, key=k, help=help_text,
+                              placeholder="Kies…")
     options: list[Any] = list(refs.get(f.name, [])) if f.kind == "ref" else list(f.choices)
     if current is not None and current not in options:
         options.append(current)

@@ -59,12 +59,35 @@ NEW_ROWS = {
     "case": {"code": "C-900", "title": "Casus 900", "summary": "Een huishouden viel tussen wetten.",
              "knelpunt": 2, "domains": ["Wmo", "Zvw"], "area": "limmel", "publishable": "ja",
              "recorded_on": "2026-10-01"},
+    "indicator": {"key": "ernstig_eenzaam_90", "label": "Ernstig eenzaam", "definition": "Ernstig eenzaam.",
+                  "unit": "%", "polarity": "lager is beter", "source": "GGD Gezondheidsmonitor",
+                  "period_type": "meting", "owner": "GGD Zuid Limburg", "is_rate": "ja",
+                  "multiplier": 100},
+    "reference_value": {"indicator": "ggz_kosten", "region_code": "nl", "period": "2030",
+                        "value": 280, "status": "ok"},
+    "coach": {"code": "WC-90", "fte": "0,8", "area": "limmel", "started_on": "2026-01-01"},
+    "kernteam": {"code": "KT-90", "name": "Kernteam Limmel 90", "area": "limmel",
+                 "practice": "PlusPraktijk Limmel", "disciplines": "huisarts, welzijn",
+                 "started_on": "2026-01-01"},
+    "intervention": {"label": "Valpreventie", "started_on": "2026-04-01", "kernteam": "KT-01"},
+    "spending": {"year": 2030, "area": "limmel", "law": "Wmo", "amount_eur": "12.000"},
+    "decision_evidence": {"decision": "2018-06-12 Positieve Gezondheid", "kernteam": "KT-03",
+                          "metric": "falls", "is_comparison": "ja"},
+    "setting": {"key": "stale_periods", "value": 3},
 }
+
+
+def role_for(dataset: str) -> tuple[str, Role]:
+    """Who may write a dataset: the programme team, or the beheerder for catalogue and settings."""
+    if DATASETS[dataset].permission == "administer":
+        return "beheerder", Role.BEHEERDER
+    return ACTOR, Role.PROGRAMMATEAM
 
 
 @pytest.mark.parametrize("dataset", list(DATASETS))
 def test_create_update_delete_each_leave_exactly_one_audit_row(seeded_engine, dataset):
-    created = writes.create(seeded_engine, ACTOR, Role.PROGRAMMATEAM, dataset, NEW_ROWS[dataset])
+    actor, role = role_for(dataset)
+    created = writes.create(seeded_engine, actor, role, dataset, NEW_ROWS[dataset])
     assert created.ok, created.message
     assert len(audit_rows(seeded_engine)) == 1
 
@@ -77,15 +100,19 @@ def test_create_update_delete_each_leave_exactly_one_audit_row(seeded_engine, da
         changed[text_field] = "Gewijzigd tijdens het overleg"
     elif dataset == "milestone":
         changed["done_on"] = dt.date(2026, 11, 20)
+    elif dataset == "intervention":
+        changed["method"] = "nieuwe fase"
+    elif dataset == "decision_evidence":
+        changed["expected_direction"] = "omlaag"
     else:  # figures only: raise the last count or amount
         number_field = [f.name for f in DATASETS[dataset].fields if f.kind in ("int", "float")][-1]
         changed[number_field] = row[number_field] + 1
-    updated = writes.update(seeded_engine, ACTOR, Role.PROGRAMMATEAM, dataset, created.row_id,
+    updated = writes.update(seeded_engine, actor, role, dataset, created.row_id,
                             row["version"], changed)
     assert updated.ok, updated.message
     assert len(audit_rows(seeded_engine)) == 2
 
-    deleted = writes.delete(seeded_engine, ACTOR, Role.PROGRAMMATEAM, dataset, created.row_id,
+    deleted = writes.delete(seeded_engine, actor, role, dataset, created.row_id,
                             updated.version)
     assert deleted.ok, deleted.message
     assert writes.get_row(seeded_engine, Role.PROGRAMMATEAM, dataset, created.row_id) is None
@@ -94,7 +121,7 @@ def test_create_update_delete_each_leave_exactly_one_audit_row(seeded_engine, da
     log = audit_rows(seeded_engine)
     assert [(a.action, a.result, a.object_type) for a in log] == [
         ("aanmaken", "ok", dataset), ("wijzigen", "ok", dataset), ("verwijderen", "ok", dataset)]
-    assert all(a.actor == ACTOR and a.role == "programmateam" for a in log)
+    assert all(a.actor == actor and a.role == role.value for a in log)
     assert log[0].object_id == str(created.row_id)
     assert log[2].old_values is not None  # the removed values stay in the trail
 

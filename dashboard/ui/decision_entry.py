@@ -1,0 +1,81 @@
+"""Vergadermodus: record a decision and link its evidence series, prefilled from an agenda
+item. The rules are the datasets' (``dashboard.domain.datasets``: decision and
+decision_evidence), the saving is ``dashboard.store.writes``; this module only lays out
+the two forms and carries the agenda item's links into them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import streamlit as st
+from sqlalchemy import Engine
+
+from dashboard.domain.datasets import DATASETS, clean, decision_ref
+from dashboard.domain.roles import Role
+from dashboard.store import writes
+from dashboard.store.meeting import AgendaItem, AgendaSection
+from dashboard.ui import clear_caches, edit_ui, escape_md
+
+LAST_DECISION = "meeting_decision_ref"  # the decision saved last in this session
+
+
+def _agenda_choice(sections: Sequence[AgendaSection]) -> tuple[int | None, AgendaItem | None]:
+    items = [(section.title, item) for section in sections for item in section.items]
+    choice = st.selectbox(
+        "Agendapunt", options=range(len(items)), index=None, key="meeting_item",
+        format_func=lambda i: f"{items[i][0]}: {items[i][1].title}",
+        placeholder="Geen: een onderwerp buiten de agenda",
+        help="Vult het onderwerp en de bewijsreeks in vanuit het gekozen agendapunt.")
+    return (choice, items[choice][1]) if choice is not None else (None, None)
+
+
+def decision_with_evidence(engine: Engine, actor: str, role: Role, today: dt.date,
+                           sections: Sequence[AgendaSection], flash_key: str) -> None:
+    """The decision form and, below it, the form that links an evidence series to a decision
+    (the one just recorded, or the agenda item's); both prefilled from the chosen agenda
+    item. A saved form sets ``st.session_state[flash_key]`` and reruns the page."""
+    choice, item = _agenda_choice(sections)
+    links: dict[str, Any] = dict(item.prefill) if item is not None else {}
+    suffix = "" if choice is None else f"-{choice}"
+
+    key = f"meeting-decision{suffix}"
+    current: dict[str, Any] = {"decided_on": today, "status": "open"}
+    if item is not None and "decision" not in links:
+        current["subject"] = item.title[:200]
+    values = edit_ui.record_form(DATASETS["decision"], writes.reference_keys(engine, role,
+                                                                             "decision"),
+                                 current, key, "Besluit opslaan")
+    if values is not None:
+        result = writes.create(engine, actor, role, "decision", values)
+        if result.ok:
+            saved, _ = clean(DATASETS["decision"], values)
+            st.session_state[LAST_DECISION] = decision_ref(saved["decided_on"], saved["subject"])
+            edit_ui.clear_form(key)
+            clear_caches()
+            st.session_state[flash_key] = ("Besluit vastgelegd. Koppel hieronder de reeksen "
+                                           "die het onderbouwen.")
+            st.rerun()
+        edit_ui.show_problems(result)
+
+    st.markdown("**Bewijsreeks koppelen** · een indicator in een gebied, of een maat van een "
+                "kernteam; pilot of vergelijking")
+    decision = links.get("decision") or st.session_state.get(LAST_DECISION)
+    series = {"decision": decision} | {k: v for k, v in links.items() if k != "decision"}
+    evidence_key = f"meeting-evidence{suffix}-{decision or ''}"
+    values = edit_ui.record_form(DATASETS["decision_evidence"],
+                                 writes.reference_keys(engine, role, "decision_evidence"),
+                                 series, evidence_key, "Bewijsreeks koppelen")
+    if values is not None:
+        result = writes.create(engine, actor, role, "decision_evidence", values)
+        if result.ok:
+            edit_ui.clear_form(evidence_key)
+            clear_caches()
+            st.session_state[flash_key] = (f"Bewijsreeks gekoppeld aan het besluit "
+                                           f"'{values.get('decision')}'.")
+            st.rerun()
+        edit_ui.show_problems(result)
+    if decision:
+        st.caption(f"Besluit: {escape_md(str(decision))}. Alle gekoppelde reeksen staan op de "
+                   "pagina Besluiten; corrigeren kan op Gegevens beheren.")
