@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dashboard.domain.roles import Role
-from tests.helpers.apptest import all_text
 
 
 def test_besluiten_filters_come_from_the_url_and_flag_overdue_reviews(app):

@@ -16,13 +16,13 @@ from dashboard.store import queries
 from data_loaders import cbs_geo
 from data_loaders.db import transaction
 from data_loaders.models import CbsGeometry, IndicatorValue, ValueStatus
+from geo.boundaries import is_shipped, read_shipped
 from geo.cbs import (
     build_area_shapes,
     centroid_distance_m,
     read_cbs_file,
     read_many,
 )
-from geo.boundaries import is_shipped, read_shipped
 from geo.registry import NO_PARTS_TEXT, load_registry
 from tests.helpers.geo import (
     BUURTEN,

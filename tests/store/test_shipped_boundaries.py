@@ -15,7 +15,7 @@ from data_loaders.seed import prepare_database
 from geo import build_boundaries
 from geo.boundaries import MAX_BYTES, SHIPPED_FILE, is_shipped, read_shipped
 from geo.registry import NO_PARTS_TEXT, load_registry
-from tests.geo_fixtures import BUURTEN, WIJKEN, shared_geo_dir
+from tests.helpers.geo import BUURTEN, WIJKEN, shared_geo_dir
 
 REGISTRY = load_registry()
 ATTRIBUTION = "Bron: CBS/Kadaster, Wijk- en Buurtkaart 2023"
