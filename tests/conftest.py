@@ -18,7 +18,15 @@ from bench import pgserver
 from dashboard.domain.roles import Role
 from data_loaders.db import make_engine
 from data_loaders.seed import prepare_database
-from tests.helpers import AS_OF, ROOT, chromium_path, copy_of_demo, missing, running_app
+from tests.helpers import (
+    AS_OF,
+    ROOT,
+    chromium_path,
+    copy_of_demo,
+    create_pg_database,
+    missing,
+    running_app,
+)
 from tests.helpers.apptest import sign_in
 
 # Property tests judge results, not speed: a busy two-core CI machine must not fail them.
@@ -53,11 +61,6 @@ def pg_server() -> Iterator[str]:
         missing("PostgreSQL (initdb/pg_ctl)")
     with pgserver.pg_server() as url:
         yield url
-
-
-def create_pg_database(server_url: str, template: str | None = None) -> str:
-    """Create a new database on the throwaway server (optionally a copy of ``template``)."""
-    return pgserver.create_database(server_url, template)
 
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

@@ -6,7 +6,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ["dashboard", "data_loaders", "geo", "pages", "streamlit_app.py", "app.py"]
 
 

@@ -84,3 +84,8 @@ def copy_of_demo(demo_sqlite_url: str, directory: Path) -> str:
     copy = directory / "copy.sqlite"
     shutil.copy(Path(demo_sqlite_url.removeprefix("sqlite:///")), copy)
     return f"sqlite:///{copy}"
+
+
+def create_pg_database(server_url: str, template: str | None = None) -> str:
+    """Create a new database on the throwaway server (optionally a copy of ``template``)."""
+    return pgserver.create_database(server_url, template)

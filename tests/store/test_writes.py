@@ -20,7 +20,9 @@ ACTOR = "programmateam"
 
 def audit_rows(engine) -> list[AuditLog]:
     with transaction(engine) as s:
-        return list(s.scalars(select(AuditLog).where(AuditLog.action != "login", AuditLog.actor != "systeem")
+        return list(s.scalars(select(AuditLog).where(
+            AuditLog.action != "login",
+            AuditLog.actor.not_in(("systeem", writes.COMMAND_LINE)))  # the seed's own rows
                               .order_by(AuditLog.id)))
 
 
