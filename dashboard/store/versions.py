@@ -196,15 +196,15 @@ def _note_read(_conn: Any, clause: Any, _multiparams: Any, _params: Any,
     seen = _reading.get()
     if seen is None:
         return
-    tables = find_tables(clause) if isinstance(clause, ClauseElement) else []
-    datasets = _datasets(tables)
-    unknown = not any(isinstance(t, Table) for t in tables)
-    seen.update(datasets | ({EVERYTHING} if unknown else set()))
+    found = find_tables(clause) if isinstance(clause, ClauseElement) else []
+    tables = {t.name for t in found if isinstance(t, Table)}
+    seen.update(tables or {EVERYTHING})
 
 
 @contextlib.contextmanager
 def tracking(name: str) -> Iterator[set[str]]:
-    """Note the datasets the statements inside read, and add them to ``depends(name)``."""
+    """Note the tables the statements inside read (EVERYTHING for one whose tables cannot
+    be told), and add their datasets to ``depends(name)``."""
     seen: set[str] = set()
     token = _reading.set(seen)
     try:
@@ -214,9 +214,10 @@ def tracking(name: str) -> Iterator[set[str]]:
         learn(name, seen)
 
 
-def learn(name: str, datasets: Iterable[str]) -> None:
+def learn(name: str, tables: Iterable[str]) -> None:
+    datasets = {EVERYTHING if t == EVERYTHING else dataset_of(t) for t in tables} - {None}
     with _depends_lock:
-        _depends[name] = _depends.get(name, frozenset()) | frozenset(datasets)
+        _depends[name] = _depends.get(name, frozenset()) | frozenset(datasets)  # type: ignore[arg-type]
 
 
 def depends(name: str) -> frozenset[str] | None:
