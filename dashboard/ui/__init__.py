@@ -174,9 +174,22 @@ def _load_as(query: str, role: str, url: str, params: tuple[tuple[str, Any], ...
     if depends is None:  # the first run in this process: learn which datasets it reads
         with versions.tracking(query):
             result = queries.QUERIES[query](engine_for(url), Role(role), **dict(params))
-        return _load(query, role, url, params, _versions_key(current, versions.depends(query)),
-                     _first=(result,))
-    return _load(query, role, url, params, _versions_key(current, depends))
+        data = _versions_key(current, versions.depends(query))
+        return _load(query, role, url, params, data, _first=(_tagged(result, query, data),))
+    data = _versions_key(current, depends)
+    return _tagged(_load(query, role, url, params, data), query, data)
+
+
+_DATA_TAG = "data_versions"  # DataFrame.attrs: the read and versions a loaded frame came from
+
+
+def _tagged(result: Any, query: str, data: tuple[tuple[str, Any], ...]) -> Any:
+    """A loaded frame carries its versions (``attrs``, kept by most pandas operations),
+    so ``computed`` keys on them as well as on the frame's content (which Streamlit
+    hashes from a sample once a frame has 100,000 rows)."""
+    if isinstance(result, pd.DataFrame):
+        result.attrs[_DATA_TAG] = (query, data)
+    return result
 
 
 def load(query: str, **params: Any) -> Any:
@@ -220,6 +233,7 @@ def view(fn: Callable[..., Any], **params: Any) -> Any:
     current = data_versions()
     depends = _view_depends(name)
     if depends is None:  # first run in this process: learn which queries it loads
+        _VIEW_QUERIES.setdefault(name, frozenset())
         result = fn(_view_loader(name, role, url, current), **params)
         return _view(fn, name, role, url, items, _versions_key(current, _view_depends(name)),
                      _first=(result,))
@@ -239,13 +253,20 @@ def _view(_fn: Callable[..., Any], name: str, role: str, url: str,
 def computed(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """``fn(*args, **kwargs)`` for a pure function of loaded frames (SPC verdicts over all
     teams, say), cached like ``load``: it would otherwise rerun on every widget change.
-    Its key is its arguments' content, which the loaded frames' data versions decide."""
-    return _computed(fn, f"{fn.__module__}.{fn.__qualname__}", args, tuple(sorted(kwargs.items())))
+    Its key holds its arguments' content and the data versions of the loaded frames."""
+    return _computed(fn, f"{fn.__module__}.{fn.__qualname__}", args, tuple(sorted(kwargs.items())),
+                     _frame_versions(args, kwargs))
+
+
+def _frame_versions(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(a.attrs.get(_DATA_TAG) for a in (*args, *kwargs.values())
+                 if isinstance(a, pd.DataFrame))
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=256, show_spinner=False)
 def _computed(_fn: Callable[..., Any], name: str, args: tuple[Any, ...],
-              kwargs: tuple[tuple[str, Any], ...]) -> Any:
+              kwargs: tuple[tuple[str, Any], ...], data: tuple[Any, ...] = ()) -> Any:
+    # ``data``: the data versions of the loaded frames among the arguments
     return _fn(*args, **dict(kwargs))
 
 
@@ -649,7 +670,7 @@ def chart_spec(build: Callable[..., alt.TopLevelMixin], *args: Any, **kwargs: An
     cached spec renders in about 1 ms, which is most of Wijkprofiel's render time."""
     return _computed(functools.partial(_localized_spec, build),
                      f"spec:{build.__module__}.{build.__qualname__}", args,
-                     tuple(sorted(kwargs.items())))
+                     tuple(sorted(kwargs.items())), _frame_versions(args, kwargs))
 
 
 def _localized_spec(build: Callable[..., alt.TopLevelMixin], *args: Any,
