@@ -32,17 +32,18 @@ today = ui.load("monitoring_settings")["as_of"]  # the one "today" (demo: its as
 cols = st.columns(4)
 
 
-def url_filter(column, label: str, param: str, options: list[str]) -> str | None:  # noqa: ANN001
-    choice = views.url_select(label, {views.ALL: "Alle", **{o: o for o in options}}, param=param,
+def url_filter(column, label: str, param: str, options: dict[str, str]) -> str | None:  # noqa: ANN001
+    """``options``: URL value (a key) -> the name shown."""
+    choice = views.url_select(label, {views.ALL: "Alle", **options}, param=param,
                               key=f"url_{param}", container=column)
     return None if choice == views.ALL else choice
 
 
-programme = url_filter(cols[0], "Programma", "programma", sorted(all_decisions["programme"].unique()))
-area = url_filter(cols[1], "Gebied", "gebied",
-                  sorted({a for names in all_decisions["areas"] for a in names}))
-outcome = url_filter(cols[2], "Besluit", "uitkomst", list(learning.OUTCOMES))
-body = url_filter(cols[3], "Besloten door", "orgaan", sorted(all_decisions["body"].unique()))
+programme = url_filter(cols[0], "Programma", "programma", learning.programme_options(all_decisions))
+area = url_filter(cols[1], "Gebied", "gebied", learning.area_options(all_decisions))
+outcome = url_filter(cols[2], "Besluit", "uitkomst", {o: o for o in learning.OUTCOMES})
+body = url_filter(cols[3], "Besloten door", "orgaan",
+                  {b: b for b in sorted(all_decisions["body"].unique())})
 shown = learning.filter_decisions(all_decisions, programme=programme, area=area,
                                   outcome=outcome, body=body)
 shown = shown.assign(review_due=learning.due_for_review(shown, today))

@@ -106,8 +106,8 @@ def areas(engine: Engine, role: Role) -> pd.DataFrame:
     """Every area with programme, municipality, start date, CBS parts and residents."""
     require(role, Permission.VIEW_INTERNAL)
     stmt = (
-        select(Area.id, Area.key, Area.name, Programme.name.label("programme"),
-               Area.municipality_code, Area.municipality_name, Area.started_on,
+        select(Area.id, Area.key, Area.name, Programme.key.label("programme_key"),
+               Programme.name.label("programme"), Area.municipality_code, Area.municipality_name, Area.started_on,
                Area.centroid_lon, Area.centroid_lat)
         .join(Programme, Programme.id == Area.programme_id)
         .order_by(Programme.started_on, Area.name)

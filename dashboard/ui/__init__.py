@@ -700,9 +700,21 @@ def chart(spec: VegaSpec | alt.TopLevelMixin, name: str) -> None:
                   help="Grafiek downloaden als vectorafbeelding (SVG)")
 
 
-def url_choice(param: str, options: list[str], default: str | None) -> str | None:
-    """The option named in the URL (``?param=…``) if it is valid, else ``default``."""
+def unknown_url_value(raw: str, param: str) -> str:
+    """The Dutch notice for a link whose ``?param=`` is not one of the options (URL
+    parameters hold keys, never names), escaped."""
+    return f"Onbekende waarde '{escape_md(raw)}' voor '{escape_md(param)}' in de link; genegeerd."
+
+
+def url_choice(param: str, options: list[str], default: str | None, *,
+               notice: Any = None) -> str | None:
+    """The option (a key) named in the URL (``?param=…``) if it is valid, else ``default``.
+    With ``notice`` (a container, e.g. the widget's column) an invalid value is named
+    there; leave it out where the options follow another choice (a period of the chosen
+    indicator), so that a change of that choice brings no notice."""
     value = st.query_params.get(param)
+    if value is not None and value not in options and notice is not None:
+        notice.caption(unknown_url_value(value, param))
     return value if value in options else default
 
 
