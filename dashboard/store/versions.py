@@ -174,6 +174,11 @@ def snapshot(engine: Engine, max_age: float = MAX_AGE) -> dict[str, tuple[int, s
     return current
 
 
+def generation() -> int:
+    """Counts this process's commits that raised a version (a run that wrote reads again)."""
+    return _local_generation
+
+
 def key(current: Versions, datasets: Iterable[str] | None) -> tuple[tuple[str, Any], ...]:
     """The part of a cache key for a read of ``datasets`` (None or EVERYTHING: all)."""
     names = set(datasets) if datasets is not None else {EVERYTHING}

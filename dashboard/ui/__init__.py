@@ -125,7 +125,7 @@ def engine():  # type: ignore[no-untyped-def]
 # computes new keys for what changed and keeps hitting the cache for everything else.
 # Nothing is emptied after a write. The TTL and ``max_entries`` only bound memory.
 
-_VERSIONS = "_data_versions"  # session state: (this run's marker, when, the versions)
+_VERSIONS = "_data_versions"  # session state: (run marker, generation, when, the versions)
 
 
 def _run_marker() -> object | None:
@@ -140,15 +140,16 @@ def _run_marker() -> object | None:
 def data_versions() -> versions.Versions:
     """The data versions for this script run: read once per run (from a process-wide
     copy at most ``versions.MAX_AGE`` seconds old) and then the same for every cached
-    read of the run."""
-    marker = _run_marker()
+    read of the run; read again after a write of this process, so the rest of the run
+    that saved shows the saved figures."""
+    marker, generation = _run_marker(), versions.generation()
     held = st.session_state.get(_VERSIONS) if marker is not None else None
-    if (held is not None and held[0] is marker
-            and 0 <= time.monotonic() - held[1] < versions.MAX_AGE):
-        return held[2]
+    if (held is not None and held[0] is marker and held[1] == generation
+            and 0 <= time.monotonic() - held[2] < versions.MAX_AGE):
+        return held[3]
     current = versions.snapshot(engine())
     if marker is not None:
-        st.session_state[_VERSIONS] = (marker, time.monotonic(), current)
+        st.session_state[_VERSIONS] = (marker, generation, time.monotonic(), current)
     return current
 
 
@@ -195,8 +196,12 @@ def _tagged(result: Any, query: str, data: tuple[tuple[str, Any], ...]) -> Any:
 def load(query: str, **params: Any) -> Any:
     """Run a registered query for the current role, cached per (query, role, database,
     params, versions of the datasets it reads)."""
-    return _load_as(query, current_role().value, database_url(_secrets()),
-                    tuple(sorted(params.items())), data_versions())
+    args = (query, current_role().value, database_url(_secrets()),
+            tuple(sorted(params.items())), data_versions())
+    if versions.depends(query) is None:  # computed outside the cache: its spinner here
+        with st.spinner("Gegevens laden…"):
+            return _load_as(*args)
+    return _load_as(*args)
 
 
 _VIEW_QUERIES: dict[str, frozenset[str]] = {}  # view -> the queries it was seen loading
@@ -234,7 +239,8 @@ def view(fn: Callable[..., Any], **params: Any) -> Any:
     depends = _view_depends(name)
     if depends is None:  # first run in this process: learn which queries it loads
         _VIEW_QUERIES.setdefault(name, frozenset())
-        result = fn(_view_loader(name, role, url, current), **params)
+        with st.spinner("Gegevens laden…"):
+            result = fn(_view_loader(name, role, url, current), **params)
         return _view(fn, name, role, url, items, _versions_key(current, _view_depends(name)),
                      _first=(result,))
     return _view(fn, name, role, url, items, _versions_key(current, depends))
