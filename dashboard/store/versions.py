@@ -17,7 +17,8 @@ gives the datasets a registered query (or view) was seen reading in this process
 cache key holds exactly those versions. A statement whose tables cannot be told (raw
 text) counts as reading everything (``EVERYTHING``).
 
-No Streamlit here.
+Writes outside an ORM session (a bare ``engine.begin()``) raise nothing: write through
+``data_loaders.db.transaction`` or ``writes.audited``. No Streamlit here.
 """
 
 from __future__ import annotations
@@ -64,6 +65,11 @@ Versions = Mapping[str, tuple[int, str]]  # dataset -> (version, updated_at ISO)
 def dataset_of(table: str) -> str | None:
     """The dataset a table belongs to, or None for an operational table."""
     return None if table in UNVERSIONED else TABLE_DATASETS.get(table, table)
+
+
+def every_dataset() -> set[str]:
+    """The datasets of every table of the schema (a restore raises them all)."""
+    return {d for t in DataVersion.metadata.tables if (d := dataset_of(t)) is not None}
 
 
 def _datasets(tables: Iterable[Any]) -> set[str]:

@@ -211,3 +211,23 @@ def test_concurrent_writers_to_one_dataset_each_raise_its_version(engine):
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
         assert all(pool.map(save, [r for _, r in rows.iterrows()]))
     assert versions.read(engine)["coach_month"][0] == before["coach_month"][0] + 2
+
+
+def test_a_restore_raises_every_version(url, tmp_path):
+    from data_loaders import backup
+
+    engine = make_engine(url)
+    try:
+        saved = backup.backup(url, tmp_path / "voor.sqlite")
+        at_backup = versions.read(engine)
+        row = writes.list_rows(engine, PT, "coach_month").iloc[0]
+        assert writes.update(engine, "programmateam", PT, "coach_month", int(row["id"]),
+                             int(row["version"]), editable(row) | {"waiting_list": 3}).ok
+        after_write = versions.read(engine)
+        backup.restore(url, saved, actor="beheerder")
+        restored = versions.read(engine)
+    finally:
+        engine.dispose()
+    assert set(restored) == versions.every_dataset()
+    for dataset, value in restored.items():  # never a key a cache already holds
+        assert value not in (at_backup.get(dataset), after_write.get(dataset)), dataset
