@@ -17,6 +17,7 @@ from dashboard.domain import coaches
 from dashboard.domain.roles import Role
 from dashboard.store import queries, versions, writes
 from data_loaders.db import make_engine
+from tests.helpers.apptest import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 PT = Role.PROGRAMMATEAM
@@ -35,11 +36,7 @@ def url(demo_sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 def start(username: str | None = None) -> AppTest:
     """A new browser session (signed in with the demo password when ``username`` is given)."""
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
-    if username:
-        at.sidebar.text_input(key="sign_in_username").input(username)
-        at.sidebar.text_input(key="sign_in_password").input("demo")
-        at.sidebar.button[0].click().run()
-    return at
+    return sign_in(at, username, "demo") if username else at
 
 
 def households(at: AppTest) -> list[int]:
@@ -94,6 +91,7 @@ import sys
 from dashboard.domain.roles import Role
 from dashboard.store import writes
 from data_loaders.db import make_engine
+from tests.helpers.apptest import sign_in
 
 engine = make_engine(sys.argv[1])
 row = writes.get_row(engine, Role.BEHEERDER, "decision", int(sys.argv[2]))

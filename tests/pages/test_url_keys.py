@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.helpers.apptest import sign_in
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -25,10 +27,8 @@ def open_page(url: str, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("LN_DATABASE_URL", url)
 
     def start(path: str, **params: str) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
-        at.sidebar.text_input(key="sign_in_username").input("bestuurder")
-        at.sidebar.text_input(key="sign_in_password").input("demo")
-        at.sidebar.button[0].click().run()
+        at = sign_in(AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run(),
+                     "bestuurder", "demo")
         at.query_params.update(params)  # a shared link, opened
         at.switch_page(path).run()
         assert not at.exception, [e.value for e in at.exception]
