@@ -90,7 +90,8 @@ def run_scenario(url: str, titles: list[str] | None, runs: int) -> list[dict]:
     from tests import apptest_browser
 
     apptest_browser.install(setattr)  # AppTest has no cookies: sign-in needs a stand-in browser
-    from dashboard import ui
+    import streamlit as st
+
     from dashboard.domain.roles import Role, pages_for
 
     rows = []
@@ -100,7 +101,7 @@ def run_scenario(url: str, titles: list[str] | None, runs: int) -> list[dict]:
         for page in pages_for(role):
             if titles is not None and page.title not in titles:
                 continue
-            ui.clear_caches()
+            st.cache_data.clear()  # measure the cold render
             at.query_params = {}  # a sidebar click in the browser drops the previous page's URL state
             t0 = time.perf_counter()
             at.switch_page(page.path).run()
@@ -114,7 +115,7 @@ def run_scenario(url: str, titles: list[str] | None, runs: int) -> list[dict]:
                 at.run()
                 warm.append(time.perf_counter() - t0)
             size, deck = tree_bytes(at), map_bytes(at)
-            ui.clear_caches()
+            st.cache_data.clear()  # measure the cold render
             tracemalloc.start()
             at.run()
             heap = tracemalloc.get_traced_memory()[1]

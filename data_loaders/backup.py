@@ -39,7 +39,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, func, inspect, insert, select, text
 from sqlalchemy.engine import make_url
 
-from dashboard.store import audit
+from dashboard.store import audit, versions
 from data_loaders.db import PROJECT_ROOT, database_url, make_engine, transaction
 from data_loaders.migrate import alembic_config, upgrade
 from data_loaders.models import AuditLog
@@ -337,8 +337,11 @@ def restore(url: str, source: Path, actor: str | None = None) -> BackupInfo:
 
 
 def _reinsert(engine: Engine, rows: list[dict[str, Any]]) -> None:
-    """Put carried-over audit rows back with their own ids; move the id sequence past them."""
+    """Put carried-over audit rows back with their own ids; move the id sequence past them.
+    Raise every data version: the restored counters are the backup's."""
     with transaction(engine) as session:
+        # the restore replaced every dataset: every replica's caches read them again
+        versions.raise_versions(session, versions.every_dataset())
         if rows:
             session.execute(insert(AuditLog.__table__), rows)
         if engine.dialect.name == "postgresql":

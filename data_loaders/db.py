@@ -69,3 +69,8 @@ def read_frame(engine: Engine, stmt: Any) -> pd.DataFrame:
     with engine.connect() as conn:
         result = conn.execute(stmt)
         return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+# Every session raises the data version of what it changes, in its own transaction
+# (the hooks register on SQLAlchemy's Session class when the module is imported).
+import dashboard.store.versions  # noqa: E402,F401

@@ -572,3 +572,14 @@ class Setting(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(60), unique=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+class DataVersion(Base):
+    """One counter per dataset, raised in the transaction that changes the dataset
+    (``dashboard.store.versions``). The caches put it in their keys, so a save on any
+    replica shows on every replica's next rerun without emptying unrelated caches."""
+
+    __tablename__ = "data_version"
+    dataset: Mapped[str] = mapped_column(String(60), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -54,7 +54,6 @@ with edit_tab:
         def after_save(result: writes.WriteResult) -> None:
             st.session_state[seen_key] = result.version
             st.session_state["beheer_flash"] = result.message
-            ui.clear_caches()
             st.rerun()
 
         if conflict_key in st.session_state:
@@ -117,7 +116,6 @@ with edit_tab:
                     result = writes.delete(engine, actor, role, name, row_id, seen)
                     if result.ok:
                         st.session_state["beheer_flash"] = result.message
-                        ui.clear_caches()
                         st.rerun()
                     if result.status != writes.CONFLICT:  # refused: master data with figures
                         edit_ui.show_problems(result)
@@ -136,7 +134,6 @@ with new_tab:
         if result.ok:
             edit_ui.clear_form(new_key)
             st.session_state["beheer_flash"] = f"Toegevoegd: {ds.describe(submitted)}."
-            ui.clear_caches()
             st.rerun()
         edit_ui.show_problems(result)
 

@@ -101,7 +101,6 @@ if st.button("Inlezen", type="primary", icon=":material/upload:", key="import_co
                                  preview["filename"], previewed=checked.versions())
     del st.session_state["import_preview"]  # done, or to be checked again: never re-used
     if result.ok:
-        ui.clear_caches()
         st.session_state["import_flash"] = result.message
     else:
         st.session_state["import_failed"] = (result.message, result.problems)

@@ -40,13 +40,14 @@ if mode == "basisjaar":
                             index=earlier.index(ui.url_choice("basis", earlier, earlier[-1])))
 
 f1, f2, _ = st.columns([2, 2, 3])
-programmes = [maps.ALL, *sorted(areas["programme"].unique())]
-programme = f1.selectbox("Programma", programmes,
-                         format_func=lambda p: "Alle programma's" if p == maps.ALL else p,
-                         index=programmes.index(ui.url_choice("programma", programmes, maps.ALL)))
-munis = [maps.ALL, *sorted(areas["municipality_name"].unique())]
-muni = f2.selectbox("Gemeente", munis, format_func=lambda m: "Alle gemeenten" if m == maps.ALL else m,
-                    index=munis.index(ui.url_choice("gemeente", munis, maps.ALL)))
+programmes = maps.programme_options(areas)  # key -> name: the URL holds the key
+programme = f1.selectbox("Programma", list(programmes), format_func=programmes.get,
+                         index=list(programmes).index(
+                             ui.url_choice("programma", list(programmes), maps.ALL, notice=f1)))
+munis = maps.municipality_options(areas)  # CBS code -> name
+muni = f2.selectbox("Gemeente", list(munis), format_func=munis.get,
+                    index=list(munis).index(
+                        ui.url_choice("gemeente", list(munis), maps.ALL, notice=f2)))
 
 # The URL reproduces this view.
 st.query_params.from_dict({k: v for k, v in {

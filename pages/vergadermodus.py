@@ -62,7 +62,6 @@ with figures_tab:
         result = writes.create(engine, actor, role, name, values)
         if result.ok:
             edit_ui.clear_form(key)
-            ui.clear_caches()
             st.session_state["meeting_flash"] = "Cijfers opgeslagen."
             st.rerun()
         edit_ui.show_problems(result)

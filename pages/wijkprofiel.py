@@ -19,7 +19,7 @@ areas = ui.load("areas")
 keys = list(areas["key"])
 names = dict(zip(areas["key"], areas["name"], strict=True))
 key = st.selectbox("Gebied", keys, format_func=names.get,
-                   index=keys.index(ui.url_choice("gebied", keys, keys[0])))
+                   index=keys.index(ui.url_choice("gebied", keys, keys[0], notice=st)))
 st.query_params["gebied"] = key
 area = areas.set_index("key").loc[key]
 profile = ui.load("area_profile", area_key=key)

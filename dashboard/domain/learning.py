@@ -23,15 +23,29 @@ def due_for_review(decisions: pd.DataFrame, today: dt.date) -> pd.Series:
     return review.notna() & (review <= today) & (decisions["status"] != EVALUATED)
 
 
+def programme_options(decisions: pd.DataFrame) -> dict[str, str]:
+    """The programmes of ``decisions`` for a filter: key -> name, by name."""
+    rows = decisions.drop_duplicates("programme_key").sort_values("programme")
+    return dict(zip(rows["programme_key"], rows["programme"], strict=True))
+
+
+def area_options(decisions: pd.DataFrame) -> dict[str, str]:
+    """The areas of ``decisions`` for a filter: key -> name, by name."""
+    pairs = {k: n for keys, names in zip(decisions["area_keys"], decisions["areas"], strict=True)
+             for k, n in zip(keys, names, strict=True)}
+    return dict(sorted(pairs.items(), key=lambda kv: kv[1]))
+
+
 def filter_decisions(decisions: pd.DataFrame, *, programme: str | None = None,
                      area: str | None = None, outcome: str | None = None,
                      body: str | None = None) -> pd.DataFrame:
-    """Decisions matching every given filter (None = no filter). ``areas`` holds lists."""
+    """Decisions matching every given filter (None = no filter): ``programme`` and
+    ``area`` are keys (``programme_key``; ``area_keys`` holds lists)."""
     keep = pd.Series(True, index=decisions.index)
     if programme:
-        keep &= decisions["programme"] == programme
+        keep &= decisions["programme_key"] == programme
     if area:
-        keep &= decisions["areas"].map(lambda names: area in names)
+        keep &= decisions["area_keys"].map(lambda keys: area in keys)
     if outcome:
         keep &= decisions["outcome"] == outcome
     if body:

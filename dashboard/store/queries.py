@@ -109,9 +109,10 @@ def areas(engine: Engine, role: Role, include_inactive: bool = False) -> pd.Data
     known yet has ``has_parts`` False and says so in ``cbs_codes``."""
     require(role, Permission.VIEW_INTERNAL)
     stmt = (
-        select(Area.id, Area.key, Area.name, Programme.name.label("programme"),
-               Area.municipality_code, Area.municipality_name, Area.started_on,
-               Area.centroid_lon, Area.centroid_lat, Area.active, Area.note)
+        select(Area.id, Area.key, Area.name, Programme.key.label("programme_key"),
+               Programme.name.label("programme"), Area.municipality_code,
+               Area.municipality_name, Area.started_on, Area.centroid_lon, Area.centroid_lat,
+               Area.active, Area.note)
         .join(Programme, Programme.id == Area.programme_id)
         .where(*([] if include_inactive else [Area.active.is_(True)]))
         .order_by(Programme.started_on, Area.name)

@@ -43,7 +43,8 @@ def decisions(engine: Engine, role: Role) -> pd.DataFrame:
     """Every decision (not deleted) with programme, project, areas and evidence/case counts."""
     require(role, Permission.VIEW_INTERNAL)
     stmt = (
-        select(Decision.id, Programme.name.label("programme"), Decision.subject_type,
+        select(Decision.id, Programme.key.label("programme_key"),
+               Programme.name.label("programme"), Decision.subject_type,
                Decision.subject, Project.code.label("project_code"), Decision.outcome,
                Decision.decided_on, Decision.body, Decision.rationale, Decision.expected_effect,
                Decision.review_on, Decision.status, Decision.published, Decision.public_summary)
@@ -55,10 +56,12 @@ def decisions(engine: Engine, role: Role) -> pd.DataFrame:
     df = _frame(engine, stmt)
     df["outcome"] = df["outcome"].map(lambda o: o.value)
     df["status"] = df["status"].map(lambda s: s.value)
-    areas = _frame(engine, select(DecisionArea.decision_id, Area.name)
+    areas = _frame(engine, select(DecisionArea.decision_id, Area.key, Area.name)
                    .join(Area, Area.id == DecisionArea.area_id).order_by(Area.name))
-    by_decision = areas.groupby("decision_id")["name"].agg(list)
-    df["areas"] = df["id"].map(lambda i: by_decision.get(i, []))
+    names = areas.groupby("decision_id")["name"].agg(list)
+    keys = areas.groupby("decision_id")["key"].agg(list)
+    df["areas"] = df["id"].map(lambda i: names.get(i, []))  # names, for display
+    df["area_keys"] = df["id"].map(lambda i: keys.get(i, []))  # keys, for filters and links
     for name, model in (("evidence", DecisionEvidence), ("cases", DecisionCase)):
         n = _frame(engine, select(model.decision_id, func.count().label("n"))
                    .group_by(model.decision_id)).set_index("decision_id")["n"]

@@ -8,7 +8,7 @@ import datetime as dt
 import functools
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, NoReturn
 from urllib.parse import urlencode
 
@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitDuplicateElementKey
 
-from dashboard.store import accounts, auth, queries, sessions
+from dashboard.store import accounts, auth, queries, sessions, versions
 from dashboard.ui import charts, exports, labels, web
 from dashboard.domain import sso, verdicts
 from dashboard.domain.roles import (
@@ -40,7 +40,8 @@ alt.utils.schemapi.disable_debug_mode()
 # datasets to Arrow, so altair's 5,000-row guard for inline JSON does not apply.
 alt.data_transformers.disable_max_rows()
 
-CACHE_TTL = dt.timedelta(minutes=10)
+# Freshness comes from the data versions in every key; the TTL only bounds memory.
+CACHE_TTL = dt.timedelta(hours=1)
 
 
 # ---------------------------------------------------------------- markdown escaping
@@ -116,56 +117,172 @@ def engine():  # type: ignore[no-untyped-def]
     return engine_for(database_url(_secrets()))
 
 
+# ---------------------------------------------------------------- cached reads
+#
+# Every cached read carries in its key the versions of the datasets it depends on
+# (``dashboard.store.versions``): a save on any replica raises them in the database, and
+# every replica's next run (which reads them once, at most ``versions.MAX_AGE`` old)
+# computes new keys for what changed and keeps hitting the cache for everything else.
+# Nothing is emptied after a write. The TTL and ``max_entries`` only bound memory.
+
+_VERSIONS = "_data_versions"  # session state: (run marker, generation, when, the versions)
+
+
+def _run_marker() -> object | None:
+    """An object that lives exactly as long as this script run (Streamlit gives every
+    run, fragments included, a fresh cursor map); None outside a script run."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return getattr(ctx, "cursors", None) if ctx is not None else None
+
+
+def data_versions() -> versions.Versions:
+    """The data versions for this script run: read once per run (from a process-wide
+    copy at most ``versions.MAX_AGE`` seconds old) and then the same for every cached
+    read of the run; read again after a write of this process, so the rest of the run
+    that saved shows the saved figures."""
+    marker, generation = _run_marker(), versions.generation()
+    held = st.session_state.get(_VERSIONS) if marker is not None else None
+    if (held is not None and held[0] is marker and held[1] == generation
+            and 0 <= time.monotonic() - held[2] < versions.MAX_AGE):
+        return held[3]
+    current = versions.snapshot(engine())
+    if marker is not None:
+        st.session_state[_VERSIONS] = (marker, generation, time.monotonic(), current)
+    return current
+
+
+def _versions_key(current: versions.Versions, names: Iterable[str] | None
+                  ) -> tuple[tuple[str, Any], ...]:
+    return versions.key(current, names)
+
+
 @st.cache_data(ttl=CACHE_TTL, max_entries=256, show_spinner="Gegevens laden…")
-def _load(query: str, role: str, url: str, params: tuple[tuple[str, Any], ...]) -> Any:
-    # The role is part of the cache key, so public and internal results never share an entry.
-    return queries.QUERIES[query](engine_for(url), Role(role), **dict(params))
+def _load(query: str, role: str, url: str, params: tuple[tuple[str, Any], ...],
+          data: tuple[tuple[str, Any], ...], _first: tuple[Any] | None = None) -> Any:
+    # The role is part of the cache key, so public and internal results never share an
+    # entry; ``data`` holds the versions of the datasets the query reads.
+    if _first is not None:  # computed just now, while learning what the query reads
+        return _first[0]
+    with versions.tracking(query):
+        return queries.QUERIES[query](engine_for(url), Role(role), **dict(params))
+
+
+def _load_as(query: str, role: str, url: str, params: tuple[tuple[str, Any], ...],
+             current: versions.Versions) -> Any:
+    depends = versions.depends(query)
+    if depends is None:  # the first run in this process: learn which datasets it reads
+        with versions.tracking(query):
+            result = queries.QUERIES[query](engine_for(url), Role(role), **dict(params))
+        data = _versions_key(current, versions.depends(query))
+        return _load(query, role, url, params, data, _first=(_tagged(result, query, data),))
+    data = _versions_key(current, depends)
+    return _tagged(_load(query, role, url, params, data), query, data)
+
+
+_DATA_TAG = "data_versions"  # DataFrame.attrs: the read and versions a loaded frame came from
+
+
+def _tagged(result: Any, query: str, data: tuple[tuple[str, Any], ...]) -> Any:
+    """A loaded frame carries its versions (``attrs``, kept by most pandas operations),
+    so ``computed`` keys on them as well as on the frame's content (which Streamlit
+    hashes from a sample once a frame has 100,000 rows)."""
+    if isinstance(result, pd.DataFrame):
+        result.attrs[_DATA_TAG] = (query, data)
+    return result
 
 
 def load(query: str, **params: Any) -> Any:
-    """Run a registered query for the current role, cached per (query, role, database, params)."""
-    return _load(query, current_role().value, database_url(_secrets()), tuple(sorted(params.items())))
+    """Run a registered query for the current role, cached per (query, role, database,
+    params, versions of the datasets it reads)."""
+    args = (query, current_role().value, database_url(_secrets()),
+            tuple(sorted(params.items())), data_versions())
+    if versions.depends(query) is None:  # computed outside the cache: its spinner here
+        with st.spinner("Gegevens laden…"):
+            return _load_as(*args)
+    return _load_as(*args)
+
+
+_VIEW_QUERIES: dict[str, frozenset[str]] = {}  # view -> the queries it was seen loading
+
+
+def _view_depends(name: str) -> set[str] | None:
+    used = _VIEW_QUERIES.get(name)
+    if used is None:
+        return None
+    out: set[str] = set()
+    for query in used:
+        depends = versions.depends(query)
+        if depends is None:
+            return None
+        out |= depends
+    return out
+
+
+def _view_loader(name: str, role: str, url: str, current: versions.Versions
+                 ) -> Callable[..., Any]:
+    def load(query: str, **query_params: Any) -> Any:
+        _VIEW_QUERIES[name] = _VIEW_QUERIES.get(name, frozenset()) | {query}
+        return _load_as(query, role, url, tuple(sorted(query_params.items())), current)
+    return load
 
 
 def view(fn: Callable[..., Any], **params: Any) -> Any:
     """``fn(load, **params)``: a page view built from registered queries (Kaart's map),
-    cached as a whole per (view, role, database, params). A rerun with the same selection
-    then unpickles the finished view instead of rebuilding it from thousands of rows."""
-    return _view(fn, f"{fn.__module__}.{fn.__qualname__}", current_role().value,
-                 database_url(_secrets()), tuple(sorted(params.items())))
+    cached as a whole per (view, role, database, params, versions of the datasets its
+    queries read). A rerun with the same selection then unpickles the finished view
+    instead of rebuilding it from thousands of rows."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    role, url, items = current_role().value, database_url(_secrets()), tuple(sorted(params.items()))
+    current = data_versions()
+    depends = _view_depends(name)
+    if depends is None:  # first run in this process: learn which queries it loads
+        _VIEW_QUERIES.setdefault(name, frozenset())
+        with st.spinner("Gegevens laden…"):
+            result = fn(_view_loader(name, role, url, current), **params)
+        return _view(fn, name, role, url, items, _versions_key(current, _view_depends(name)),
+                     _first=(result,))
+    return _view(fn, name, role, url, items, _versions_key(current, depends))
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner="Gegevens laden…")
 def _view(_fn: Callable[..., Any], name: str, role: str, url: str,
-          params: tuple[tuple[str, Any], ...]) -> Any:
+          params: tuple[tuple[str, Any], ...], data: tuple[tuple[str, Any], ...],
+          _first: tuple[Any] | None = None) -> Any:
     # The role is part of the key, as in _load: public and internal views never mix.
-    def load(query: str, **query_params: Any) -> Any:
-        return _load(query, role, url, tuple(sorted(query_params.items())))
-    return _fn(load, **dict(params))
+    if _first is not None:
+        return _first[0]
+    return _fn(_view_loader(name, role, url, data_versions()), **dict(params))
 
 
 def computed(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """``fn(*args, **kwargs)`` for a pure function of loaded frames (SPC verdicts over all
-    teams, say), cached like ``load``: it would otherwise rerun on every widget change."""
-    return _computed(fn, f"{fn.__module__}.{fn.__qualname__}", args, tuple(sorted(kwargs.items())))
+    teams, say), cached like ``load``: it would otherwise rerun on every widget change.
+    Its key holds its arguments' content and the data versions of the loaded frames."""
+    return _computed(fn, f"{fn.__module__}.{fn.__qualname__}", args, tuple(sorted(kwargs.items())),
+                     _frame_versions(args, kwargs))
+
+
+def _frame_versions(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(a.attrs.get(_DATA_TAG) for a in (*args, *kwargs.values())
+                 if isinstance(a, pd.DataFrame))
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=256, show_spinner=False)
 def _computed(_fn: Callable[..., Any], name: str, args: tuple[Any, ...],
-              kwargs: tuple[tuple[str, Any], ...]) -> Any:
+              kwargs: tuple[tuple[str, Any], ...], data: tuple[Any, ...] = ()) -> Any:
+    # ``data``: the data versions of the loaded frames among the arguments
     return _fn(*args, **dict(kwargs))
 
 
-def clear_caches() -> None:
-    """After a write: drop cached reads so every role sees the new figures."""
-    _load.clear()
-    _computed.clear()
-    _view.clear()
-    _is_demo.clear()
+def _demo() -> bool:
+    current = data_versions()
+    return _is_demo(database_url(_secrets()), _versions_key(current, ["setting"]))
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=4, show_spinner=False)
-def _is_demo(url: str) -> bool:
+def _is_demo(url: str, data: tuple[tuple[str, Any], ...]) -> bool:
     return queries.is_demo(engine_for(url))
 
 
@@ -232,7 +349,7 @@ def authenticate() -> None:
             "digest": digest, "checked": time.monotonic(), "session_id": outcome.session_id,
             "username": outcome.username, "role": outcome.role.value, "kind": outcome.kind,
             "must_change": outcome.must_change_password or (
-                outcome.demo_account and not _is_demo(database_url(_secrets())))}
+                outcome.demo_account and not _demo())}
         return
     st.session_state.pop(_AUTH, None)
     if isinstance(outcome, sessions.Ended):
@@ -496,7 +613,7 @@ def remember_requested_page() -> None:
 
 def demo_marker() -> None:
     """The visible "Voorbeelddata" marker whenever demo data is displayed."""
-    if _is_demo(database_url(_secrets())):
+    if _demo():
         st.badge(labels.DEMO_BADGE, icon=":material/science:", color="orange")
         st.caption(labels.DEMO_NOTE)
 
@@ -559,7 +676,7 @@ def chart_spec(build: Callable[..., alt.TopLevelMixin], *args: Any, **kwargs: An
     cached spec renders in about 1 ms, which is most of Wijkprofiel's render time."""
     return _computed(functools.partial(_localized_spec, build),
                      f"spec:{build.__module__}.{build.__qualname__}", args,
-                     tuple(sorted(kwargs.items())))
+                     tuple(sorted(kwargs.items())), _frame_versions(args, kwargs))
 
 
 def _localized_spec(build: Callable[..., alt.TopLevelMixin], *args: Any,
@@ -589,9 +706,21 @@ def chart(spec: VegaSpec | alt.TopLevelMixin, name: str) -> None:
                   help="Grafiek downloaden als vectorafbeelding (SVG)")
 
 
-def url_choice(param: str, options: list[str], default: str | None) -> str | None:
-    """The option named in the URL (``?param=…``) if it is valid, else ``default``."""
+def unknown_url_value(raw: str, param: str) -> str:
+    """The Dutch notice for a link whose ``?param=`` is not one of the options (URL
+    parameters hold keys, never names), escaped."""
+    return f"Onbekende waarde '{escape_md(raw)}' voor '{escape_md(param)}' in de link; genegeerd."
+
+
+def url_choice(param: str, options: list[str], default: str | None, *,
+               notice: Any = None) -> str | None:
+    """The option (a key) named in the URL (``?param=…``) if it is valid, else ``default``.
+    With ``notice`` (a container, e.g. the widget's column) an invalid value is named
+    there; leave it out where the options follow another choice (a period of the chosen
+    indicator), so that a change of that choice brings no notice."""
     value = st.query_params.get(param)
+    if value is not None and value not in options and notice is not None:
+        notice.caption(unknown_url_value(value, param))
     return value if value in options else default
 
 

@@ -16,7 +16,7 @@ from dashboard.domain.datasets import DATASETS, clean, decision_ref
 from dashboard.domain.roles import Role
 from dashboard.store import writes
 from dashboard.store.meeting import AgendaItem, AgendaSection
-from dashboard.ui import clear_caches, edit_ui, escape_md
+from dashboard.ui import edit_ui, escape_md
 
 LAST_DECISION = "meeting_decision_ref"  # the decision saved last in this session
 
@@ -53,7 +53,6 @@ def decision_with_evidence(engine: Engine, actor: str, role: Role, today: dt.dat
             saved, _ = clean(DATASETS["decision"], values)
             st.session_state[LAST_DECISION] = decision_ref(saved["decided_on"], saved["subject"])
             edit_ui.clear_form(key)
-            clear_caches()
             st.session_state[flash_key] = ("Besluit vastgelegd. Koppel hieronder de reeksen "
                                            "die het onderbouwen.")
             st.rerun()
@@ -71,7 +70,6 @@ def decision_with_evidence(engine: Engine, actor: str, role: Role, today: dt.dat
         result = writes.create(engine, actor, role, "decision_evidence", values)
         if result.ok:
             edit_ui.clear_form(evidence_key)
-            clear_caches()
             st.session_state[flash_key] = (f"Bewijsreeks gekoppeld aan het besluit "
                                            f"'{values.get('decision')}'.")
             st.rerun()

@@ -63,17 +63,18 @@ def filters(decisions: pd.DataFrame) -> pd.DataFrame:
     with ``review_due`` (review date reached and not yet evaluated)."""
     cols = st.columns(4)
 
-    def pick(column: int, label: str, param: str, options: list[str]) -> str | None:
-        choice = views.url_select(label, {views.ALL: "Alle", **{o: o for o in options}},
-                                  param=param, key=f"url_{param}", container=cols[column])
+    def pick(column: int, label: str, param: str, options: dict[str, str]) -> str | None:
+        """``options``: URL value (a key) -> the name shown."""
+        choice = views.url_select(label, {views.ALL: "Alle", **options}, param=param,
+                                  key=f"url_{param}", container=cols[column])
         return None if choice == views.ALL else choice
 
     shown = learning.filter_decisions(
         decisions,
-        programme=pick(0, "Programma", "programma", sorted(decisions["programme"].unique())),
-        area=pick(1, "Gebied", "gebied", sorted({a for names in decisions["areas"] for a in names})),
-        outcome=pick(2, "Besluit", "uitkomst", list(learning.OUTCOMES)),
-        body=pick(3, "Besloten door", "orgaan", sorted(decisions["body"].unique())))
+        programme=pick(0, "Programma", "programma", learning.programme_options(decisions)),
+        area=pick(1, "Gebied", "gebied", learning.area_options(decisions)),
+        outcome=pick(2, "Besluit", "uitkomst", {o: o for o in learning.OUTCOMES}),
+        body=pick(3, "Besloten door", "orgaan", {b: b for b in sorted(decisions["body"].unique())}))
     today = ui.load("monitoring_settings")["as_of"]  # the one "today" (demo: its as-of date)
     return shown.assign(review_due=learning.due_for_review(shown, today))
 

@@ -348,15 +348,29 @@ def periods(load: Loader, *, indicator_key: str) -> list[str]:
                   reverse=True)
 
 
+def programme_options(areas: pd.DataFrame) -> dict[str, str]:
+    """Kaart's programme filter: programme key -> name (the URL holds the key)."""
+    programmes = areas.drop_duplicates("programme_key").sort_values("programme")
+    return {ALL: "Alle programma's",
+            **dict(zip(programmes["programme_key"], programmes["programme"], strict=True))}
+
+
+def municipality_options(areas: pd.DataFrame) -> dict[str, str]:
+    """Kaart's municipality filter: CBS municipality code -> name (the URL holds the code)."""
+    munis = areas.drop_duplicates("municipality_code").sort_values("municipality_name")
+    return {ALL: "Alle gemeenten",
+            **dict(zip(munis["municipality_code"], munis["municipality_name"], strict=True))}
+
+
 def map_view(load: Loader, *, indicator_key: str, period: str, mode: str,
              baseline: str | None, programme: str = ALL, municipality: str = ALL
              ) -> MapView | None:
-    """Kaart for one indicator, period, comparison and filter; ``None`` when the filter
-    leaves no programme area."""
+    """Kaart for one indicator, period, comparison and filter (a programme key and a CBS
+    municipality code, or ``ALL``); ``None`` when the filter leaves no programme area."""
     meta = load("indicators").set_index("key").loc[indicator_key]
     areas = load("areas")
-    shown = areas[((areas["programme"] == programme) | (programme == ALL))
-                  & ((areas["municipality_name"] == municipality) | (municipality == ALL))]
+    shown = areas[((areas["programme_key"] == programme) | (programme == ALL))
+                  & ((areas["municipality_code"] == municipality) | (municipality == ALL))]
     if shown.empty:
         return None
     layers = load("map_layers")

@@ -27,12 +27,12 @@ def _write_url(param: str, value: str | list[str] | None) -> None:
 
 def url_select(label: str, options: Mapping[str, str], *, param: str, key: str,
                default: str = ALL, container: Any = None, help: str | None = None) -> str:
-    """A select box whose value comes from (and goes back to) URL parameter ``param``.
-    A value in the link that is not one of the options is ignored, with a notice."""
+    """A select box whose value (a key of ``options``; the names are display only) comes
+    from (and goes back to) URL parameter ``param``. A value in the link that is not one
+    of the keys (an old link with a name, say) is ignored, with a notice."""
     raw = st.query_params.get(param)
     if raw is not None and monitoring.clean_choice(raw, options) is None:
-        (container or st).caption(f"Onbekende waarde '{ui.escape_md(raw)}' voor "
-                                  f"'{ui.escape_md(param)}' in de link; genegeerd.")
+        (container or st).caption(ui.unknown_url_value(raw, param))
     if key not in st.session_state or st.session_state[key] not in options:
         st.session_state[key] = monitoring.clean_choice(st.query_params.get(param),
                                                         options) or default

@@ -91,7 +91,7 @@ def test_kaart_draws_every_area_with_legend_tooltip_and_attribution(signed_in, r
 def test_url_reproduces_the_view_and_filters_apply(signed_in):
     at = signed_in(Role.BESTUURDER).switch_page("pages/kaart.py").run()
     at.query_params.update({"indicator": "ervaren_gezondheid", "periode": "2018",
-                            "vergelijk": "ZL", "programma": "Blauwe Zorg in de wijk"})
+                            "vergelijk": "ZL", "programma": "blauwe-zorg"})
     at.run()
     assert not at.exception
     chosen = {s.label: s.value for s in at.selectbox}
@@ -111,7 +111,7 @@ def test_url_reproduces_the_view_and_filters_apply(signed_in):
 
 def test_a_filter_without_areas_says_so(signed_in):
     at = signed_in(Role.BESTUURDER).switch_page("pages/kaart.py").run()
-    at.query_params.update({"programma": "Blauwe Zorg in de wijk", "gemeente": "Heerlen"})
+    at.query_params.update({"programma": "blauwe-zorg", "gemeente": "GM0917"})  # Heerlen
     at.run()
     assert not at.exception and not at.get("deck_gl_json_chart")
     assert "Geen programmagebieden voor deze combinatie" in texts(at)

@@ -114,7 +114,8 @@ def test_decisions_list_areas_and_counts(seeded_engine):
     row = df.set_index("id").loc[bz8]
     assert sorted(row["areas"]) == ["Limmel", "Nazareth", "Wittevrouwenveld", "Wyckerpoort"]
     assert row["n_evidence"] == 5 and row["n_cases"] == 2
-    filtered = learning.filter_decisions(df, area="Limmel", outcome="opschalen")
+    assert sorted(row["area_keys"]) == ["limmel", "nazareth", "wittevrouwenveld", "wyckerpoort"]
+    filtered = learning.filter_decisions(df, area="limmel", outcome="opschalen")
     assert bz8 in set(filtered["id"]) and (filtered["outcome"] == "opschalen").all()
     assert np.all([("Limmel" in a) for a in filtered["areas"]])
 

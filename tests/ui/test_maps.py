@@ -135,11 +135,11 @@ def test_map_view_builds_the_filtered_map_its_table_and_csv_from_the_queries(see
     areas = load("areas")
     blauwe_zorg = areas.loc[areas["key"] == "limmel", "programme"].iloc[0]
     maastricht = maps.map_view(load, indicator_key=indicator, period=period, mode="waarde",
-                               baseline=None, municipality="Maastricht")
+                               baseline=None, municipality="GM0935")
     # the four Blauwe Zorg neighbourhoods and Daalhof (PlusWIJken)
     assert set(maastricht.table["Gemeente"]) == {"Maastricht"} and len(maastricht.table) == 5
     only_bz = maps.map_view(load, indicator_key=indicator, period=period, mode="waarde",
-                            baseline=None, programme=blauwe_zorg, municipality="Maastricht")
+                            baseline=None, programme="blauwe-zorg", municipality="GM0935")
     assert set(only_bz.table["Programma"]) == {blauwe_zorg} and len(only_bz.table) == 4
     assert maps.map_view(load, indicator_key=indicator, period=period, mode="waarde",
-                         baseline=None, programme=blauwe_zorg, municipality="Heerlen") is None
+                         baseline=None, programme="blauwe-zorg", municipality="GM0917") is None

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_master_data"
-down_revision: str | Sequence[str] | None = "0005_areas"
+down_revision: str | Sequence[str] | None = "0006_data_versions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
