@@ -36,10 +36,11 @@ from pathlib import Path
 from typing import Any
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, func, inspect, insert, select, text
+from sqlalchemy import Engine, func, insert, inspect, select, text
 from sqlalchemy.engine import make_url
 
-from dashboard.store import audit, versions
+from dashboard.store import audit
+from data_loaders import versions
 from data_loaders.db import PROJECT_ROOT, database_url, make_engine, transaction
 from data_loaders.migrate import alembic_config, upgrade
 from data_loaders.models import AuditLog

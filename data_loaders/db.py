@@ -73,4 +73,4 @@ def read_frame(engine: Engine, stmt: Any) -> pd.DataFrame:
 
 # Every session raises the data version of what it changes, in its own transaction
 # (the hooks register on SQLAlchemy's Session class when the module is imported).
-import dashboard.store.versions  # noqa: E402,F401
+import data_loaders.versions  # noqa: E402,F401

@@ -576,7 +576,7 @@ class Setting(Versioned, Base):
 
 class DataVersion(Base):
     """One counter per dataset, raised in the transaction that changes the dataset
-    (``dashboard.store.versions``). The caches put it in their keys, so a save on any
+    (``data_loaders.versions``). The caches put it in their keys, so a save on any
     replica shows on every replica's next rerun without emptying unrelated caches."""
 
     __tablename__ = "data_version"

@@ -125,10 +125,18 @@ HELPERS: dict[str, tuple[int | str, ...]] = {
     "empty_state": (0,), "url_select": LABEL, "url_multiselect": LABEL,
     "record_form": (4, "submit_label"),
 }
-# Provably constant or markdown-free: the escaper itself, Dutch number/date formatters
-# and len/int (digits only).
+# Provably constant or markdown-free: the escaper itself, Dutch number/date formatters,
+# len/int (digits only), and the URL notice, which escapes what it quotes (tested below).
 SAFE_CALLS = {"escape_md", "fmt_number", "fmt_date", "fmt_percent", "fmt_euro", "fmt_month",
-              "len", "int"}
+              "len", "int", "unknown_url_value"}
+
+
+def test_the_url_notice_escapes_what_it_quotes():
+    from dashboard.ui import unknown_url_value
+
+    notice = unknown_url_value("[Sessie verlopen](http://evil)", "status")
+    assert "[Sessie verlopen](http://evil)" not in notice
+    assert notice.startswith("Onbekende waarde '") and notice.endswith("in de link; genegeerd.")
 STR_METHODS = {"capitalize", "lower", "upper", "strip"}
 
 

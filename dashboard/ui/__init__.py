@@ -17,8 +17,6 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitDuplicateElementKey
 
-from dashboard.store import accounts, auth, queries, sessions, versions
-from dashboard.ui import charts, exports, labels, web
 from dashboard.domain import sso, verdicts
 from dashboard.domain.roles import (
     PAGES,
@@ -30,6 +28,9 @@ from dashboard.domain.roles import (
     pages_for,
     requested_internal_page,
 )
+from dashboard.store import accounts, auth, queries, sessions
+from dashboard.ui import charts, exports, labels, web
+from data_loaders import versions
 from data_loaders.db import database_url, make_engine
 
 # Altair validates every schema object when it is built *and* the whole spec again in
@@ -120,7 +121,7 @@ def engine():  # type: ignore[no-untyped-def]
 # ---------------------------------------------------------------- cached reads
 #
 # Every cached read carries in its key the versions of the datasets it depends on
-# (``dashboard.store.versions``): a save on any replica raises them in the database, and
+# (``data_loaders.versions``): a save on any replica raises them in the database, and
 # every replica's next run (which reads them once, at most ``versions.MAX_AGE`` old)
 # computes new keys for what changed and keeps hitting the cache for everything else.
 # Nothing is emptied after a write. The TTL and ``max_entries`` only bound memory.

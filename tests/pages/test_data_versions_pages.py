@@ -15,7 +15,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.domain import coaches
 from dashboard.domain.roles import Role
-from dashboard.store import queries, versions, writes
+from dashboard.store import queries, writes
+from data_loaders import versions
 from data_loaders.db import make_engine
 from tests.helpers.apptest import sign_in
 

@@ -1,6 +1,6 @@
 """data versions: one counter per dataset for cache keys
 
-Every transaction that changes a dataset raises its counter (``dashboard.store.versions``);
+Every transaction that changes a dataset raises its counter (``data_loaders.versions``);
 the caches of every replica read the counters once per script run and put them in their
 keys, instead of emptying the writing replica's cache after a save.
 
