@@ -4,8 +4,10 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard.store import meeting
 from dashboard import ui
+from dashboard.domain import audit
+from dashboard.domain.i18n import fmt_number
+from dashboard.store import meeting
 
 ui.entry_guard()
 
@@ -14,7 +16,7 @@ ui.demo_marker()
 
 engine, role = ui.engine(), ui.current_role()
 choices = meeting.audit_choices(engine, role)
-today = dt.date.today()
+today = dt.datetime.now(audit.LOCAL).date()  # audit rows are real events: the real date
 a, b, c, d, e = st.columns(5)
 since = a.date_input("Van", value=today - dt.timedelta(days=30), format="DD-MM-YYYY",
                      key="audit_since")
@@ -27,14 +29,9 @@ result = e.selectbox("Resultaat", options=["", *choices["result"]], key="audit_r
                      format_func=lambda v: v or "Alle resultaten")
 
 log = meeting.audit_log(engine, role, since, until, actor, action, result)
-st.caption(f"{len(log)} regels (hoogstens 5.000, nieuwste eerst). Het auditlog wordt nooit "
-           "gewijzigd of verwijderd; tijden zijn UTC.")
+st.caption(f"{fmt_number(len(log))} regels (hoogstens 5.000, nieuwste eerst). Het auditlog "
+           "wordt nooit gewijzigd of verwijderd; tijden in Nederlandse tijd.")
 if log.empty:
     ui.empty_state("Geen regels voor deze selectie.")
 else:
-    headers = {"at": "Tijdstip (UTC)", "actor": "Gebruiker", "role": "Rol", "action": "Actie",
-               "object_type": "Gegevens", "object_id": "Rij", "result": "Resultaat",
-               "old_values": "Oude waarden", "new_values": "Nieuwe waarden"}
-    ui.table(log, columns=headers, download=f"auditlog_{since.isoformat()}_{until.isoformat()}",
-             column_config={"Tijdstip (UTC)": st.column_config.DatetimeColumn(
-                 format="D MMM YYYY HH:mm:ss")})
+    ui.table(audit.readable(log), download=f"auditlog_{since.isoformat()}_{until.isoformat()}")

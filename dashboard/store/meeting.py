@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from dashboard.domain import coaches, kernteams, spc, verdicts
+from dashboard.domain import audit, coaches, kernteams, spc, verdicts
 from dashboard.domain.datasets import DATASETS, decision_ref
 from dashboard.domain.i18n import fmt_date, fmt_month, fmt_number
 from dashboard.domain.roles import Permission, Role, require
@@ -273,10 +273,10 @@ def _summary(values: dict | None) -> str:
 
 def audit_log(engine: Engine, role: Role, since: dt.date, until: dt.date, actor: str = "",
               action: str = "", result: str = "", limit: int = 5_000) -> pd.DataFrame:
-    """Audit rows between two dates (inclusive), optionally filtered; newest first."""
+    """Audit rows between two local (Dutch) days, inclusive, optionally filtered; newest
+    first. ``old_values``/``new_values`` are the stored dicts (``domain.audit`` reads them)."""
     require(role, Permission.ADMINISTER)
-    start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC)
-    end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    start, end = audit.local_day_bounds(since, until)
     stmt = select(AuditLog.id, AuditLog.at, AuditLog.actor, AuditLog.role, AuditLog.action,
                   AuditLog.object_type, AuditLog.object_id, AuditLog.result,
                   AuditLog.old_values, AuditLog.new_values
@@ -287,10 +287,7 @@ def audit_log(engine: Engine, role: Role, since: dt.date, until: dt.date, actor:
         stmt = stmt.where(AuditLog.action == action)
     if result:
         stmt = stmt.where(AuditLog.result == result)
-    df = _frame(engine, stmt.order_by(AuditLog.id.desc()).limit(limit))
-    for column in ("old_values", "new_values"):
-        df[column] = df[column].map(lambda v: "" if v is None else _json(v))
-    return df
+    return _frame(engine, stmt.order_by(AuditLog.id.desc()).limit(limit))
 
 
 def audit_choices(engine: Engine, role: Role) -> dict[str, list[str]]:
@@ -302,12 +299,6 @@ def audit_choices(engine: Engine, role: Role) -> dict[str, list[str]]:
         out[name] = sorted(v for (v,) in _frame(engine, select(column).distinct()).itertuples(
             index=False))
     return out
-
-
-def _json(value: object) -> str:
-    import json
-
-    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 # ---------------------------------------------------------------- the meeting report
