@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.domain import monitoring, overview
-from dashboard.ui import charts
+from dashboard.ui import charts, profile
 from dashboard.ui import monitoring as panels
 
 ui.entry_guard()
@@ -22,6 +22,11 @@ headlines = ui.computed(overview.programme_headlines, areas, ui.load("coach_mont
 for col, row in zip(st.columns(len(headlines)), headlines, strict=True):
     with col, st.container(border=True):
         panels.headline_card(row)
+
+st.subheader("Is het aan het werken?")
+for programme in ui.load("programmes").itertuples():
+    panels.outcome_block(programme.name, ui.view(profile.programme_outcomes,
+                                                 programme_key=programme.key))
 
 left, right = st.columns([3, 2])
 with left:

@@ -10,11 +10,13 @@ from the previous quarter is computed over the teams that delivered both quarter
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.domain import coaches, kernteams, spc
+from dashboard.domain import coaches, kernteams, spc, verdicts
 from dashboard.domain.vocab import ProjectStatus
 
 ADMISSIONS = kernteams.METRICS["admissions"]
@@ -97,3 +99,35 @@ def admissions_trends(quarters: pd.DataFrame,
             list(rows[ADMISSIONS.numerator]), list(rows[ADMISSIONS.denominator]), ADMISSIONS,
             min_baseline=min_baseline)))
     return out
+
+
+# ---------------------------------------------------------------- is it working?
+
+
+def outcome_answer(verdict_keys: Sequence[str]) -> str:
+    """The one-line answer to "is het aan het werken?" from the direction-aware verdicts
+    (``verdicts``) of a programme's outcome series: how many improve, worsen or show no
+    change beyond chance, and how many are too short to judge."""
+    counts = Counter(verdict_keys)
+    too_few = counts[verdicts.TOO_LITTLE]
+    judged = len(verdict_keys) - too_few
+    better, worse = counts[verdicts.IMPROVEMENT], counts[verdicts.DETERIORATION]
+    if not verdict_keys:
+        return "Nog geen uitkomstcijfers vastgelegd."
+    if judged == 0:
+        answer = "Nog niet te zeggen: elke reeks heeft te weinig perioden voor een oordeel."
+    elif better and not worse:
+        answer = (f"Ja, zichtbaar: {better} van de {judged} beoordeelde uitkomstreeksen "
+                  "verbeteren meer dan toeval verklaart, geen enkele verslechtert.")
+    elif worse and not better:
+        answer = (f"Nee, nog niet: {worse} van de {judged} beoordeelde uitkomstreeksen "
+                  "verslechteren, geen enkele verbetert aantoonbaar.")
+    elif better and worse:
+        answer = (f"Gemengd: {better} van de {judged} beoordeelde uitkomstreeksen verbeteren, "
+                  f"{worse} verslechteren.")
+    else:
+        answer = (f"Nog niet aantoonbaar: geen van de {judged} beoordeelde uitkomstreeksen "
+                  "verandert meer dan toeval verklaart.")
+    if judged and too_few:
+        answer += f" {too_few} reeksen zijn nog te kort voor een oordeel."
+    return answer

@@ -539,20 +539,39 @@ def get_row(engine: Engine, role: Role, dataset: str, row_id: int) -> dict[str, 
         return out
 
 
-def reference_keys(engine: Engine, role: Role, dataset: str) -> dict[str, list[str]]:
-    """For each reference field of ``dataset``, the keys a user may pick (for forms): rows
-    that are deactivated (``active``) or deleted are not offered; a form still shows the
-    value a row already has, and an import still accepts them (corrections of old figures)."""
+# The column that names a row of a referenced table, shown next to its key in forms.
+NAME_COLUMNS = ("name", "label", "title", "subject")
+
+
+def _names(session: Session, table: str, key: str) -> dict[str, str]:
+    """Key -> name of the rows of ``table`` whose key is not already their name."""
+    model = model_of(table)
+    column = next((c for c in NAME_COLUMNS if hasattr(model, c) and c != key), None)
+    if column is None or (table, key) in COMPUTED_KEYS:
+        return {}
+    return {str(k): str(n) for k, n in session.execute(
+        select(getattr(model, key), getattr(model, column))) if n and str(n) != str(k)}
+
+
+def reference_keys(engine: Engine, role: Role, dataset: str) -> dict[str, dict[str, str]]:
+    """For each reference field of ``dataset``, the keys a user may pick (for forms), each
+    with what a form shows for it ("PW-2 · Kernteams ouderen"; keys that are names show as
+    they are): rows that are deactivated (``active``) or deleted are not offered; a form
+    still shows the value a row already has, and an import still accepts them (corrections
+    of old figures)."""
     require(role, Permission.VIEW_INTERNAL)
     ds = DATASETS[dataset]
-    out: dict[str, list[str]] = {}
+    out: dict[str, dict[str, str]] = {}
     with session_factory(engine)() as s:
         refs = RefMaps(s, ds)
         for f in _ref_fields(ds):
-            model = model_of(f.ref[0])
+            table, key = f.ref
+            model = model_of(table)
             gone = [model.deleted.is_(True)] if hasattr(model, "deleted") else []
             gone += [model.active.is_(False)] if hasattr(model, "active") else []
             hidden = set(s.scalars(select(model.id).where(or_(*gone)))) if gone else set()
-            out[f.name] = sorted((k for i, k in refs.by_id[f.name].items() if i not in hidden),
-                                 key=str)
+            names = _names(s, table, key)
+            keys = sorted((k for i, k in refs.by_id[f.name].items() if i not in hidden), key=str)
+            out[f.name] = {k: f"{k} · {names[str(k)]}" if str(k) in names else str(k)
+                           for k in keys}
     return out

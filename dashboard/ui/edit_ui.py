@@ -34,7 +34,7 @@ def number_text(value: float | int | None) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
-def _widget(f: Field, current: Any, refs: dict[str, list[str]], key: str) -> Any:
+def _widget(f: Field, current: Any, refs: dict[str, dict[str, str]], key: str) -> Any:
     label = escape_md(f.label) + ("" if f.required else " (optioneel)")
     help_text = escape_md(f.help) or None
     k = f"{key}-{f.name}"
@@ -59,20 +59,23 @@ def _widget(f: Field, current: Any, refs: dict[str, list[str]], key: str) -> Any
         options = list(f.choices) if f.kind == "list" else list(refs.get(f.name, []))
         chosen = list(current or [])
         options += [c for c in chosen if c not in options]
+        shown = refs.get(f.name, {}) if f.kind == "refs" else {}
         return st.multiselect(label, options=options, default=chosen, key=k, help=help_text,
-                              placeholder="Kies…")
+                              placeholder="Kies…",
+                              format_func=lambda v: shown.get(v, str(v)))
     options: list[Any] = list(refs.get(f.name, [])) if f.kind == "ref" else list(f.choices)
     if current is not None and current not in options:
         options.append(current)
     if not f.required:
         options = [None, *options]
     index = options.index(current) if current in options else None
+    names = refs.get(f.name, {}) if f.kind == "ref" else {}
     return st.selectbox(label, options=options, index=index, key=k, help=help_text,
-                        format_func=lambda v: NONE_LABEL if v is None else str(v),
+                        format_func=lambda v: NONE_LABEL if v is None else names.get(v, str(v)),
                         placeholder="Kies…")
 
 
-def record_form(ds: Dataset, refs: dict[str, list[str]], current: dict[str, Any] | None,
+def record_form(ds: Dataset, refs: dict[str, dict[str, str]], current: dict[str, Any] | None,
                 key: str, submit_label: str) -> dict[str, Any] | None:
     """A form with one widget per field; returns the raw values when submitted."""
     current = current or {}

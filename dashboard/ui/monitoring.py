@@ -412,3 +412,22 @@ def budget_metrics(summary: monitoring.BudgetSummary) -> None:
               delta=None if realised is None else f"{fmt_percent(realised, 0)} van het budget",
               delta_color="off",
               help="Uitgaven in de selectie in hetzelfde jaar als het budget ernaast.")
+
+
+def outcome_block(programme: str, outcomes: Any) -> None:
+    """Is it working? The programme's one-line answer, and per area and outcome indicator
+    the latest value against its municipality and Nederland with the verdict."""
+    with st.container(border=True):
+        st.markdown(f"**{ui.escape_md(programme)}** — {ui.escape_md(outcomes.answer)}")
+        if outcomes.table.empty:
+            return
+        with st.expander("Per gebied en indicator: laatste waarde, gemeente, Nederland en "
+                         "oordeel over de trend"):
+            ui.md_table(outcomes.table.set_index("Gebied"),
+                        height=420 if len(outcomes.table) > 12 else "content")
+            st.caption("Oordeel over de hele reeks van het gebied, met de regels van de "
+                       "regelkaart (zie Begrippen op de pagina Toegankelijkheid). Gemeente en "
+                       "Nederland in dezelfde periode; – als er geen vergelijkingscijfer is.")
+            ui.downloads(outcomes.table.assign(
+                Oordeel=[o.split(": ", 1)[-1].rstrip("]") for o in outcomes.table["Oordeel"]]),
+                f"uitkomsten-{programme.lower().replace(' ', '-')}")

@@ -12,8 +12,9 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.domain import evidence, spc, verdicts
+from dashboard.domain import evidence, overview, spc, verdicts
 from dashboard.domain.aggregation import wilson_interval
+from dashboard.domain.i18n import EMPTY
 from dashboard.domain.vocab import POSITIVE_HEALTH_DIMENSIONS
 from dashboard.ui import charts, labels
 from dashboard.ui.maps import fmt_value
@@ -170,3 +171,58 @@ def trend_panels(load: Callable[..., Any], *, area_key: str) -> list[TrendPanel]
                                  verdict=verdict.key if verdict else "", chart=kind,
                                  periods=periods))
     return panels
+
+
+@dataclass(frozen=True)
+class ProgrammeOutcomes:
+    answer: str  # the one line: is it working?
+    table: pd.DataFrame  # per area and outcome indicator: latest value, references, verdict
+
+
+def _latest(series: pd.DataFrame, unit: str) -> tuple[str, str]:
+    shown = series[series["value"].notna()]
+    if shown.empty:
+        return "", EMPTY
+    last = shown.iloc[-1]
+    return str(last["period"]), fmt_value(last["value"], unit)
+
+
+def _reference_at(refs: pd.DataFrame, code: str, period: str, unit: str) -> str:
+    row = refs[(refs["region_code"] == code) & (refs["period"] == period)
+               & (refs["status"] == "ok")]
+    return fmt_value(float(row["value"].iloc[0]), unit) if len(row) else EMPTY
+
+
+def programme_outcomes(load: Callable[..., Any], *, programme_key: str) -> ProgrammeOutcomes:
+    """Is it working? For every area of the programme (with CBS parts) and every outcome
+    indicator (one with a desired direction), the latest value against its municipality
+    and Nederland in the same period, and the direction-aware verdict on its trend; the
+    one-line answer counts the verdicts (``overview.outcome_answer``). Cached as a whole
+    (``ui.view``)."""
+    areas = load("areas")
+    areas = areas[(areas["programme_key"] == programme_key) & areas["has_parts"]]
+    rows, keys = [], []
+    for meta in load("indicators").itertuples():
+        if verdicts.polarity_value(meta.polarity) == verdicts.NEUTRAL:
+            continue
+        values = load("area_values", indicator_key=meta.key)
+        refs = load("reference_values", indicator_key=meta.key)
+        for area in areas.itertuples():
+            series = trend_frame(values, area.key, is_survey=bool(meta.is_survey),
+                                 multiplier=float(meta.multiplier))
+            period, latest = _latest(series, meta.unit)
+            if not period:
+                continue
+            judged = trend_verdict(series, meta.unit, bool(meta.is_rate),
+                                   float(meta.multiplier), meta.polarity)
+            key = judged[0].key if judged else verdicts.TOO_LITTLE
+            keys.append(key)
+            rows.append({"Gebied": area.name, "Indicator": meta.label,
+                         "Periode": period, "Waarde": latest,
+                         "Gemeente": _reference_at(refs, area.municipality_code, period,
+                                                   meta.unit),
+                         "Nederland": _reference_at(refs, "NL", period, meta.unit),
+                         "Oordeel": verdicts.VERDICT_ICONS[key].markdown})
+    return ProgrammeOutcomes(overview.outcome_answer(keys), pd.DataFrame(
+        rows, columns=["Gebied", "Indicator", "Periode", "Waarde", "Gemeente", "Nederland",
+                       "Oordeel"]))

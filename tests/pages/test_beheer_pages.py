@@ -169,3 +169,14 @@ def test_an_indicator_value_saved_unchanged_keeps_every_number_exactly(app, engi
     next(b for b in at.button if b.label == "Opslaan").click().run()
     assert not at.exception and not at.error
     assert writes.get_row(engine, PT, "indicator_value", int(row["id"])) == before
+
+
+def test_forms_offer_names_next_to_codes(app, engine):
+    at = app(PT)
+    at.switch_page("pages/gegevens_beheren.py").run()
+    at.selectbox(key="beheer_dataset").set_value("decision").run()
+    project = next(s for s in at.selectbox if s.label == "Project (optioneel)")
+    assert any(o.startswith("PW-2 · ") for o in project.options)
+    programme = next(s for s in at.selectbox if s.label == "Programma")
+    assert "pluswijken · PlusWIJken" in programme.options
+    assert "pluswijken" not in programme.options  # never the bare key

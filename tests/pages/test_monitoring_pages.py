@@ -269,3 +269,18 @@ def test_a_table_shows_the_products_own_icons_and_escapes_everything_else():
     assert cells[0] == IMPROVEMENT
     assert cells[1] != IMPROVEMENT + " [klik](https://x.nl)" and "\\[klik\\]" in cells[1]
     assert "\\[" in cells[2] and ":\u200c" in cells[2]  # no colour, no icon: text
+
+
+def test_overzicht_answers_is_it_working_per_programme(app):
+    at = app(Role.BESTUURDER)
+    assert not at.exception
+    assert any(s.value == "Is het aan het werken?" for s in at.subheader)
+    answers = [m.value for m in at.markdown if m.value.startswith("**Blauwe Zorg in de wijk** — ")
+               or m.value.startswith("**PlusWIJken** — ")]
+    assert len(answers) == 2
+    openings = ("Ja, zichtbaar", "Nee, nog niet", "Gemengd", "Nog niet aantoonbaar",
+                "Nog niet te zeggen", "Nog geen uitkomstcijfers")
+    assert all(a.split(" — ", 1)[1].startswith(openings) for a in answers)
+    table = next(t.value for t in at.table if "Nederland" in t.value.columns)
+    assert {"Indicator", "Waarde", "Gemeente", "Nederland", "Oordeel"} <= set(table.columns)
+    assert table["Oordeel"].str.startswith(":").all()  # the verdict icons with their text
