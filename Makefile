@@ -34,6 +34,7 @@ node_modules/.package-lock.json: package-lock.json
 
 # The whole suite on both cores: SQLite, PostgreSQL, Chromium, nginx (CI installs them).
 test: $(VENV)/.dev node_modules/.package-lock.json
+	@$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 # The quick loop while coding: pure rules and the store on SQLite, no browser (< 60 s).

@@ -3,9 +3,9 @@ from the current role. Served through the ASGI entry ``app.py`` (``streamlit run
 
 import streamlit as st
 
-from dashboard.ui import labels
 from dashboard import ui
 from dashboard.domain.roles import DEFAULT_PAGE, PAGES, pages_for
+from dashboard.ui import labels
 
 st.set_page_config(page_title=labels.APP_TITLE, page_icon=":material/hub:", layout="wide")
 

@@ -20,8 +20,20 @@ from dashboard.store.auth import hash_password
 from data_loaders.db import make_engine, transaction
 from data_loaders.migrate import upgrade
 from data_loaders.models import (
-    Area, AreaPart, CbsGeometry, Coach, CoachMonth, Indicator, IndicatorValue, Kernteam,
-    KernteamQuarter, Polarity, Programme, Setting, User, ValueStatus,
+    Area,
+    AreaPart,
+    CbsGeometry,
+    Coach,
+    CoachMonth,
+    Indicator,
+    IndicatorValue,
+    Kernteam,
+    KernteamQuarter,
+    Polarity,
+    Programme,
+    Setting,
+    User,
+    ValueStatus,
 )
 from data_loaders.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
 

@@ -69,7 +69,7 @@ SIGNAL_QUARTER = "2024-Q1"
 FIRST_KERNTEAM_QUARTER = dt.date(2021, 1, 1)  # 12 quarters before the planted intervention
 FIRST_COACH_MONTH = dt.date(2025, 1, 1)
 CASELOAD_NORM_PER_FTE = 30
-DEMO_PASSWORD = "demo"
+DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo password (demo data only)
 DEMO_ACCOUNTS = {"bestuurder": Role.BESTUURDER, "programmateam": Role.PROGRAMMATEAM,
                  "beheerder": Role.BEHEERDER}
 CASE_THEMES = {1: "versnipperde hulp", 2: "tussen twee wetten", 3: "hulp die niet aansluit",
@@ -469,7 +469,7 @@ class DemoGenerator:
                                        ("gemeente", "Wmo"): 900_000 + 150_000 * (y - 2025),
                                        ("gemeente", "Participatiewet"): 400_000}.items():
                 self.s.add(Budget(programme=pw, year=y, financier=fin, law=law, amount_eur=amount))
-        for code, p in projects.items():
+        for p in projects.values():
             first = p.started_on.year if p.started_on else 2017
             for y in range(first, self.as_of.year + 1):
                 for area in p.areas:
@@ -525,7 +525,7 @@ class DemoGenerator:
         seh = self.s.scalar(select(Indicator).where(Indicator.key == "seh_ouderen"))
         bz, pw = self.programmes["blauwe-zorg"], self.programmes["pluswijken"]
         daalhof = next((a for a in self.areas if a.key == "daalhof"), None)
-        D, O, S = DecisionOutcome, DecisionStatus, self.as_of
+        D, O, S = DecisionOutcome, DecisionStatus, self.as_of  # noqa: N806, E741 - a compact table below
         rows = [
             (bz, "BZ-1", D.SCALE_UP, dt.date(2018, 6, 12), BODIES[0], O.EVALUATED,
              "Training Positieve Gezondheid uitbreiden naar alle professionals in de vier wijken.",

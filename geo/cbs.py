@@ -105,7 +105,7 @@ def sentinel_status(raw: Any, year: int) -> tuple[float | None, str]:
 def _layers(path: Path) -> list[str]:
     try:
         names = [str(row[0]) for row in pyogrio.list_layers(path)]
-    except Exception as exc:  # noqa: BLE001 - any driver error is a bad file for the user
+    except Exception as exc:
         raise CbsFileError(f"{path.name}: geen leesbaar GeoPackage- of GeoJSON-bestand ({exc}).") from exc
     wanted = [n for n in names if re.search(r"buurt|wijk", n, re.I)]
     if path.suffix.lower() == ".gpkg":

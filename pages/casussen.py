@@ -3,11 +3,11 @@
 import altair as alt
 import streamlit as st
 
-from dashboard.ui import labels
-from dashboard.domain import learning
 from dashboard import ui
+from dashboard.domain import learning
 from dashboard.domain.i18n import fmt_date, fmt_number
 from dashboard.domain.vocab import DOMAINS
+from dashboard.ui import labels
 
 ui.entry_guard()
 

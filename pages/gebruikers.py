@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from dashboard import ui
 from dashboard.store import accounts, auth
 from dashboard.ui import edit_ui
-from dashboard import ui
 
 ui.entry_guard()
 
@@ -16,7 +16,7 @@ if flash := st.session_state.pop("users_flash", None):
     st.success(ui.escape_md(flash), icon=":material/check_circle:")
 
 
-def done(result) -> None:  # noqa: ANN001
+def done(result) -> None:
     if result.ok:
         st.session_state["users_flash"] = result.message
         st.rerun()

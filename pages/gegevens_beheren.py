@@ -5,11 +5,11 @@ someone else's newer edit shows both values and a reload button (dashboard.store
 
 import streamlit as st
 
-from dashboard.ui import edit_ui
 from dashboard import ui
-from dashboard.store import writes
 from dashboard.domain.datasets import DATASETS, datasets_for
+from dashboard.store import writes
 from dashboard.store.importers import export_frame
+from dashboard.ui import edit_ui
 
 ui.entry_guard()
 

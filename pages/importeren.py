@@ -8,11 +8,11 @@ to ``importers.commit``, which refuses rows that changed since."""
 
 import streamlit as st
 
-from dashboard.ui import edit_ui
 from dashboard import ui
 from dashboard.domain.datasets import DATASETS, datasets_for
 from dashboard.domain.i18n import fmt_number
 from dashboard.store import importers
+from dashboard.ui import edit_ui
 
 ui.entry_guard()
 

@@ -644,11 +644,15 @@ def _setting_value(v: dict[str, Any]) -> list[Problem]:
         return []
     if spec.kind == "int" and value != int(value):
         return [Problem("value", "Waarde", f"{spec.label} moet een geheel getal zijn.")]
-    if spec.minimum is not None and value < spec.minimum or (
-            spec.maximum is not None and value > spec.maximum):
-        return [Problem("value", "Waarde",
-                        f"{spec.label} moet tussen {display(float(spec.minimum))} en "
-                        f"{display(float(spec.maximum))} liggen.")]
+    low, high = spec.minimum, spec.maximum
+    if low is not None and value < low or (high is not None and value > high):
+        if low is not None and high is not None:
+            bounds = f"tussen {display(float(low))} en {display(float(high))} liggen"
+        elif low is not None:
+            bounds = f"minstens {display(float(low))} zijn"
+        else:
+            bounds = f"hoogstens {display(float(high))} zijn"  # type: ignore[arg-type]
+        return [Problem("value", "Waarde", f"{spec.label} moet {bounds}.")]
     return []
 
 

@@ -42,7 +42,7 @@ ROLE_LABELS: dict[Role, str] = {
 }
 
 
-class AccessDenied(PermissionError):
+class AccessDenied(PermissionError):  # noqa: N818 - the Dutch UI calls it a refusal, not an error
     """Raised when a role lacks a permission; the message is shown to users in Dutch."""
 
     def __init__(self, role: Role, permission: Permission) -> None:

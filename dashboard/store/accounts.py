@@ -16,6 +16,8 @@ import pandas as pd
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
+from dashboard.domain.datasets import Problem
+from dashboard.domain.roles import Permission, Role
 from dashboard.store import writes
 from dashboard.store.auth import (
     forget_failures,
@@ -23,10 +25,8 @@ from dashboard.store.auth import (
     held_back_names,
     verify_password,
 )
-from dashboard.domain.datasets import Problem
 from dashboard.store.settings import is_demo
 from data_loaders.db import read_frame as _frame
-from dashboard.domain.roles import Permission, Role
 from data_loaders.db import session_factory
 from data_loaders.models import AuthSession, User
 from data_loaders.models import Role as StoredRole

@@ -22,8 +22,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session
 
-from dashboard.store import audit
 from dashboard.domain.roles import Role
+from dashboard.store import audit
 from data_loaders.db import session_factory, transaction
 from data_loaders.models import LoginFailure, User
 

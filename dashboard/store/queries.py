@@ -8,31 +8,24 @@ caching sits in ``dashboard.ui``.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 from sqlalchemy import Engine, and_, func, select
 
-from dashboard.store.queries_geo import QUERIES_GEO
-from dashboard.store import settings
-from dashboard.store.settings import is_demo  # noqa: F401 - for callers
 from dashboard.domain.roles import Permission, Role, require
+from dashboard.store.queries_geo import QUERIES_GEO
+from dashboard.store.settings import is_demo  # noqa: F401 - for callers
 from data_loaders.db import read_frame as _frame
 from data_loaders.models import (
     Area,
     AreaPart,
     Case,
-    Coach,
-    CoachMonth,
     Decision,
     Indicator,
     IndicatorValue,
     Programme,
     Project,
-    Setting,
 )
 from geo.registry import NO_PARTS_TEXT
-
 
 # ---------------------------------------------------------------- public
 

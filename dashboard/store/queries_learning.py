@@ -8,7 +8,6 @@ Every function checks the role first. Public functions apply ``dashboard.domain.
 
 from __future__ import annotations
 
-
 import pandas as pd
 from sqlalchemy import Engine, and_, func, or_, select
 
@@ -34,7 +33,6 @@ from data_loaders.models import (
     Project,
     ValueStatus,
 )
-
 
 # ---------------------------------------------------------------- internal
 

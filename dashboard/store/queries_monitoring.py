@@ -32,6 +32,7 @@ from data_loaders.models import (
     Spending,
 )
 
+
 def monitoring_settings(engine: Engine, role: Role) -> dict[str, Any]:
     """The caseload norm per FTE, the planned coach FTE, the least points of a frozen
     baseline and the product's "today" (``dashboard.domain.settings.today``: the demo

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
-from dashboard.store import audit
 from dashboard.domain.roles import Role
+from dashboard.store import audit
 from data_loaders.db import transaction
 from data_loaders.models import AuthSession, User
 

@@ -14,7 +14,7 @@ SIGN_IN = "Inloggen"
 SIGN_IN_SSO = "Inloggen met organisatie-account"
 SIGN_OUT = "Uitloggen"
 USERNAME = "Gebruikersnaam"
-PASSWORD = "Wachtwoord"
+PASSWORD = "Wachtwoord"  # noqa: S105 - the field label, not a password
 
 # Column headers for tables shown to users.
 COLUMNS = {

@@ -16,8 +16,8 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
-from dashboard.ui.exports import to_csv
 from dashboard.domain.i18n import EMPTY, fmt_number
+from dashboard.ui.exports import to_csv
 
 MODES = {
     "waarde": "Waarde",

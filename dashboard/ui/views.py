@@ -11,8 +11,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard.domain import monitoring
 from dashboard import ui
+from dashboard.domain import monitoring
 
 ALL = ""  # the "no filter" choice of a select box
 

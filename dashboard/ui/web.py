@@ -26,11 +26,10 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse
 from starlette.routing import Route
-
-from starlette.concurrency import run_in_threadpool
 
 from dashboard.domain.roles import Permission, can
 from dashboard.store import sessions
