@@ -12,9 +12,12 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy import Engine
 
 from dashboard.domain.datasets import Dataset, Field, display
 from dashboard.domain.i18n import fmt_number
+from dashboard.domain.roles import Role
+from dashboard.store import writes
 from dashboard.store.writes import WriteResult
 from dashboard.ui import escape_md
 
@@ -144,3 +147,114 @@ def take_upload(upload: Any) -> bytes:
     if ctx is not None and isinstance(ctx.uploaded_file_mgr, MemoryUploadedFileManager):
         ctx.uploaded_file_mgr.remove_file(session_id=ctx.session_id, file_id=upload.file_id)
     return data
+
+
+# ---------------------------------------------------------------- Gegevens beheren
+
+
+def row_editor(engine: Engine, actor: str, role: Role, ds: Dataset, row_id: int, label: str,
+               refs: dict[str, dict[str, str]]) -> None:
+    """Edit, publish or delete one row with optimistic locking: the form saves with the
+    version this user first saw; a save over someone else's newer edit shows both values
+    and a reload button; a delete asks for confirmation first."""
+    seen_key, conflict_key = f"seen:{ds.name}:{row_id}", f"conflict:{ds.name}:{row_id}"
+    current = writes.get_row(engine, role, ds.name, row_id)
+    if seen_key not in st.session_state and current is not None:
+        st.session_state[seen_key] = current["version"]
+    seen = st.session_state.get(seen_key)
+    form_key = f"edit-{ds.name}-{row_id}-{seen}"
+
+    def reload() -> None:
+        st.session_state.pop(seen_key, None)
+        st.session_state.pop(conflict_key, None)
+        st.session_state.pop(f"confirm:{ds.name}:{row_id}", None)
+        clear_form(form_key)
+
+    def after_save(result: writes.WriteResult) -> None:
+        st.session_state[seen_key] = result.version
+        st.session_state["beheer_flash"] = result.message
+        st.rerun()
+
+    if conflict_key in st.session_state:
+        show_conflict(ds, st.session_state[conflict_key], reload, form_key)
+    elif current is None:
+        st.warning("Deze rij bestaat niet meer.")
+    else:
+        submitted = record_form(ds, refs, current, form_key, "Opslaan")
+        if submitted is not None:
+            result = writes.update(engine, actor, role, ds.name, row_id, seen, submitted)
+            if result.ok:
+                after_save(result)
+            elif result.status == writes.CONFLICT:
+                st.session_state[conflict_key] = result
+                st.rerun()
+            else:
+                show_problems(result)
+
+        if ds.name == "decision":
+            with st.container(border=True):
+                st.markdown("**Openbare samenvatting** · wordt na publiceren een geleerde les")
+                summary = st.text_area("Openbare samenvatting", value=current["public_summary"],
+                                       key=f"{form_key}-summary", label_visibility="collapsed")
+                st.caption("Gepubliceerd." if current["published"] else "Niet gepubliceerd.")
+                publish, withdraw = st.columns(2)
+                action = None
+                if publish.button("Publiceren", key=f"{form_key}-publish",
+                                  icon=":material/public:"):
+                    action = True
+                if current["published"] and withdraw.button(
+                        "Publicatie intrekken", key=f"{form_key}-withdraw",
+                        icon=":material/public_off:"):
+                    action = False
+                if action is not None:
+                    result = writes.publish_decision(engine, actor, role, row_id, seen,
+                                                     summary, publish=action)
+                    if result.ok:
+                        after_save(result)
+                    elif result.status == writes.CONFLICT:
+                        st.session_state[conflict_key] = result
+                        st.rerun()
+                    else:
+                        show_problems(result)
+
+        confirm_key = f"confirm:{ds.name}:{row_id}"
+        if not st.session_state.get(confirm_key):
+            if st.button("Verwijderen…", key=f"{form_key}-delete", icon=":material/delete:"):
+                st.session_state[confirm_key] = True
+                st.rerun()
+        else:
+            st.warning(f"Weet je zeker dat je **{escape_md(label)}** wilt "
+                       "verwijderen? "
+                       + ("De rij verdwijnt uit het dashboard; de gegevens blijven in het "
+                          "auditlog bewaard." if ds.soft_delete else
+                          "De cijfers verdwijnen; de oude waarden blijven in het auditlog."),
+                       icon=":material/warning:")
+            yes, no = st.columns(2)
+            if yes.button("Ja, verwijderen", key=f"{form_key}-delete-yes", type="primary"):
+                st.session_state.pop(confirm_key, None)
+                result = writes.delete(engine, actor, role, ds.name, row_id, seen)
+                if result.ok:
+                    st.session_state["beheer_flash"] = result.message
+                    st.rerun()
+                if result.status != writes.CONFLICT:  # refused: master data with figures
+                    show_problems(result)
+                else:
+                    st.session_state[conflict_key] = result
+                    st.rerun()
+            if no.button("Annuleren", key=f"{form_key}-delete-no"):
+                st.session_state.pop(confirm_key, None)
+                st.rerun()
+
+
+def new_row_form(engine: Engine, actor: str, role: Role, ds: Dataset,
+                 refs: dict[str, dict[str, str]]) -> None:
+    """The empty form of a dataset; a valid row is created and the form cleared."""
+    new_key = f"new-{ds.name}"
+    submitted = record_form(ds, refs, None, new_key, "Toevoegen")
+    if submitted is not None:
+        result = writes.create(engine, actor, role, ds.name, submitted)
+        if result.ok:
+            clear_form(new_key)
+            st.session_state["beheer_flash"] = f"Toegevoegd: {ds.describe(submitted)}."
+            st.rerun()
+        show_problems(result)
