@@ -1,6 +1,5 @@
 """Wijkprofiel: one area's trends, Positive Health, projects, coaches and kernteams."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import ui
@@ -8,7 +7,13 @@ from dashboard.domain.i18n import fmt_date, fmt_number
 from dashboard.ui import charts
 from dashboard.ui.charts import CHART_NAMES
 from dashboard.ui.monitoring import EXPLANATIONS, ICONS
-from dashboard.ui.profile import spider_frame, spider_grid, trend_panels
+from dashboard.ui.profile import (
+    interventions_caption,
+    spider_grid,
+    spider_selection,
+    spider_table,
+    trend_panels,
+)
 
 ui.entry_guard()
 
@@ -47,12 +52,8 @@ tab_trends, tab_ph, tab_work, tab_meta = st.tabs(
 
 if tab_trends.open:
     with tab_trends:
-        interventions = profile["interventions"].copy()
-        interventions["started_on"] = pd.to_datetime(interventions["started_on"])
-        if len(interventions):
-            st.caption("Verticale stippellijnen: interventies ("
-                       + "; ".join(f"{ui.escape_md(r.label)}, {fmt_date(r.started_on.date())}"
-                                   for r in interventions.itertuples()) + ").")
+        if caption := interventions_caption(profile["interventions"]):
+            st.caption(caption)
         cols = st.columns(2)
         for i, panel in enumerate(ui.view(trend_panels, area_key=key)):
             with cols[i % 2]:
@@ -66,22 +67,12 @@ if tab_trends.open:
 if tab_ph.open:
     with tab_ph:
         scores = ui.load("survey_scores", area_key=key)
-        spider = spider_frame(scores)
-        if spider.empty or not (spider["who"] == "gebied").any():
+        selection = spider_selection(scores)
+        if selection is None:
             ui.empty_state("Nog geen metingen Positieve Gezondheid in dit gebied.")
         else:
-            own = spider[spider["who"] == "gebied"]
-            ref = spider[spider["who"] != "gebied"]
-            if len(ref):  # the reference wave closest to the area's latest wave
-                latest_year = own["year"].max()
-                nearest = ref.loc[(ref["year"] - latest_year).abs().idxmin(), "year"]
-                ref = ref[ref["year"] == nearest]
-            ui.vega(ui.chart_spec(charts.spider_chart, own, ref, *spider_grid()))
-            table = scores.pivot_table(index="dimension", columns=["who", "year"],
-                                       values="mean_score").map(lambda v: fmt_number(v, 1))
-            table.columns = [f"{'Gebied' if w == 'gebied' else w} {y}" for w, y in table.columns]
-            st.dataframe(table.reset_index().rename(columns={"dimension": "Dimensie"}),
-                         hide_index=True, width="stretch")
+            ui.vega(ui.chart_spec(charts.spider_chart, *selection, *spider_grid()))
+            st.dataframe(spider_table(scores), hide_index=True, width="stretch")
 
 if tab_work.open:
     with tab_work:

@@ -14,9 +14,9 @@ import pandas as pd
 
 from dashboard.domain import evidence, overview, spc, verdicts
 from dashboard.domain.aggregation import wilson_interval
-from dashboard.domain.i18n import EMPTY
+from dashboard.domain.i18n import EMPTY, fmt_date, fmt_number
 from dashboard.domain.vocab import POSITIVE_HEALTH_DIMENSIONS
-from dashboard.ui import charts, labels
+from dashboard.ui import charts, escape_md, labels
 from dashboard.ui.maps import fmt_value
 
 REFERENCE_NAMES = {"ZL": "Zuid-Limburg", "NL": "Nederland"}
@@ -226,3 +226,33 @@ def programme_outcomes(load: Callable[..., Any], *, programme_key: str) -> Progr
     return ProgrammeOutcomes(overview.outcome_answer(keys), pd.DataFrame(
         rows, columns=["Gebied", "Indicator", "Periode", "Waarde", "Gemeente", "Nederland",
                        "Oordeel"]))
+
+
+def spider_selection(scores: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The area's Positive Health scores (``spider_frame``) and the reference wave closest
+    to the area's latest wave; None when the area has no wave yet."""
+    spider = spider_frame(scores)
+    if spider.empty or not (spider["who"] == "gebied").any():
+        return None
+    own, ref = spider[spider["who"] == "gebied"], spider[spider["who"] != "gebied"]
+    if len(ref):
+        nearest = ref.loc[(ref["year"] - own["year"].max()).abs().idxmin(), "year"]
+        ref = ref[ref["year"] == nearest]
+    return own, ref
+
+
+def spider_table(scores: pd.DataFrame) -> pd.DataFrame:
+    """Mean score per dimension (rows) and wave (columns 'Gebied 2024', 'ZL 2024'), Dutch."""
+    table = scores.pivot_table(index="dimension", columns=["who", "year"],
+                               values="mean_score").map(lambda v: fmt_number(v, 1))
+    table.columns = [f"{'Gebied' if w == 'gebied' else w} {y}" for w, y in table.columns]
+    return table.reset_index().rename(columns={"dimension": "Dimensie"})
+
+
+def interventions_caption(interventions: pd.DataFrame) -> str:
+    """'Verticale stippellijnen: interventies (…, 1 jan 2019).' or '' without any (escaped)."""
+    if interventions.empty:
+        return ""
+    return ("Verticale stippellijnen: interventies ("
+            + "; ".join(f"{escape_md(r.label)}, {fmt_date(pd.Timestamp(r.started_on).date())}"
+                        for r in interventions.itertuples()) + ").")
