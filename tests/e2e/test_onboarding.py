@@ -101,7 +101,8 @@ def follow_readme(url: str, workdir: Path) -> dict[str, str]:
 
 
 # Datasets that refer to others come after them (README: "The order matters only where...").
-BEFORE = [("coach", "coach_month"), ("kernteam", "kernteam_quarter"), ("kernteam", "intervention"),
+BEFORE = [("indicator", "indicator_value"), ("indicator", "reference_value"),
+          ("coach", "coach_month"), ("kernteam", "kernteam_quarter"), ("kernteam", "intervention"),
           ("project", "milestone"), ("project", "intervention"), ("project", "spending"),
           ("project", "decision"), ("case", "decision"), ("decision", "decision_evidence")]
 
@@ -161,7 +162,7 @@ def page_text(at: AppTest) -> str:
     return "\n".join([all_text(at), *(w.value for w in at.warning), *tables])
 
 
-def test_a_bestuurder_sees_every_page_with_the_loaded_figures(onboarded, monkeypatch):
+def test_a_bestuurder_sees_every_page_with_the_loaded_figures(onboarded, monkeypatch, tmp_path):
     url, _ = onboarded
     monkeypatch.setenv("LN_DATABASE_URL", url)
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120).run()
@@ -183,6 +184,8 @@ def test_a_bestuurder_sees_every_page_with_the_loaded_figures(onboarded, monkeyp
         assert at.title and at.title[0].value == page.title
         texts[page.title] = page_text(at)
         tables[page.title] = [df.value for df in at.dataframe]
+    (tmp_path / "pages.txt").write_text("\n\n".join(f"=== {k}\n{v}" for k, v in texts.items()),
+                                        encoding="utf-8")  # to read when an assertion fails
     assert set(texts) >= {"Overzicht", "Kaart", "Wijkprofiel", "Indicatoren", "Projecten",
                           "Welzijnscoaches", "Kernteams", "Financiën", "Besluiten", "Casussen"}
     assert not any("Voorbeelddata" in t for t in texts.values())  # real data: no demo label
@@ -209,6 +212,14 @@ def test_a_bestuurder_sees_every_page_with_the_loaded_figures(onboarded, monkeyp
     assert catalogue.loc["Inwoners", "Bron"] == "CBS Kerncijfers wijken en buurten"
     assert catalogue.loc["Inwoners", "Gebieden"] > 0  # areas covered through their CBS parts
     assert "Bron: CBS/Kadaster" in texts["Kaart"]
+    on_map = next(t for t in tables["Kaart"] if "Zuid-Limburg" in t).set_index("Gebied")
+    zl = next(r for r in fixture_rows("reference_value") if r["Periode"] == "2024")
+    assert on_map.loc["Hoensbroek", "Zuid-Limburg"] == parse_number(zl["Waarde"])  # team's ZL
+    assert on_map.loc["Hoensbroek", "Status"] == "ok"  # aggregated from its five CBS wijken
+
+    # The programme's own indicator and the survey on Wijkprofiel.
+    assert "Bron: Registratie PlusWIJken" in texts["Wijkprofiel"]
+    assert "Nog geen metingen Positieve Gezondheid" not in texts["Wijkprofiel"]
 
     # The programme team's files.
     assert "Gezamenlijk budget 2026 € 950.000" in texts["Financiën"]
