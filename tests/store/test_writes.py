@@ -20,7 +20,10 @@ ACTOR = "programmateam"
 
 def audit_rows(engine) -> list[AuditLog]:
     with transaction(engine) as s:
-        return list(s.scalars(select(AuditLog).where(AuditLog.action != "login", AuditLog.actor != "systeem")
+        # the seed's own rows (actors systeem and opdrachtregel) are not the test's writes
+        return list(s.scalars(select(AuditLog)
+                              .where(AuditLog.action != "login",
+                                     AuditLog.actor.not_in(("systeem", "opdrachtregel")))
                               .order_by(AuditLog.id)))
 
 
@@ -74,6 +77,10 @@ NEW_ROWS = {
     "decision_evidence": {"decision": "2018-06-12 Positieve Gezondheid", "kernteam": "KT-03",
                           "metric": "falls", "is_comparison": "ja"},
     "setting": {"key": "stale_periods", "value": 3},
+    "area": {"key": "welten", "name": "Welten", "programme": "pluswijken",
+             "municipality_code": "GM0917", "municipality_name": "Heerlen",
+             "cbs_codes": "WK091705", "started_on": "2026-01-01", "centroid_lon": "5,96",
+             "centroid_lat": "50,87"},
 }
 
 
