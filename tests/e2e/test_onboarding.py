@@ -31,7 +31,8 @@ from dashboard.store import importers
 from tests.conftest import create_pg_database
 from tests.helpers.apptest import all_text, sign_in
 
-pytestmark = pytest.mark.postgres
+# About 3 minutes on an idle machine: some twenty command runs and every bestuurder page.
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(900)]
 
 ROOT = Path(__file__).resolve().parents[2]
 SECTION = "## Van lege database naar dashboard"
@@ -216,6 +217,22 @@ def test_a_bestuurder_sees_every_page_with_the_loaded_figures(onboarded, monkeyp
     zl = next(r for r in fixture_rows("reference_value") if r["Periode"] == "2024")
     assert on_map.loc["Hoensbroek", "Zuid-Limburg"] == parse_number(zl["Waarde"])  # team's ZL
     assert on_map.loc["Hoensbroek", "Status"] == "ok"  # aggregated from its five CBS wijken
+
+    # Other areas' profiles: several CBS parts, no parts yet (Douvenrade), no figures (Elsloo).
+    at.query_params.clear()
+    at.switch_page("pages/wijkprofiel.py").run()
+    profiles = {}
+    assert len(next(b for b in at.selectbox if b.label == "Gebied").options) == 16
+    for key, name in (("hoensbroek", "Hoensbroek"), ("douvenrade", "Douvenrade"),
+                      ("elsloo", "Elsloo")):
+        at.query_params["gebied"] = key  # the link a click on the map opens
+        at.run()
+        assert not at.exception, (name, [e.value for e in at.exception])
+        assert f"**{name}**" in all_text(at)
+        profiles[name] = page_text(at)
+    hoensbroek = sum(cbs_inhabitants(f"WK0917{n}") for n in range(10, 15))  # its five wijken
+    assert f"Inwoners {fmt_number(hoensbroek)}" in profiles["Hoensbroek"]
+    assert "Welzijnscoaches 2" in profiles["Hoensbroek"] and "Kernteams 2" in profiles["Hoensbroek"]
 
     # The programme's own indicator and the survey on Wijkprofiel.
     assert "Bron: Registratie PlusWIJken" in texts["Wijkprofiel"]
