@@ -10,6 +10,7 @@ from pathlib import Path
 
 REGISTRY_PATH = Path(__file__).resolve().parent / "areas.toml"
 _CBS_CODE = re.compile(r"^(BU\d{8}|WK\d{6})$")
+CBS_CODE_RE = _CBS_CODE  # a buurt (BU + 8 digits) or wijk (WK + 6 digits); digits 1-4: gemeente
 # Shown wherever an area without known CBS parts would be drawn or aggregated (SPEC §3).
 NO_PARTS_TEXT = "nog geen CBS-indeling bekend"
 MAX_NOTE = 400  # area.note

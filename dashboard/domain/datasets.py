@@ -38,6 +38,7 @@ from dashboard.domain.vocab import (
     ProjectStatus,
     ValueStatus,
 )
+from geo.registry import CBS_CODE_RE, MAX_NOTE
 
 SUBJECT_TYPES = ("project", "interventie", "programmalijn")
 PROJECT_KINDS = ("project", "programmalijn")
@@ -59,8 +60,10 @@ class Problem:
 class Field:
     name: str  # external name (also the key in value dicts)
     label: str  # Dutch column header
-    # text, longtext, int, float, date, month, quarter, period, bool, choice, list, ref, refs
-    # ("refs": several references, stored as a many-to-many relationship named ``attr``)
+    # text, longtext, int, float, date, month, quarter, period, bool, choice, list, ref, refs,
+    # codes ("refs": several references, stored as a many-to-many relationship named
+    # ``attr``; "codes": several free codes in capitals, stored as child rows ``attr`` of the
+    # table ``ref[0]`` whose column ``ref[1]`` holds the code, e.g. an area's CBS parts)
     kind: str
     required: bool = True
     attr: str | None = None  # model attribute when it differs from ``name`` (refs: the *_id)
@@ -191,7 +194,7 @@ def period_start(period: str) -> dt.date:
 
 def parse_value(f: Field, raw: Any) -> tuple[Any, str | None]:
     """Turn a raw form/CSV/Excel value into the external value; or return a Dutch problem."""
-    listed = f.kind in ("list", "refs")
+    listed = f.kind in ("list", "refs", "codes")
     if is_blank(raw) or (listed and isinstance(raw, (list, tuple)) and not raw):
         if f.default is not None and not f.required:
             return f.default, None
@@ -254,6 +257,9 @@ def parse_value(f: Field, raw: Any) -> tuple[Any, str | None]:
             return out, None
         elif f.kind == "ref":
             return str(raw).strip(), None
+        elif f.kind == "codes":
+            items = raw if isinstance(raw, (list, tuple)) else re.split(r"[;,\s]+", str(raw))
+            return sorted({str(i).strip().upper() for i in items if str(i).strip()}), None
         elif f.kind == "refs":
             items = raw if isinstance(raw, (list, tuple)) else re.split(r"[;,]", str(raw))
             keys: list[str] = []
@@ -823,6 +829,79 @@ DECISION_EVIDENCE = Dataset(
     description="Een reeks is óf een indicator in een gebied, óf een maat van een kernteam.",
 )
 
+GM_RE = re.compile(r"^GM\d{4}$")
+
+
+def _municipality_and_parts(v: dict[str, Any]) -> list[Problem]:
+    """An area lies in one municipality: a GM code, and CBS codes (buurt BU…, wijk WK…) of
+    that municipality; an area without known CBS parts says why in its note (SPEC §3)."""
+    gm = (v.get("municipality_code") or "").upper()
+    if not GM_RE.match(gm):
+        return [Problem("municipality_code", LABELS["municipality_code"],
+                        f"Gemeentecode '{v.get('municipality_code')}' is geen gemeentecode "
+                        "(GM gevolgd door vier cijfers, bv. GM0917).")]
+    codes = v.get("cbs_codes") or []
+    bad = [c for c in codes if not CBS_CODE_RE.match(c)]
+    if bad:
+        return [Problem("cbs_codes", LABELS["cbs_codes"],
+                        f"CBS-code '{bad[0]}' is geen buurtcode (BU gevolgd door acht cijfers, "
+                        "bv. BU09170101) of wijkcode (WK gevolgd door zes cijfers, bv. "
+                        "WK091701).")]
+    elsewhere = [c for c in codes if c[2:6] != gm[2:]]
+    if elsewhere:
+        return [Problem("cbs_codes", LABELS["cbs_codes"],
+                        f"CBS-code '{elsewhere[0]}' ligt niet in gemeente {gm} (de cijfers na "
+                        f"BU of WK beginnen met {gm[2:]}).")]
+    if not codes and not v.get("note"):
+        return [Problem("note", LABELS["note"],
+                        "Zonder CBS-codes is een toelichting verplicht (bv. 'indeling nog niet "
+                        "bevestigd'): het gebied staat dan in de lijsten, zonder kaartvlak en "
+                        "buiten de totalen.")]
+    return []
+
+
+AREAS = Dataset(
+    "area", "Gebieden", "area",
+    fields=(
+        _f("key", "Sleutel", "text", max_len=60, help="Unieke sleutel, bv. hoensbroek."),
+        _f("name", "Naam", "text", max_len=120),
+        PROGRAMME,
+        _f("municipality_code", "Gemeentecode", "text", max_len=6, help="Bv. GM0917 (Heerlen)."),
+        _f("municipality_name", "Gemeente", "text", max_len=80),
+        _f("cbs_codes", "CBS-codes", "codes", attr="parts", ref=("area_part", "cbs_code"),
+           required=False,
+           help="De buurten (BU…) en wijken (WK…) van het gebied, gescheiden door komma's; "
+                "leeg zolang de indeling niet bekend is."),
+        _f("started_on", "Startdatum", "date"),
+        _f("centroid_lon", "Lengtegraad", "float", min=3.3, max=7.3,
+           help="Middelpunt voor de kaart (WGS84), bv. 5,93."),
+        _f("centroid_lat", "Breedtegraad", "float", min=50.7, max=53.6,
+           help="Middelpunt voor de kaart (WGS84), bv. 50,91."),
+        _f("note", "Toelichting", "text", required=False, max_len=MAX_NOTE,
+           help="Verplicht zonder CBS-codes: waarom de indeling nog ontbreekt."),
+        _active(),
+    ),
+    key=("key",), title_fields=("name",), permission=Permission.ADMINISTER,
+    checks=(_municipality_and_parts,),
+    derived=lambda v: {"municipality_code": v["municipality_code"].upper()},
+    dependents=(Dependent("indicator_value", "area_id", "indicatorwaarden"),
+                Dependent("survey_score", "area_id", "enquêtescores"),
+                Dependent("coach", "area_id", "welzijnscoaches"),
+                Dependent("kernteam", "area_id", "kernteams"),
+                Dependent("intervention", "area_id", "interventies"),
+                Dependent("spending", "area_id", "uitgaven"),
+                Dependent("casus", "area_id", "casussen"),
+                Dependent("project_area", "area_id", "projecten"),
+                Dependent("decision_area", "area_id", "besluiten"),
+                Dependent("decision_evidence", "area_id", "bewijsreeksen van besluiten")),
+    noun="het gebied",
+    description="Een gebied met cijfers of koppelingen wordt niet verwijderd maar op Actief: "
+                "nee gezet; het blijft dan met zijn cijfers bewaard. Een gebied zonder "
+                "CBS-codes staat in de lijsten, zonder kaartvlak en buiten de totalen. Let op: "
+                "python -m data_loaders.seed --sync-areas zet de gebieden weer gelijk aan "
+                "geo/areas.toml.",
+)
+
 SETTINGS = Dataset(
     "setting", "Instellingen", "setting",
     fields=(
@@ -842,7 +921,7 @@ DATASETS: dict[str, Dataset] = {
     ds.name: ds
     for ds in (PROJECTS, MILESTONES, COACH_MONTHS, KERNTEAM_QUARTERS, INDICATOR_VALUES,
                SURVEY_SCORES, BUDGETS, DECISIONS, CASES, INDICATORS, REFERENCE_VALUES, COACHES,
-               KERNTEAMS, INTERVENTIONS, SPENDING, DECISION_EVIDENCE, SETTINGS)
+               KERNTEAMS, INTERVENTIONS, SPENDING, DECISION_EVIDENCE, SETTINGS, AREAS)
 }
 
 

@@ -230,22 +230,29 @@ def role_choices() -> Mapping[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m dashboard.store.accounts create-admin NAME``: the first beheerder account of a
-    new production database (demo accounts exist only in the embedded demo database). The
-    temporary password is read from standard input and must be changed at first sign-in."""
+    new production database (demo accounts exist only in the embedded demo database);
+    ``create-user NAME --rol ROL``: any other account, as on *Gebruikers*, for a scripted
+    onboarding. The temporary password is read from standard input and must be changed at
+    first sign-in."""
     import argparse
     import getpass
     import sys
 
     from data_loaders.db import make_engine
 
-    parser = argparse.ArgumentParser(description="Maak een beheerdersaccount aan.")
-    parser.add_argument("command", choices=["create-admin"])
+    parser = argparse.ArgumentParser(description="Maak een account aan.")
+    parser.add_argument("command", choices=["create-admin", "create-user"])
     parser.add_argument("username")
+    parser.add_argument("--rol", choices=[r.value for r in ACCOUNT_ROLES],
+                        help="de rol van het account (create-user; create-admin: beheerder)")
     args = parser.parse_args(argv)
+    if args.command == "create-user" and args.rol is None:
+        parser.error("create-user heeft --rol nodig")
+    role = Role.BEHEERDER if args.command == "create-admin" else Role(args.rol)
     password = (getpass.getpass("Tijdelijk wachtwoord: ") if sys.stdin.isatty()
                 else sys.stdin.readline().rstrip("\n"))
     result = create_user(make_engine(), writes.COMMAND_LINE, Role.BEHEERDER, args.username,
-                         Role.BEHEERDER, password)
+                         role, password)
     print(result.message, file=sys.stdout if result.ok else sys.stderr)
     if result.ok:
         print("Bij de eerste keer inloggen moet het wachtwoord worden gewijzigd.")

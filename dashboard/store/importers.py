@@ -55,6 +55,7 @@ KIND_HELP = {
     "bool": "ja of nee", "choice": "één van de toegestane waarden",
     "list": "een of meer waarden, gescheiden door komma's", "ref": "code of sleutel",
     "refs": "een of meer codes of sleutels, gescheiden door komma's",
+    "codes": "nul of meer codes, gescheiden door komma's",
 }
 
 
@@ -469,9 +470,10 @@ def _plan(session: Session, ds: Dataset, table: pd.DataFrame) -> ImportCheck:
         return result
     refs = writes.RefMaps(session, ds)
     seen: dict[tuple[Any, ...], int] = {}
-    # Links (e.g. a project's areas) whose column the file leaves out are left as they are:
-    # a file made from an older template never unlinks anything.
-    kept = [f for f in ds.fields if f.kind == "refs" and f.name not in mapping.values()]
+    # Links (e.g. a project's areas) and codes (an area's CBS parts) whose column the file
+    # leaves out are left as they are: a file from an older template never unlinks anything.
+    kept = [f for f in ds.fields
+            if f.kind in ("refs", "codes") and f.name not in mapping.values()]
     for row_number, record in zip(table.index, table.to_dict("records"), strict=True):
         if all(is_blank(v) for v in record.values()):
             continue
@@ -604,7 +606,7 @@ def export_frame(dataset: str, rows: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=rows.index)
     for f in ds.fields:
         column = rows[f.name] if f.name in rows else pd.Series(index=rows.index, dtype=object)
-        if f.kind in ("list", "refs"):
+        if f.kind in ("list", "refs", "codes"):
             column = column.map(lambda v: ", ".join(v) if isinstance(v, list) else v)
         elif f.kind == "bool":
             column = column.map(lambda v: None if v is None else ("ja" if v else "nee"))

@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import Engine, and_, func, select
 
 from dashboard.domain.roles import Permission, Role, require
-from dashboard.store.queries_geo import QUERIES_GEO
+from dashboard.store.queries_geo import QUERIES_GEO, area_values
 from dashboard.store.settings import is_demo  # noqa: F401 - for callers
 from data_loaders.db import read_frame as _frame
 from data_loaders.models import (
@@ -20,8 +20,6 @@ from data_loaders.models import (
     AreaPart,
     Case,
     Decision,
-    Indicator,
-    IndicatorValue,
     Programme,
     Project,
 )
@@ -76,24 +74,17 @@ def publishable_cases(engine: Engine, role: Role) -> pd.DataFrame:
 # ---------------------------------------------------------------- internal
 
 
-def _latest_values(engine: Engine, indicator_key: str) -> pd.DataFrame:
-    """Latest value per area of one indicator (area_id, period, value, numerator, denominator)."""
-    latest = (
-        select(IndicatorValue.area_id, func.max(IndicatorValue.period).label("period"))
-        .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
-        .where(Indicator.key == indicator_key, IndicatorValue.area_id.is_not(None))
-        .group_by(IndicatorValue.area_id)
-        .subquery()
-    )
-    stmt = (
-        select(IndicatorValue.area_id, IndicatorValue.period, IndicatorValue.value,
-               IndicatorValue.numerator, IndicatorValue.denominator, IndicatorValue.status)
-        .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
-        .join(latest, and_(latest.c.area_id == IndicatorValue.area_id,
-                           latest.c.period == IndicatorValue.period))
-        .where(Indicator.key == indicator_key)
-    )
-    return _frame(engine, stmt)
+def _latest_values(engine: Engine, role: Role, indicator_key: str) -> pd.DataFrame:
+    """Latest value per area of one indicator (index area key; period, value): a stored area
+    value, else the aggregate of its CBS parts (``queries_geo.area_values``, the one
+    aggregation rule), so figures loaded per buurt and wijk (open data) count as well.
+    Empty while the indicator is not in the catalogue (a new database)."""
+    try:
+        values = area_values(engine, role, indicator_key)
+    except KeyError:
+        return pd.DataFrame({"period": [], "value": []}, index=pd.Index([], name="area_key"))
+    latest = values.sort_values("period_start").groupby("area_key").tail(1)
+    return latest.set_index("area_key")[["period", "value"]]
 
 
 def areas(engine: Engine, role: Role, include_inactive: bool = False) -> pd.DataFrame:
@@ -115,11 +106,11 @@ def areas(engine: Engine, role: Role, include_inactive: bool = False) -> pd.Data
     codes = parts.groupby("area_id")["cbs_code"].agg(lambda s: ", ".join(sorted(s)))
     df["has_parts"] = df["id"].isin(parts["area_id"])
     df["cbs_codes"] = df["id"].map(codes).fillna(NO_PARTS_TEXT)
-    residents = _latest_values(engine, "inwoners").set_index("area_id")
-    df["residents"] = df["id"].map(residents["value"])
-    df["residents_year"] = df["id"].map(residents["period"])
-    low_income = _latest_values(engine, "laag_inkomen").set_index("area_id")
-    df["low_income_pct"] = df["id"].map(low_income["value"])
+    residents = _latest_values(engine, role, "inwoners")
+    df["residents"] = df["key"].map(residents["value"])
+    df["residents_year"] = df["key"].map(residents["period"])
+    low_income = _latest_values(engine, role, "laag_inkomen")
+    df["low_income_pct"] = df["key"].map(low_income["value"])
     return df
 
 

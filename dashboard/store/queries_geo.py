@@ -136,6 +136,15 @@ def indicators(engine: Engine, role: Role) -> pd.DataFrame:
         func.count().label("values"),
         func.sum(case((IndicatorValue.status != ValueStatus.OK, 1), else_=0)).label("not_ok"),
     ).group_by(IndicatorValue.indicator_id))  # one pass over the values, not two
+    # An area is covered by its own values or by values of its CBS parts (open data is
+    # loaded per buurt and wijk and aggregated when read).
+    own = _frame(engine, select(IndicatorValue.indicator_id, IndicatorValue.area_id)
+                 .where(IndicatorValue.area_id.is_not(None)).distinct())
+    via_parts = _frame(engine, select(IndicatorValue.indicator_id, AreaPart.area_id)
+                       .join(AreaPart, AreaPart.cbs_code == IndicatorValue.region_code)
+                       .distinct())
+    areas = pd.concat([own, via_parts]).drop_duplicates().groupby("indicator_id").size()
+    cov["areas_covered"] = cov["indicator_id"].map(areas).fillna(0)
     df = meta.merge(cov, how="left", left_on="id", right_on="indicator_id").drop(
         columns="indicator_id")
     df["polarity"] = df["polarity"].map(_status)

@@ -34,6 +34,7 @@ from dashboard.domain.settings import SETTINGS as SETTING_SPECS
 from dashboard.store import audit, sessions
 from data_loaders.db import session_factory, transaction
 from data_loaders.models import Base, Decision, IndicatorValue, Setting
+from geo.registry import AreaSpec
 
 # Audit actions and results (shown as they are in the audit log).
 CREATE, UPDATE, DELETE, PUBLISH, IMPORT = "aanmaken", "wijzigen", "verwijderen", "publiceren", "importeren"
@@ -117,6 +118,34 @@ def _ref_fields(ds: Dataset) -> list[Any]:
     return [f for f in ds.fields if f.kind in ("ref", "refs") and f.ref]
 
 
+# Child rows of a "codes" field: what a new child row gets besides its code (by table).
+CHILD_EXTRAS: dict[str, Callable[[str], dict[str, Any]]] = {
+    "area_part": lambda code: {"level": AreaSpec.level_of(code)},
+}
+
+
+def _codes_of(f: Any, row: Any) -> list[str]:
+    """The codes of a "codes" field as stored: the children's code column, sorted."""
+    return sorted(getattr(o, f.ref[1]) for o in getattr(row, f.model_attr) or [])
+
+
+def _set_codes(f: Any, row: Any, codes: list[str]) -> bool:
+    """Make the children of ``row`` hold exactly ``codes``: children whose code stays are kept
+    (no delete and insert of the same unique code), others removed, new ones added."""
+    if row.id is not None and _codes_of(f, row) == list(codes):
+        return False
+    table, column = f.ref
+    children = getattr(row, f.model_attr)
+    for child in [c for c in children if getattr(c, column) not in codes]:
+        children.remove(child)
+    have = {getattr(c, column) for c in children}
+    for code in codes:
+        if code not in have:
+            children.append(model_of(table)(**{column: code},
+                                            **CHILD_EXTRAS.get(table, lambda c: {})(code)))
+    return True
+
+
 class RefMaps:
     """id <-> key lookups for the reference fields of one dataset (one query per model)."""
 
@@ -143,6 +172,8 @@ def external(ds: Dataset, row: Any, refs: RefMaps) -> dict[str, Any]:
             v = refs.by_id[f.name].get(v) if v is not None else None
         elif f.kind == "refs":
             v = sorted((refs.by_id[f.name].get(o.id, "") for o in v or []), key=str.lower)
+        elif f.kind == "codes":
+            v = _codes_of(f, row)
         elif isinstance(v, enum.Enum):
             v = v.value
         elif f.kind == "list":
@@ -158,17 +189,22 @@ def _nullable(ds: Dataset, attr: str) -> bool:
 def stored_attrs(ds: Dataset, row: Any, names: Any) -> dict[str, Any]:
     """The row's current attributes ``names`` as ``to_attrs`` gives them (links as sorted ids)."""
     many = {f.model_attr for f in ds.fields if f.kind == "refs"}
-    return {k: sorted(o.id for o in getattr(row, k)) if k in many else getattr(row, k)
-            for k in names}
+    codes = {f.model_attr: f for f in ds.fields if f.kind == "codes"}
+    return {k: sorted(o.id for o in getattr(row, k)) if k in many
+            else _codes_of(codes[k], row) if k in codes else getattr(row, k) for k in names}
 
 
 def assign(session: Session, ds: Dataset, row: Any, attrs: Mapping[str, Any]) -> None:
-    """Set ``attrs`` on ``row``; links (kind "refs") become the referenced rows. A change of
-    links alone still raises the row's version (a save over it is a conflict)."""
+    """Set ``attrs`` on ``row``; links (kind "refs") become the referenced rows and codes
+    (kind "codes") child rows. A change of links or codes alone still raises the row's
+    version (a save over it is a conflict)."""
     many = {f.model_attr: model_of(f.ref[0]) for f in ds.fields if f.kind == "refs"}
+    codes = {f.model_attr: f for f in ds.fields if f.kind == "codes"}
     links_changed = False
     for k, v in attrs.items():
-        if k in many:
+        if k in codes:
+            links_changed = _set_codes(codes[k], row, list(v or [])) or links_changed
+        elif k in many:
             if row.id is None or sorted(o.id for o in getattr(row, k)) != list(v):
                 setattr(row, k, [session.get(many[k], i) for i in v])
                 links_changed = True
@@ -180,7 +216,7 @@ def assign(session: Session, ds: Dataset, row: Any, attrs: Mapping[str, Any]) ->
 
 def new_row(session: Session, ds: Dataset, attrs: Mapping[str, Any]) -> Any:
     """A new row of ``ds`` with ``attrs`` (added to the session)."""
-    many = {f.model_attr for f in ds.fields if f.kind == "refs"}
+    many = {f.model_attr for f in ds.fields if f.kind in ("refs", "codes")}
     row = model_of(ds)(**{k: v for k, v in attrs.items() if k not in many})
     session.add(row)
     assign(session, ds, row, {k: v for k, v in attrs.items() if k in many})

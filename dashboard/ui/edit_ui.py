@@ -46,6 +46,8 @@ def _widget(f: Field, current: Any, refs: dict[str, dict[str, str]], key: str) -
     if f.kind == "text" or f.kind in ("quarter", "period"):
         return st.text_input(label, value="" if current is None else str(current), key=k,
                              max_chars=f.max_len, help=help_text)
+    if f.kind == "codes":  # free codes, comma separated (parse_value splits them)
+        return st.text_input(label, value=", ".join(current or []), key=k, help=help_text)
     if f.kind == "longtext":
         return st.text_area(label, value=current or "", key=k, height=90, help=help_text)
     if f.kind in ("int", "float"):  # text, read by the one Dutch parser (i18n.parse_number)

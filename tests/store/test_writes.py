@@ -76,6 +76,10 @@ NEW_ROWS = {
     "decision_evidence": {"decision": "2018-06-12 Positieve Gezondheid", "kernteam": "KT-03",
                           "metric": "falls", "is_comparison": "ja"},
     "setting": {"key": "stale_periods", "value": 3},
+    "area": {"key": "welten", "name": "Welten", "programme": "pluswijken",
+             "municipality_code": "GM0917", "municipality_name": "Heerlen",
+             "cbs_codes": "WK091705", "started_on": "2026-01-01", "centroid_lon": "5,96",
+             "centroid_lat": "50,87"},
 }
 
 
