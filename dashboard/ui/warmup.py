@@ -4,7 +4,7 @@ a deploy, so that the first user after a save does not wait for cold reads.
 One daemon thread per server process (``start``, called by the entry script; it does
 nothing under AppTest or bare Python, where no Streamlit server runs). Every ``INTERVAL``
 seconds it reads the data versions (one small query); when they differ from the versions
-it last warmed (or at start), it calls the same cached loaders the pages call, with the
+it last warmed (or at start) and have stayed the same for one interval, it calls the same cached loaders the pages call, with the
 same arguments, for the public role and the internal roles:
 
 - Geleerde lessen (public): its loads and the demo marker;
@@ -40,7 +40,8 @@ INTERVAL = 2.0  # seconds between two looks at the data versions
 # Bounds: Wijkprofiel's trend panels cost 4-5 s each cold at national scale, so a full
 # warm-up (after an indicator import) costs MAX_AREAS x len(INTERNAL_ROLES) of them in the
 # background; a save elsewhere (a coach month, a status) rebuilds only what it made stale.
-MAX_AREAS = 8  # Wijkprofiel areas warmed per internal role (ui._view keeps 96 views)
+# bench/RESULTS.md: a full warm-up of the demo took about a minute on a busy 2-core machine.
+MAX_AREAS = 4  # Wijkprofiel areas warmed per internal role (ui._view keeps 96 views)
 PUBLIC_ROLES = (Role.PUBLIEK,)
 INTERNAL_ROLES = (Role.PROGRAMMATEAM, Role.BESTUURDER)  # the roles that read most (beheerder: cold)
 THREAD_NAME = "ln-warmup"
@@ -95,19 +96,25 @@ def stop(timeout: float = 10.0) -> None:
 _last: dict[str, Any] = {}  # url -> the versions last warmed
 
 
+_seen: dict[str, Any] = {}  # url -> the versions read at the previous check
+
+
 def _loop(interval: float) -> None:
     while not _stop.is_set():
-        check()
+        check(settled=True)
         _stop.wait(interval)
 
 
-def check() -> bool:
+def check(*, settled: bool = False) -> bool:
     """Warm once if the data versions changed since the last warm-up; True if it warmed.
-    Never raises: a failure is logged and the next check tries again."""
+    ``settled``: only once two checks in a row read the same versions, so a burst of saves
+    (a meeting entering figures) costs one warm-up, not one per save. Never raises: a
+    failure is logged and the next check tries again."""
     try:
         url = database_url(ui._secrets())
         current = versions.read(ui.engine_for(url))
-        if _last.get(url) == current:
+        previous, _seen[url] = _seen.get(url), current
+        if _last.get(url) == current or (settled and previous != current):
             return False
         started = time.perf_counter()
         warm(url, current)

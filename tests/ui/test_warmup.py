@@ -30,6 +30,7 @@ def db_url(demo_sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     url = f"sqlite:///{copy}"
     monkeypatch.setenv("LN_DATABASE_URL", url)
     monkeypatch.setattr(warmup, "_last", {})
+    monkeypatch.setattr(warmup, "_seen", {})
     monkeypatch.setattr(warmup, "INTERNAL_ROLES", (PT,))  # one role, two areas: a quick test
     monkeypatch.setattr(warmup, "MAX_AREAS", 2)
     return url
@@ -111,6 +112,15 @@ def test_one_thread_per_process_that_follows_the_data_versions(db_url, calls):
     finally:
         warmup.stop()
     assert "ln-warmup" not in [t.name for t in threading.enumerate()]
+
+
+def test_a_burst_of_saves_is_warmed_once_it_settles(db_url, calls):
+    assert warmup.check(settled=True) is False  # first look: wait one interval
+    assert warmup.check(settled=True) is True  # unchanged since: warm
+    withdraw_first_lesson(db_url)
+    assert warmup.check(settled=True) is False  # just changed: maybe more saves follow
+    assert warmup.check(settled=True) is True
+    assert warmup.check(settled=True) is False  # nothing new
 
 
 def test_a_failing_database_is_logged_not_raised(monkeypatch, caplog):
