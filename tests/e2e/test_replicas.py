@@ -161,6 +161,9 @@ def test_two_replicas_behind_nginx_stay_coherent_and_survive_one_stopping(
     """
     monkeypatch.setenv("STREAMLIT_SERVER_COOKIE_SECRET", "replicas-test-shared-secret-0123456789")
     monkeypatch.setenv("FORWARDED_ALLOW_IPS", "127.0.0.1")  # trust the proxy, as deployed
+    # No background warm-up (tests/ui/test_warmup.py covers it): two replicas warming at
+    # start would compete with Chromium for a small CI machine's cores and blur the timings.
+    monkeypatch.setenv("LN_WARMUP", "0")
     db_url = create_pg_database(pg_server, template=pg_demo_template)
     engine = make_engine(db_url)
     lesson = queries.published_lessons(engine, Role.PUBLIEK).iloc[0]
