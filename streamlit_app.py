@@ -5,10 +5,11 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.domain.roles import DEFAULT_PAGE, PAGES, pages_for
-from dashboard.ui import labels
+from dashboard.ui import labels, warmup
 
 st.set_page_config(page_title=labels.APP_TITLE, page_icon=":material/hub:", layout="wide")
 
+warmup.start()  # once per process: rebuilds the most-opened views after a data change
 ui.authenticate()  # every run: this connection's cookie and the database, never the session alone
 role = ui.current_role()
 visible = pages_for(role)

@@ -175,7 +175,7 @@ def run(db_url: str, sessions: int, workdir: Path, think: float = 10.0, ramp: fl
         ) -> list[str]:
     """Start ``streamlit run`` on ``db_url``, browse with ``sessions`` sessions; Markdown lines."""
     from dashboard.domain.roles import Role, pages_for
-    from tests.conftest import running_app
+    from tests.helpers import running_app
 
     titles = [p.title for p in pages_for(Role.BESTUURDER) if p.title != "Overzicht"] + ["Overzicht"]
     load_before = os.getloadavg()[0]

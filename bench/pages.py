@@ -87,7 +87,7 @@ def map_bytes(at) -> int | None:  # type: ignore[no-untyped-def]
 def run_scenario(url: str, titles: list[str] | None, runs: int) -> list[dict]:
     os.environ["LN_DATABASE_URL"] = url
     _pin_navigation_mode()
-    from tests import apptest_browser
+    from tests.helpers import apptest_browser
 
     apptest_browser.install(setattr)  # AppTest has no cookies: sign-in needs a stand-in browser
     import streamlit as st

@@ -3,6 +3,7 @@ account box, the demo-data marker and chart/table conventions. Pages call these.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -234,27 +235,34 @@ def view(fn: Callable[..., Any], **params: Any) -> Any:
     cached as a whole per (view, role, database, params, versions of the datasets its
     queries read). A rerun with the same selection then unpickles the finished view
     instead of rebuilding it from thousands of rows."""
+    return _view_as(fn, current_role().value, database_url(_secrets()), data_versions(), params,
+                    spinner=True)
+
+
+def _view_as(fn: Callable[..., Any], role: str, url: str, current: versions.Versions,
+             params: dict[str, Any], *, spinner: bool = False) -> Any:
+    """``view`` for a given role and versions (also used by ``ui.warmup``, outside a run)."""
     name = f"{fn.__module__}.{fn.__qualname__}"
-    role, url, items = current_role().value, database_url(_secrets()), tuple(sorted(params.items()))
-    current = data_versions()
+    items = tuple(sorted(params.items()))
     depends = _view_depends(name)
     if depends is None:  # first run in this process: learn which queries it loads
         _VIEW_QUERIES.setdefault(name, frozenset())
-        with st.spinner("Gegevens laden…"):
+        with st.spinner("Gegevens laden…") if spinner else contextlib.nullcontext():
             result = fn(_view_loader(name, role, url, current), **params)
         return _view(fn, name, role, url, items, _versions_key(current, _view_depends(name)),
                      _first=(result,))
     return _view(fn, name, role, url, items, _versions_key(current, depends))
 
 
-@st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner="Gegevens laden…")
+@st.cache_data(ttl=CACHE_TTL, max_entries=96, show_spinner="Gegevens laden…")
 def _view(_fn: Callable[..., Any], name: str, role: str, url: str,
           params: tuple[tuple[str, Any], ...], data: tuple[tuple[str, Any], ...],
           _first: tuple[Any] | None = None) -> Any:
     # The role is part of the key, as in _load: public and internal views never mix.
     if _first is not None:
         return _first[0]
-    return _fn(_view_loader(name, role, url, data_versions()), **dict(params))
+    # ``data`` holds the versions of every dataset the view's queries read: load with those
+    return _fn(_view_loader(name, role, url, dict(data)), **dict(params))
 
 
 def computed(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -1,0 +1,88 @@
+"""Benchmark: the views the warm-up (``dashboard.ui.warmup``) rebuilds, cold versus warmed.
+
+For each view the page is rendered with AppTest three times: once to let the process learn
+which datasets each read uses (not reported), once cold (``st.cache_data`` emptied, as
+after a save that touched every dataset, or a ten-minute expiry before data versions),
+and once after emptying the cache and running ``warmup.warm`` (what the background thread
+does after a change): the render a user then waits for. The warm-up's own duration is
+reported too (background work, nobody waits for it).
+
+    python bench/warmup.py [--national]   # prints a Markdown table
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+VIEWS = [("publiek", "Geleerde lessen", "pages/geleerde_lessen.py"),
+         ("programmateam", "Overzicht", "pages/overzicht.py"),
+         ("programmateam", "Kaart", "pages/kaart.py"),
+         ("programmateam", "Wijkprofiel", "pages/wijkprofiel.py")]
+
+
+def measure(url: str) -> list[str]:
+    os.environ["LN_DATABASE_URL"] = url
+    from bench.pages import _pin_navigation_mode, _start
+
+    _pin_navigation_mode()
+    from tests.helpers import apptest_browser
+
+    apptest_browser.install(setattr)
+    import streamlit as st
+
+    from dashboard import ui
+    from dashboard.domain.roles import Role
+    from dashboard.store import versions
+    from dashboard.ui import warmup
+
+    rows = ["| View | Role | Cold render (ms) | Render after warm-up (ms) | Warm-up, background (s) |",
+            "|---|---|---:|---:|---:|"]
+    for role, title, path in VIEWS:
+        at = _start(Role(role))
+        at.switch_page(path).run()  # learn what each read depends on
+        st.cache_data.clear()
+        t0 = time.perf_counter()
+        at.run()
+        cold = time.perf_counter() - t0
+        st.cache_data.clear()
+        t0 = time.perf_counter()
+        warmup.warm(url, versions.read(ui.engine_for(url)))
+        warming = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        at.run()
+        warmed = time.perf_counter() - t0
+        assert not at.exception and at.title[0].value == title, (title, at.exception)
+        rows.append(f"| {title} | {role} | {cold * 1000:.0f} | {warmed * 1000:.0f} | "
+                    f"{warming:.1f} |")
+        print(rows[-1], file=sys.stderr, flush=True)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--national", action="store_true",
+                        help="the synthetic national dataset (bench/national.py) instead of the demo")
+    parser.add_argument("--url", help="an existing database to measure (prepared already)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.url or f"sqlite:///{tmp}/warm.sqlite"
+        if not args.url and args.national:
+            from bench.national import generate
+            generate(url)
+        elif not args.url:
+            from data_loaders.seed import prepare_database
+            from tests.helpers import AS_OF
+            prepare_database(url, as_of=AS_OF).dispose()
+        print("\n".join(measure(url)))
+
+
+if __name__ == "__main__":
+    main()

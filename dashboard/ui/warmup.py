@@ -1,0 +1,190 @@
+"""No cold waits: rebuild the most-opened views in the background after a data change or
+a deploy, so that the first user after a save does not wait for cold reads.
+
+One daemon thread per server process (``start``, called by the entry script; it does
+nothing under AppTest or bare Python, where no Streamlit server runs). Every ``INTERVAL``
+seconds it reads the data versions (one small query); when they differ from the versions
+it last warmed (or at start) and have stayed the same for one interval, it calls the same cached loaders the pages call, with the
+same arguments, for the public role and the internal roles:
+
+- Geleerde lessen (public): its loads and the demo marker;
+- Overzicht: its loads and its two computed panels;
+- Kaart: the default view (first indicator, newest period, every area) and its periods;
+- Wijkprofiel: each area's profile and trend panels, for at most ``MAX_AREAS`` areas
+  (registry order), so the warm-up never pushes the other views out of the cache.
+
+Reads whose datasets did not change are cache hits (their keys hold unchanged versions),
+so a save costs only the reads it made stale. Errors are logged, never raised: the next
+change tries again. The thread holds no credentials of its own (the engine is the app's)
+and, being a daemon, ends with the process. ``LN_WARMUP=0`` switches it off.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from typing import Any
+
+from dashboard import ui
+from dashboard.domain import overview
+from dashboard.domain.roles import Role
+from dashboard.store import versions
+from dashboard.ui import maps, profile
+from data_loaders.db import database_url
+
+log = logging.getLogger(__name__)
+
+INTERVAL = 2.0  # seconds between two looks at the data versions
+# Bounds: Wijkprofiel's trend panels cost 4-5 s each cold at national scale, so a full
+# warm-up (after an indicator import) costs MAX_AREAS x len(INTERNAL_ROLES) of them in the
+# background; a save elsewhere (a coach month, a status) rebuilds only what it made stale.
+# bench/RESULTS.md: a full warm-up of the demo took about a minute on a busy 2-core machine.
+MAX_AREAS = 4  # Wijkprofiel areas warmed per internal role (ui._view keeps 96 views)
+PUBLIC_ROLES = (Role.PUBLIEK,)
+INTERNAL_ROLES = (Role.PROGRAMMATEAM, Role.BESTUURDER)  # the roles that read most (beheerder: cold)
+THREAD_NAME = "ln-warmup"
+PUBLIC_LOADS = ("published_lessons", "published_lesson_cases", "publishable_cases",
+                "public_indicators", "programmes")
+OVERVIEW_LOADS = ("monitoring_settings", "areas", "kernteam_quarters", "projects_by_status",
+                  "coach_months", "latest_decisions", "indicators")
+
+_lock = threading.Lock()
+_thread: threading.Thread | None = None
+_stop = threading.Event()
+
+
+def _server_running() -> bool:
+    """A real ``streamlit run`` server (AppTest installs a stand-in Runtime)."""
+    from streamlit.runtime import Runtime
+
+    return Runtime.exists() and type(Runtime.instance()) is Runtime
+
+
+def start(interval: float = INTERVAL, *, force: bool = False) -> bool:
+    """Start the warm-up thread once per process (True if this call started it). Only
+    inside a Streamlit server, unless ``force`` (tests)."""
+    global _thread
+    if os.environ.get("LN_WARMUP", "1") == "0" or not (force or _server_running()):
+        return False
+    with _lock:
+        if _thread is not None and _thread.is_alive():
+            return False
+        _stop.clear()
+        logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+            _not_this_thread)  # "missing ScriptRunContext" is expected here, not a warning
+        _thread = threading.Thread(target=_loop, args=(interval,), name=THREAD_NAME, daemon=True)
+        _thread.start()
+        return True
+
+
+def _not_this_thread(_record: logging.LogRecord) -> bool:
+    return threading.current_thread().name != THREAD_NAME
+
+
+def stop(timeout: float = 10.0) -> None:
+    """Ask the thread to end and wait for it (tests; a server simply exits)."""
+    global _thread
+    _stop.set()
+    with _lock:
+        thread, _thread = _thread, None
+    if thread is not None:
+        thread.join(timeout)
+
+
+_last: dict[str, Any] = {}  # url -> the versions last warmed
+
+
+_seen: dict[str, Any] = {}  # url -> the versions read at the previous check
+
+
+def _loop(interval: float) -> None:
+    while not _stop.is_set():
+        check(settled=True)
+        _stop.wait(interval)
+
+
+def check(*, settled: bool = False) -> bool:
+    """Warm once if the data versions changed since the last warm-up; True if it warmed.
+    ``settled``: only once two checks in a row read the same versions, so a burst of saves
+    (a meeting entering figures) costs one warm-up, not one per save. Never raises: a
+    failure is logged and the next check tries again."""
+    try:
+        url = database_url(ui._secrets())
+        current = versions.read(ui.engine_for(url))
+        previous, _seen[url] = _seen.get(url), current
+        if _last.get(url) == current or (settled and previous != current):
+            return False
+        started = time.perf_counter()
+        warm(url, current)
+        _last[url] = current
+        log.info("warm-up done in %.1f s", time.perf_counter() - started)
+        return True
+    except Exception:  # a background thread must never take the server down
+        log.exception("warm-up failed; trying again at the next data change")
+        return False
+
+
+def warm(url: str, current: versions.Versions) -> None:
+    """Fill the caches the most-opened views read, for the data versions ``current``.
+
+    The whole views first (Kaart, Wijkprofiel's trends: cached as wholes in ``ui._view``;
+    building them loads many per-indicator frames), then the loads the pages call
+    themselves, public page last: ``ui._load`` keeps a bounded number of entries and
+    drops the least recently used, so what a page asks for directly must come last."""
+    for role in INTERNAL_ROLES:
+        if _stop.is_set():
+            return
+        _map(role.value, url, current)
+        _profiles(role.value, url, current)
+    for role in INTERNAL_ROLES:
+        _overview(role.value, url, current)
+        for key in _area_keys(role.value, url, current):
+            _load("area_profile", role.value, url, current, area_key=key)
+    for role in PUBLIC_ROLES:
+        _public(role.value, url, current)
+    ui._is_demo(url, ui._versions_key(current, ["setting"]))
+
+
+def _load(query: str, role: str, url: str, current: versions.Versions, **params: Any) -> Any:
+    return ui._load_as(query, role, url, tuple(sorted(params.items())), current)
+
+
+def _public(role: str, url: str, current: versions.Versions) -> None:
+    for query in PUBLIC_LOADS:
+        _load(query, role, url, current)
+
+
+def _overview(role: str, url: str, current: versions.Versions) -> None:
+    """What pages/overzicht.py loads and computes, with the same arguments."""
+    got = {q: _load(q, role, url, current) for q in OVERVIEW_LOADS}
+    cfg = got["monitoring_settings"]
+    ui.computed(overview.programme_headlines, got["areas"], got["coach_months"],
+                got["kernteam_quarters"], got["projects_by_status"], cfg["caseload_norm_per_fte"])
+    ui.computed(overview.admissions_trends, got["kernteam_quarters"], cfg["min_baseline_points"])
+
+
+def _map(role: str, url: str, current: versions.Versions) -> None:
+    """Kaart's first screen: the first indicator, its newest period, every area."""
+    catalogue = _load("indicators", role, url, current)
+    if catalogue.empty:
+        return
+    indicator = str(catalogue["key"].iloc[0])
+    periods = ui._view_as(maps.periods, role, url, current, {"indicator_key": indicator})
+    if periods:
+        ui._view_as(maps.map_view, role, url, current,
+                    {"indicator_key": indicator, "period": periods[0], "mode": "waarde",
+                     "baseline": None, "programme": maps.ALL, "municipality": maps.ALL})
+
+
+def _area_keys(role: str, url: str, current: versions.Versions) -> list[str]:
+    return [str(k) for k in _load("areas", role, url, current)["key"]][:MAX_AREAS]
+
+
+def _profiles(role: str, url: str, current: versions.Versions) -> None:
+    """Wijkprofiel's first tab (Trends) for the first ``MAX_AREAS`` areas."""
+    for key in _area_keys(role, url, current):
+        if _stop.is_set():
+            return
+        ui._view_as(profile.trend_panels, role, url, current, {"area_key": key})
