@@ -54,7 +54,9 @@ ENTRY = "app.py"  # the ASGI entry, as in the Makefile and the Dockerfile
 def running_app(db_url: str, log_path: Path) -> Iterator[str]:
     """``streamlit run app.py`` on a free port against ``db_url``; yields the base URL."""
     port = free_port()
-    env = {**os.environ, "LN_DATABASE_URL": db_url}
+    # The warm-up thread (tested in tests/ui/test_warmup.py) would only add background
+    # work to these short-lived servers on a two-core CI machine.
+    env = {"LN_WARMUP": "0", **os.environ, "LN_DATABASE_URL": db_url}
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", ENTRY,
