@@ -40,8 +40,8 @@ def measure(url: str) -> list[str]:
 
     from dashboard import ui
     from dashboard.domain.roles import Role
-    from dashboard.store import versions
     from dashboard.ui import warmup
+    from data_loaders import versions
 
     rows = ["| View | Role | Cold render (ms) | Render after warm-up (ms) | Warm-up, background (s) |",
             "|---|---|---:|---:|---:|"]

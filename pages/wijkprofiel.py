@@ -8,7 +8,6 @@ from dashboard.ui import charts
 from dashboard.ui.charts import CHART_NAMES
 from dashboard.ui.monitoring import EXPLANATIONS, ICONS
 from dashboard.ui.profile import (
-    interventions_caption,
     spider_grid,
     spider_selection,
     spider_table,
@@ -52,8 +51,11 @@ tab_trends, tab_ph, tab_work, tab_meta = st.tabs(
 
 if tab_trends.open:
     with tab_trends:
-        if caption := interventions_caption(profile["interventions"]):
-            st.caption(caption)
+        marks = profile["interventions"]
+        if len(marks):
+            st.caption("Verticale stippellijnen: interventies (" + "; ".join(
+                f"{ui.escape_md(r.label)}, {fmt_date(r.started_on)}" for r in marks.itertuples())
+                + ").")
         cols = st.columns(2)
         for i, panel in enumerate(ui.view(trend_panels, area_key=key)):
             with cols[i % 2]:

@@ -14,9 +14,9 @@ import pandas as pd
 
 from dashboard.domain import evidence, overview, spc, verdicts
 from dashboard.domain.aggregation import wilson_interval
-from dashboard.domain.i18n import EMPTY, fmt_date, fmt_number
+from dashboard.domain.i18n import EMPTY, fmt_number
 from dashboard.domain.vocab import POSITIVE_HEALTH_DIMENSIONS
-from dashboard.ui import charts, escape_md, labels
+from dashboard.ui import charts, labels
 from dashboard.ui.maps import fmt_value
 
 REFERENCE_NAMES = {"ZL": "Zuid-Limburg", "NL": "Nederland"}
@@ -247,12 +247,3 @@ def spider_table(scores: pd.DataFrame) -> pd.DataFrame:
                                values="mean_score").map(lambda v: fmt_number(v, 1))
     table.columns = [f"{'Gebied' if w == 'gebied' else w} {y}" for w, y in table.columns]
     return table.reset_index().rename(columns={"dimension": "Dimensie"})
-
-
-def interventions_caption(interventions: pd.DataFrame) -> str:
-    """'Verticale stippellijnen: interventies (…, 1 jan 2019).' or '' without any (escaped)."""
-    if interventions.empty:
-        return ""
-    return ("Verticale stippellijnen: interventies ("
-            + "; ".join(f"{escape_md(r.label)}, {fmt_date(pd.Timestamp(r.started_on).date())}"
-                        for r in interventions.itertuples()) + ").")

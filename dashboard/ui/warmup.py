@@ -30,8 +30,8 @@ from typing import Any
 from dashboard import ui
 from dashboard.domain import overview
 from dashboard.domain.roles import Role
-from dashboard.store import versions
 from dashboard.ui import maps, profile
+from data_loaders import versions
 from data_loaders.db import database_url
 
 log = logging.getLogger(__name__)

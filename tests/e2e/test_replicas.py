@@ -22,7 +22,8 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard.domain.roles import Role
-from dashboard.store import queries, versions, writes
+from dashboard.store import queries, writes
+from data_loaders import versions
 from data_loaders.db import make_engine
 from tests.helpers import ROOT, create_pg_database, free_port, missing, running_app
 from tests.helpers.browser import wait_until_idle
