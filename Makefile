@@ -32,10 +32,12 @@ run: seed
 node_modules/.package-lock.json: package-lock.json
 	@command -v npm >/dev/null && npm ci --no-audit --no-fund --silent || echo "npm ontbreekt: toegankelijkheidstests (axe-core) worden overgeslagen."
 
-# The whole suite on both cores: SQLite, PostgreSQL, Chromium, nginx (CI installs them).
+# The whole suite on both cores: lint (ruff, mypy; bandit runs inside tests/test_security.py),
+# then SQLite, PostgreSQL, Chromium and nginx tests (CI installs them).
 test: $(VENV)/.dev node_modules/.package-lock.json
-	@$(MAKE) --no-print-directory lint
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -n 2 --dist worksteal --durations=15 $(PYTEST_ARGS)
 
 # The quick loop while coding: pure rules and the store on SQLite, no browser (< 60 s).
 test-fast: $(VENV)/.dev

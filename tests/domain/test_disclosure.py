@@ -84,7 +84,7 @@ def recomputable(truth: np.ndarray, hidden: np.ndarray, row_totals: bool, col_to
 
 
 @pytest.mark.slow
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(tables(), margins)
 def test_no_hidden_cell_can_be_recomputed_from_the_published_table(df, m):
     row_totals, col_totals = m
@@ -96,7 +96,7 @@ def test_no_hidden_cell_can_be_recomputed_from_the_published_table(df, m):
 
 
 @pytest.mark.slow
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(tables(), margins)
 def test_a_line_with_a_hidden_cell_hides_at_least_two(df, m):
     row_totals, col_totals = m
@@ -107,7 +107,7 @@ def test_a_line_with_a_hidden_cell_hides_at_least_two(df, m):
 
 
 @pytest.mark.slow
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(tables(), margins)
 def test_every_small_count_is_hidden_and_every_shown_count_is_rounded(df, m):
     row_totals, col_totals = m
@@ -143,7 +143,7 @@ def test_a_small_cell_hides_the_totals_that_add_it_up_and_nothing_else():
 
 
 @pytest.mark.slow
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=70, deadline=None)
 @given(tables(), margins, st.integers(min_value=0))
 def test_a_hidden_small_cell_could_be_any_count_from_1_to_9(df, m, pick):
     """The outsider's best attack: the published table, rounding included, must read the
