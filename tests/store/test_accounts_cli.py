@@ -17,6 +17,7 @@ from data_loaders.models import AuditLog
 from data_loaders.seed import main as seed_main
 
 
+@pytest.mark.slow  # a separate Python process
 def test_a_bestuurder_account_is_created_on_the_command_line(empty_db_url, monkeypatch, capsys):
     monkeypatch.setenv("LN_DATABASE_URL", empty_db_url)
     assert seed_main(["--no-demo"]) == 0

@@ -169,6 +169,7 @@ assert result.ok, result.message
 """
 
 
+@pytest.mark.slow  # a separate Python process
 def test_a_write_in_another_process_is_seen_within_max_age(url):
     engine = make_engine(url)
     seen = versions.snapshot(engine)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -37,6 +38,7 @@ def fill(template: Path, rows: list[dict], target: Path) -> Path:
     return target
 
 
+@pytest.mark.slow  # a separate Python process
 def test_load_writes_templates_and_imports_them_like_the_page(tmp_path):
     url = f"sqlite:///{tmp_path / 'leeg.sqlite'}"
     assert run(url, "data_loaders.seed", "--no-demo").returncode == 0

@@ -189,6 +189,7 @@ def test_new_kernteam_signals_are_those_that_appeared_with_the_latest_quarter(se
                and i.detail.startswith(f"nieuw signaal met {latest}") for i in items)
 
 
+@pytest.mark.slow  # a separate Python process
 def test_the_first_beheerder_of_a_production_database_is_created_on_the_command_line(
         empty_db_url, monkeypatch, capsys):
     import io
