@@ -285,13 +285,8 @@ def _lower(level: str, steps: int) -> str:
     return _LADDER[min(_LADDER.index(level) + steps, len(_LADDER) - 1)]
 
 
-def _describe(e: SeriesEvidence, direction: verdicts.Direction) -> str:
-    name = f"{e.series.label} ({e.series.where})"
-    if e.outcome == TOO_LITTLE:
-        return f"{name}: {e.reason}"
-    effect = f"; {e.effect.text}" if e.effect is not None and e.effect.computable else ""
-    if e.outcome == NONE:
-        return f"{name}: geen aantoonbare verandering na de start{effect}"
+def _movement(e: SeriesEvidence, direction: str) -> tuple[str, list[str]]:
+    """Which way the series went after the start and what shows it (limits, runs), Dutch."""
     went = direction if e.outcome == FAVOURABLE else ("omhoog" if direction == "omlaag" else "omlaag")
     below = went == "omlaag"
     what = []
@@ -300,6 +295,17 @@ def _describe(e: SeriesEvidence, direction: verdicts.Direction) -> str:
                     f"{'onder de ondergrens' if below else 'boven de bovengrens'}")
     if e.in_run:
         what.append(f"{e.in_run} punten op rij {'onder' if below else 'boven'} de middenlijn")
+    return went, what
+
+
+def _describe(e: SeriesEvidence, direction: verdicts.Direction) -> str:
+    name = f"{e.series.label} ({e.series.where})"
+    if e.outcome == TOO_LITTLE:
+        return f"{name}: {e.reason}"
+    effect = f"; {e.effect.text}" if e.effect is not None and e.effect.computable else ""
+    if e.outcome == NONE:
+        return f"{name}: geen aantoonbare verandering na de start{effect}"
+    went, what = _movement(e, direction)
     wrong = ", de verkeerde kant op" if e.outcome == ADVERSE else ""
     return f"{name}: {went} na de start{wrong} ({', '.join(what)}{effect})"
 
@@ -390,14 +396,7 @@ def what_happened(e: SeriesEvidence, direction: verdicts.Direction | None = None
         return f"Te weinig gegevens voor een oordeel: {e.reason}."
     if e.outcome == NONE or direction is None:
         return "Na de start geen verandering die groter is dan toeval."
-    went = direction if e.outcome == FAVOURABLE else ("omhoog" if direction == "omlaag" else "omlaag")
-    below = went == "omlaag"
-    what = []
-    if e.beyond_limit:
-        what.append(f"{e.beyond_limit} van {e.post_points} punten "
-                    f"{'onder de ondergrens' if below else 'boven de bovengrens'}")
-    if e.in_run:
-        what.append(f"{e.in_run} punten op rij {'onder' if below else 'boven'} de middenlijn")
+    went, what = _movement(e, direction)
     wrong = " (de ongewenste kant op)" if e.outcome == ADVERSE else ""
     return f"{went.capitalize()} na de start{wrong}: {', '.join(what)}."
 

@@ -172,10 +172,17 @@ def row_editor(engine: Engine, actor: str, role: Role, ds: Dataset, row_id: int,
         st.session_state.pop(f"confirm:{ds.name}:{row_id}", None)
         clear_form(form_key)
 
-    def after_save(result: writes.WriteResult) -> None:
-        st.session_state[seen_key] = result.version
-        st.session_state["beheer_flash"] = result.message
-        st.rerun()
+    def settle(result: writes.WriteResult) -> None:
+        """Saved: remember the new version; conflict: show both values; else the problems."""
+        if result.ok:
+            st.session_state[seen_key] = result.version
+            st.session_state["beheer_flash"] = result.message
+            st.rerun()
+        elif result.status == writes.CONFLICT:
+            st.session_state[conflict_key] = result
+            st.rerun()
+        else:
+            show_problems(result)
 
     if conflict_key in st.session_state:
         show_conflict(ds, st.session_state[conflict_key], reload, form_key)
@@ -184,14 +191,7 @@ def row_editor(engine: Engine, actor: str, role: Role, ds: Dataset, row_id: int,
     else:
         submitted = record_form(ds, refs, current, form_key, "Opslaan")
         if submitted is not None:
-            result = writes.update(engine, actor, role, ds.name, row_id, seen, submitted)
-            if result.ok:
-                after_save(result)
-            elif result.status == writes.CONFLICT:
-                st.session_state[conflict_key] = result
-                st.rerun()
-            else:
-                show_problems(result)
+            settle(writes.update(engine, actor, role, ds.name, row_id, seen, submitted))
 
         if ds.name == "decision":
             with st.container(border=True):
@@ -209,15 +209,8 @@ def row_editor(engine: Engine, actor: str, role: Role, ds: Dataset, row_id: int,
                         icon=":material/public_off:"):
                     action = False
                 if action is not None:
-                    result = writes.publish_decision(engine, actor, role, row_id, seen,
-                                                     summary, publish=action)
-                    if result.ok:
-                        after_save(result)
-                    elif result.status == writes.CONFLICT:
-                        st.session_state[conflict_key] = result
-                        st.rerun()
-                    else:
-                        show_problems(result)
+                    settle(writes.publish_decision(engine, actor, role, row_id, seen,
+                                                   summary, publish=action))
 
         confirm_key = f"confirm:{ds.name}:{row_id}"
         if not st.session_state.get(confirm_key):
