@@ -89,8 +89,14 @@ def open_page(page, title: str) -> None:
 
 
 def signed_in_as(page, username: str) -> bool:
-    return (page.get_by_role("button", name="Uitloggen").count() == 1
-            and page.get_by_text(username, exact=False).count() > 0)
+    """The sidebar shows ``username`` and Uitloggen (waited for: a page that rewrites its
+    address reruns once more, and the sidebar is drawn after the page's heading)."""
+    try:
+        expect(page.get_by_role("button", name="Uitloggen")).to_have_count(1, timeout=20_000)
+        expect(page.get_by_text(username, exact=False).first).to_be_visible(timeout=5_000)
+    except AssertionError:
+        return False
+    return True
 
 
 def test_sign_in_survives_reload_and_new_tab_and_uitloggen_ends_it_in_every_tab(

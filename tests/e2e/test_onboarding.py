@@ -1,8 +1,8 @@
 """From an empty PostgreSQL to a full dashboard, exactly as README's *Van lege database naar
 dashboard* says (issue 12, "Checked by").
 
-The commands are read from that README section and run as subprocesses on an empty database,
-without the demo generator; the files they load are in the published layouts: the open-data
+The commands are read from that README section and run as ``python -m`` runs them (in this
+process, see ``tests.helpers.run_command``) on an empty database, without the demo generator; the files they load are in the published layouts: the open-data
 fixtures (CBS, RIVM, Vektis) and the programme team's files in the sjabloon layout
 (``tests/fixtures/onboarding``, invented numbers; the latest kernteam quarter is delivered by
 2 of the 5 teams). Then a bestuurder signs in and opens every page of the role: no exception,
@@ -14,11 +14,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import shlex
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -28,10 +25,10 @@ from streamlit.testing.v1 import AppTest
 from dashboard.domain.i18n import fmt_number, parse_number
 from dashboard.domain.roles import Role, pages_for
 from dashboard.store import importers
-from tests.helpers import create_pg_database
+from tests.helpers import create_pg_database, run_command
 from tests.helpers.apptest import all_text, sign_in
 
-# About 3 minutes on an idle machine: some twenty command runs and every bestuurder page.
+# Some twenty commands and every bestuurder page: about a minute on an idle machine.
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(900)]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,16 +69,14 @@ def readme_commands() -> list[list[str]]:
     return commands
 
 
-def run(args: list[str], env: dict[str, str], stdin: str = "") -> str:
-    done = subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=env, input=stdin,
-                          capture_output=True, text=True, timeout=300)
+def run(args: list[str], url: str, stdin: str = "") -> str:
+    done = run_command(url, *args, stdin=stdin)
     assert done.returncode == 0, f"{' '.join(args)}:\n{done.stdout}\n{done.stderr}"
     return done.stdout
 
 
 def follow_readme(url: str, workdir: Path) -> dict[str, str]:
     """Run every command of the README section against ``url``; the output per command."""
-    env = {**os.environ, "LN_DATABASE_URL": url}
     out: dict[str, str] = {}
     for args in readme_commands():
         module, rest = args[0], list(args[1:])
@@ -97,7 +92,7 @@ def follow_readme(url: str, workdir: Path) -> dict[str, str]:
             rest[2] = str(ONBOARDING / rest[2])
         else:
             assert module == "data_loaders.seed", f"a README command this test cannot follow: {args}"
-        out[" ".join(args)] = run([module, *rest], env, stdin)
+        out[" ".join(args)] = run([module, *rest], url, stdin)
     return out
 
 

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import os
+import runpy
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import traceback
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,6 +39,46 @@ def missing(what: str) -> None:
 
 
 free_port = pgserver.free_port
+
+
+def run_command(url: str, *args: str, stdin: str = "",
+                separate: bool = False) -> subprocess.CompletedProcess[str]:
+    """``python -m <args>`` against ``url`` (LN_DATABASE_URL): exit status, stdout, stderr.
+
+    In this process by default (``runpy`` runs the module as ``__main__``, as ``-m`` does,
+    without a new interpreter importing pandas and SQLAlchemy again: seconds per command);
+    ``separate=True`` starts a real subprocess, for the tests that check the entry point.
+    """
+    if separate:
+        env = {**os.environ, "LN_DATABASE_URL": url}
+        return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=env, text=True,
+                              input=stdin, capture_output=True, timeout=300, check=False)
+    out, err = io.StringIO(), io.StringIO()
+    code: int | str | None = 0
+    saved = sys.argv, sys.stdin, os.environ.get("LN_DATABASE_URL")
+    sys.argv, sys.stdin = [args[0], *args[1:]], io.StringIO(stdin)
+    os.environ["LN_DATABASE_URL"] = url
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
+                warnings.catch_warnings():
+            # the module was imported before (by a test): runpy warns, then runs a fresh copy
+            warnings.filterwarnings("ignore", "'.*' found in sys.modules", RuntimeWarning)
+            runpy.run_module(args[0], run_name="__main__", alter_sys=True)
+    except SystemExit as done:
+        code = done.code
+    except Exception:  # noqa: BLE001 - reported like an uncaught error of the command
+        err.write(traceback.format_exc())
+        code = 1
+    finally:
+        sys.argv, sys.stdin = saved[0], saved[1]
+        if saved[2] is None:
+            os.environ.pop("LN_DATABASE_URL", None)
+        else:
+            os.environ["LN_DATABASE_URL"] = saved[2]
+    status = 0 if code is None else code if isinstance(code, int) else 1
+    if isinstance(code, str):
+        err.write(code)
+    return subprocess.CompletedProcess(list(args), status, out.getvalue(), err.getvalue())
 
 
 

@@ -3,9 +3,7 @@ running the command in-process or as a subprocess, and reading back what was sto
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +16,7 @@ from data_loaders.db import transaction
 from data_loaders.models import AuditLog, Indicator, IndicatorValue
 from data_loaders.opendata.__main__ import main
 from data_loaders.seed import prepare_database
-from tests.helpers import ROOT
+from tests.helpers import ROOT, run_command
 
 FIXTURES = ROOT / "tests" / "fixtures" / "opendata"
 KWB_2023 = FIXTURES / "cbs_kwb" / "85618NED_UntypedDataSet_2023.csv"
@@ -52,10 +50,8 @@ def load(engine: Engine, source: str, path: Path, *args: str) -> int:
 
 
 def run_cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """A command of this project in a subprocess, against ``url`` (LN_DATABASE_URL)."""
-    env = {**os.environ, "LN_DATABASE_URL": url}
-    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=env, text=True,
-                          capture_output=True, timeout=300, check=False)
+    """A command of this project (``python -m <args>``) against ``url``."""
+    return run_command(url, *args)
 
 
 def stored(engine: Engine, key: str) -> dict[tuple[str, str], dict[str, Any]]:

@@ -4,9 +4,6 @@ checks, commit and audit of the Importeren page, into an empty production databa
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,14 +15,7 @@ from dashboard.domain.roles import Role
 from dashboard.store import writes
 from data_loaders.db import make_engine, transaction
 from data_loaders.models import AuditLog
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run(url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LN_DATABASE_URL": url}
-    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=env, text=True,
-                          input=stdin, capture_output=True, timeout=300, check=False)
+from tests.helpers import run_command as run
 
 
 def fill(template: Path, rows: list[dict], target: Path) -> Path:
@@ -38,10 +28,11 @@ def fill(template: Path, rows: list[dict], target: Path) -> Path:
     return target
 
 
-@pytest.mark.slow  # a separate Python process
+@pytest.mark.slow  # one command in a separate Python process
 def test_load_writes_templates_and_imports_them_like_the_page(tmp_path):
     url = f"sqlite:///{tmp_path / 'leeg.sqlite'}"
-    assert run(url, "data_loaders.seed", "--no-demo").returncode == 0
+    seeded = run(url, "data_loaders.seed", "--no-demo", separate=True)  # the real entry point
+    assert seeded.returncode == 0, seeded.stderr
     admin = run(url, "dashboard.store.accounts", "create-admin", "beheer",
                 stdin="Tijdelijk-wachtwoord-2026\n")
     assert admin.returncode == 0, admin.stderr
