@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import ui
-from dashboard.ui import decisions
+from dashboard.ui import decisions, paper
 
 ui.entry_guard()
 
@@ -13,6 +13,8 @@ st.caption("Wat het lerend netwerk besloot (opschalen, doorgaan, aanpassen of st
            "van welk bewijs, en wanneer het besluit opnieuw wordt bekeken.")
 
 all_decisions = ui.load("decisions")
+paper.print_header("Bron: besluitenlijst van het lerend netwerk",
+                   ui.load("monitoring_settings")["as_of"])
 if all_decisions.empty:
     ui.empty_state("Er zijn nog geen besluiten vastgelegd.")
     st.stop()

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.domain import monitoring, overview
-from dashboard.ui import charts, profile
+from dashboard.ui import charts, paper, profile
 from dashboard.ui import monitoring as panels
 
 ui.entry_guard()
@@ -13,6 +13,7 @@ st.title("Overzicht")
 ui.demo_marker()
 
 cfg = ui.load("monitoring_settings")
+paper.print_header(paper.ALL_SOURCES, cfg["as_of"])
 areas = ui.load("areas")
 quarters = ui.load("kernteam_quarters")
 projects = ui.load("projects_by_status")

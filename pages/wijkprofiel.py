@@ -4,10 +4,11 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.domain.i18n import fmt_date, fmt_number
-from dashboard.ui import charts
+from dashboard.ui import charts, paper, pdf
 from dashboard.ui.charts import CHART_NAMES
 from dashboard.ui.monitoring import EXPLANATIONS, ICONS
 from dashboard.ui.profile import (
+    profile_document,
     spider_grid,
     spider_selection,
     spider_table,
@@ -42,6 +43,13 @@ m3.metric("Welzijnscoaches", fmt_number(len(profile["coaches"])),
           delta=f"{fmt_number(profile['coaches']['fte'].sum(), 1)} fte" if len(profile["coaches"])
           else None, delta_color="off", delta_arrow="off")
 m4.metric("Kernteams", fmt_number(len(profile["kernteams"])))
+panels = ui.view(trend_panels, area_key=key)
+as_of, demo = fmt_date(ui.load("monitoring_settings")["as_of"]), ui.demo_data()
+paper.print_header(paper.ALL_SOURCES, as_of)
+st.download_button("Download als pdf", icon=":material/picture_as_pdf:", mime="application/pdf",
+                   file_name=f"wijkprofiel-{key}.pdf", on_click="ignore",
+                   data=lambda: pdf.render(profile_document(area, profile, panels, as_of=as_of,
+                                                            demo=demo)))
 
 # Only the open tab runs and is sent (eleven or more charts are heavy for the browser);
 # the tab is in the URL (?tab=…), so a link opens the same view.
@@ -57,7 +65,7 @@ if tab_trends.open:
                 f"{ui.escape_md(r.label)}, {fmt_date(r.started_on)}" for r in marks.itertuples())
                 + ").")
         cols = st.columns(2)
-        for i, panel in enumerate(ui.view(trend_panels, area_key=key)):
+        for i, panel in enumerate(panels):
             with cols[i % 2]:
                 ui.vega(panel.spec)
                 if panel.verdict:  # direction-aware, when the series is long enough

@@ -620,6 +620,11 @@ def remember_requested_page() -> None:
 # ---------------------------------------------------------------- page furniture
 
 
+def demo_data() -> bool:
+    """Whether the figures shown are the demo generator's (labelled as such everywhere)."""
+    return _demo()
+
+
 def demo_marker() -> None:
     """The visible "Voorbeelddata" marker whenever demo data is displayed."""
     if _demo():

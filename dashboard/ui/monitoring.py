@@ -87,28 +87,32 @@ def headline_card(row: ProgrammeHeadline) -> None:
     """One programme's headline figures; a month or quarter still being delivered is
     named below them and not counted."""
     st.subheader(ui.escape_md(row.programme))
+    # Pairs of metrics, and the long kernteam label on a row of its own: nothing is cut off
+    # in a card half the page wide (tests/e2e/test_e2e_walk.py).
     a, b = st.columns(2)
     a.metric("Gebieden", fmt_number(row.areas))
     b.metric("Inwoners", fmt_number(row.residents),
              help=f"Peiljaar {ui.escape_md(row.residents_year)}")
-    if row.capacity and row.coach_month:
-        a.metric("Huishoudens bij welzijnscoaches", fmt_number(row.active_households),
-                 help=f"Actieve huishoudens in {fmt_month(row.coach_month)}, de laatste maand "
-                      "die alle coaches aanleverden, tegen de capaciteit (fte × norm per fte).")
-        b.metric("Benutte capaciteit", fmt_percent(row.capacity_used_pct, 0),
-                 delta=f"capaciteit {fmt_number(row.capacity)} huishoudens", delta_color="off",
-                 delta_arrow="off")
-    if row.admissions_per_1000 is not None:
-        a.metric(f"Opnames per 1.000 kwetsbare ouderen ({ui.escape_md(row.admissions_quarter)})",
-                 fmt_number(row.admissions_per_1000, 1),
-                 delta=None if row.admissions_delta is None
-                 else f"{fmt_number(row.admissions_delta, 1)} t.o.v. vorig kwartaal",
-                 delta_color="inverse",
-                 help="Het laatste kwartaal dat alle kernteams aanleverden; het verschil is "
-                      "berekend over de teams die beide kwartalen aanleverden.")
-    b.metric("Projecten in uitvoering", fmt_number(row.projects_running),
+    a, b = st.columns(2)
+    a.metric("Projecten in uitvoering", fmt_number(row.projects_running),
              delta=f"van {fmt_number(row.projects_total)} in totaal", delta_color="off",
              delta_arrow="off")
+    if row.capacity and row.coach_month:
+        b.metric("Benutte capaciteit", fmt_percent(row.capacity_used_pct, 0),
+                 delta=f"van {fmt_number(row.capacity)} huishoudens", delta_color="off",
+                 delta_arrow="off",
+                 help="Actieve huishoudens tegen de capaciteit (fte × norm per fte).")
+        st.metric("Huishoudens bij welzijnscoaches", fmt_number(row.active_households),
+                  help=f"Actieve huishoudens in {fmt_month(row.coach_month)}, de laatste maand "
+                       "die alle coaches aanleverden.")
+    if row.admissions_per_1000 is not None:
+        st.metric(f"Opnames per 1.000 kwetsbare ouderen ({ui.escape_md(row.admissions_quarter)})",
+                  fmt_number(row.admissions_per_1000, 1),
+                  delta=None if row.admissions_delta is None
+                  else f"{fmt_number(row.admissions_delta, 1)} t.o.v. vorig kwartaal",
+                  delta_color="inverse",
+                  help="Het laatste kwartaal dat alle kernteams aanleverden; het verschil is "
+                       "berekend over de teams die beide kwartalen aanleverden.")
     for note in [*row.coach_pending, *row.admissions_pending]:
         st.caption(f"{PENDING_ICON} Onvolledig: {ui.escape_md(note)}; telt nog niet mee.")
 
@@ -241,7 +245,7 @@ def coach_metrics(head: coaches.Headline, *, norm: float, plan: float,
     """Headline figures of the latest complete month; ``all_fte``: the FTE of all coaches
     when the page shows a selection (the plan is for all of PlusWIJken)."""
     pending_note(coaches.delivery_notes(head.pending), fmt_month(head.month))
-    m1, m2, m3, m4, m5, m6 = st.columns(6)
+    m1, m2, m3 = st.columns(3)  # two rows of three: the labels fit at 1400 px
     if all_fte is None:
         m1.metric("Fte welzijnscoaches", f"{fmt_number(head.fte, 1)} fte",
                   delta=f"plan {fmt_number(plan, 1)} fte", delta_color="off", delta_arrow="off")
@@ -252,6 +256,7 @@ def coach_metrics(head: coaches.Headline, *, norm: float, plan: float,
     m2.metric(f"Actieve huishoudens ({fmt_month(head.month)})",
               fmt_number(head.active_households))
     m3.metric("Benutte capaciteit", fmt_percent(head.capacity_used_pct, 0))
+    m4, m5, m6 = st.columns(3)
     m4.metric("Overbelaste coaches", f"{len(head.overloaded)} van {fmt_number(head.coaches)}")
     m5.metric("Wachtlijst", fmt_number(head.waiting_list))
     m6.metric("Gemiddelde duur", f"{fmt_number(head.mean_duration_days)} dagen",
@@ -298,13 +303,14 @@ def kernteam_metrics(head: kernteams.Headline, metric: kernteams.Metric, teams: 
                      signals: int) -> None:
     """Headline figures of the latest complete quarter."""
     pending_note(kernteams.delivery_notes(head.pending), head.quarter)
-    m1, m2, m3, m4 = st.columns(4)
+    m1, m2, m3, m4 = st.columns([0.8, 1.2, 1.2, 0.8])  # the labels fit at 1400 px
     m1.metric("Kernteams", fmt_number(teams))
     m2.metric(f"Kwetsbare ouderen in beeld ({ui.escape_md(head.quarter)})",
               fmt_number(head.frail_elderly))
-    m3.metric(f"{ui.escape_md(metric.label)} ({ui.escape_md(head.quarter)})",
-              fmt_number(head.rate, 1))
-    m4.metric("Teams met een signaal voor dit kengetal", fmt_number(signals))
+    m3.metric(f"{ui.escape_md(metric.short)} ({ui.escape_md(head.quarter)})",
+              fmt_number(head.rate, 1), help=ui.escape_md(metric.label))
+    m4.metric("Teams met signaal", fmt_number(signals),
+              help="Kernteams met een signaal in de grafiek van dit kengetal.")
 
 
 def signal_table(signals: pd.DataFrame) -> None:

@@ -97,8 +97,12 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
+# Typography outside WinAnsi that the product's own texts use, as the nearest WinAnsi text.
+_WINANSI = str.maketrans({"′": "'", "≤": "<=", "≥": ">=", "≈": "~", "−": "-"})
+
+
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+    return Paragraph(escape(str(text).translate(_WINANSI)).replace("\n", "<br/>"), style)
 
 
 def _table(block: TableBlock, s: dict[str, ParagraphStyle]) -> Flowable:

@@ -16,7 +16,7 @@ from dashboard.domain import evidence, overview, spc, verdicts
 from dashboard.domain.aggregation import wilson_interval
 from dashboard.domain.i18n import EMPTY, fmt_number
 from dashboard.domain.vocab import POSITIVE_HEALTH_DIMENSIONS
-from dashboard.ui import charts, labels
+from dashboard.ui import charts, exports, labels, pdf
 from dashboard.ui.maps import fmt_value
 
 REFERENCE_NAMES = {"ZL": "Zuid-Limburg", "NL": "Nederland"}
@@ -247,3 +247,42 @@ def spider_table(scores: pd.DataFrame) -> pd.DataFrame:
                                values="mean_score").map(lambda v: fmt_number(v, 1))
     table.columns = [f"{'Gebied' if w == 'gebied' else w} {y}" for w, y in table.columns]
     return table.reset_index().rename(columns={"dimension": "Dimensie"})
+
+
+def profile_document(area: pd.Series, profile: dict[str, pd.DataFrame],
+                     panels: list[TrendPanel], *, as_of: str, demo: bool) -> pdf.Document:
+    """The Wijkprofiel on A4 (*Download als pdf*): the area's facts, every trend chart with
+    its caption and verdict, and the work in the area, with names. The charts become PNG
+    here (vl-convert, about a second for a dozen), so call it when the reader asks."""
+    facts = pdf.TableBlock(
+        ["Inwoners", "Projecten en programmalijnen", "Welzijnscoaches", "Kernteams"],
+        [[f"{fmt_number(area['residents'])} ({area['residents_year'] or 'peiljaar onbekend'})",
+          fmt_number(len(profile["projects"])),
+          f"{fmt_number(len(profile['coaches']))} ({fmt_number(profile['coaches']['fte'].sum(), 1)}"
+          " fte)", fmt_number(len(profile["kernteams"]))]])
+    blocks: list[pdf.Block] = [facts, pdf.Heading("Trends")]
+    if not panels:
+        blocks.append(pdf.Text("Nog geen gepubliceerde cijfers voor dit gebied."))
+    for panel in panels:
+        caption = panel.caption
+        if panel.verdict:
+            caption = (f"Oordeel ({charts.CHART_NAMES[panel.chart]}, {fmt_number(panel.periods)} "
+                       f"perioden): {verdicts.EXPLANATIONS[panel.verdict]} {caption}")
+        blocks.append(pdf.Picture(exports.chart_png(panel.spec), caption=caption, width_mm=150))
+    for title, frame, columns in (
+            ("Projecten en programmalijnen", profile["projects"],
+             {"code": "Code", "name": "Naam", "status": "Status", "health": "Voortgang"}),
+            ("Welzijnscoaches", profile["coaches"], {"code": "Code", "fte": "Fte"}),
+            ("Kernteams", profile["kernteams"], {"code": "Code", "practice": "PlusPraktijk"})):
+        blocks.append(pdf.Heading(title))
+        if frame.empty:
+            blocks.append(pdf.Text(f"Geen {title.lower()} in dit gebied."))
+            continue
+        rows = [[fmt_number(v, 1) if isinstance(v, float) else str(v) for v in row]
+                for row in frame[list(columns)].itertuples(index=False)]
+        blocks.append(pdf.TableBlock(list(columns.values()), rows))
+    return pdf.Document(
+        title=f"Wijkprofiel {area['name']}",
+        subtitle=f"{area['programme']} · gemeente {area['municipality_name']} · CBS-codes "
+                 f"{area['cbs_codes'] or 'geen'}",
+        source="Bronnen: per grafiek vermeld", as_of=as_of, demo=demo, blocks=blocks)

@@ -193,7 +193,7 @@ def test_a_bestuurder_sees_every_page_with_the_loaded_figures(onboarded, monkeyp
     marked = f"{latest}: {kwartalen.count(latest)} van {teams} teams aangeleverd"
     assert marked == "2026-Q3: 2 van 5 teams aangeleverd"
     assert marked in texts["Kernteams"] and marked in texts["Overzicht"]
-    assert "Ziekenhuisopnames per 1.000 kwetsbare ouderen (2026-Q2)" in texts["Kernteams"]
+    assert "Opnames per 1.000 (2026-Q2)" in texts["Kernteams"]
 
     # A coach month's households (the latest month, all coaches) on Welzijnscoaches and Overzicht.
     months = fixture_rows("coach_month")

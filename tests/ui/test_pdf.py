@@ -5,7 +5,12 @@ import io
 
 from pypdf import PdfReader
 
+from dashboard.domain.i18n import fmt_number
+from dashboard.domain.roles import Role
+from dashboard.store.queries import QUERIES
 from dashboard.ui import exports, pdf
+from dashboard.ui.profile import profile_document, trend_panels
+from data_loaders.db import make_engine
 
 
 def text_of(data: bytes) -> list[str]:
@@ -42,3 +47,34 @@ def test_the_chart_is_embedded_as_an_image():
     data = pdf.render(pdf.Document(title="Grafiek", blocks=[pdf.Picture(chart_png())]))
     page = PdfReader(io.BytesIO(data)).pages[0]
     assert len(page.images) == 1
+
+
+def test_the_wijkprofiel_pdf_holds_the_area_every_trend_chart_and_the_work_in_the_area(
+        demo_sqlite_url):
+    engine = make_engine(demo_sqlite_url)
+
+    def load(query: str, **params):
+        return QUERIES[query](engine, Role.BESTUURDER, **params)
+
+    area = load("areas").set_index("key").loc["limmel"]
+    work = load("area_profile", area_key="limmel")
+    panels = trend_panels(load, area_key="limmel")
+    data = pdf.render(profile_document(area, work, panels, as_of="23 nov 2026", demo=True))
+    reader = PdfReader(io.BytesIO(data))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Wijkprofiel Limmel" in text and "Peildatum 23 nov 2026" in text
+    assert f"{fmt_number(area['residents'])} ({area['residents_year']})" in text
+    assert sum(len(page.images) for page in reader.pages) == len(panels) > 3
+    assert all(panel.caption.split(".")[0] in text for panel in panels)
+    assert "Oordeel (" in text  # a long enough series gets its verdict in words
+    assert not work["projects"].empty and all(
+        name in text.replace("\n", " ") for name in work["projects"]["name"])
+    assert "?" not in text  # every character the texts use exists in the PDF font
+    engine.dispose()
+
+
+def test_wijkprofiel_offers_its_pdf(app):
+    at = app(Role.BESTUURDER)
+    at.switch_page("pages/wijkprofiel.py").run()
+    assert not at.exception
+    assert "Download als pdf" in [b.label for b in at.get("download_button")]
