@@ -187,6 +187,8 @@ def main() -> int:
     parser.add_argument("--skip-national", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--skip-load", action="store_true",
+                        help="skip the WebSocket capacity run (bench/ws_load.py)")
     parser.add_argument("--national-pages", default=NATIONAL_PAGES,
                         help="comma-separated page titles at national scale, or 'all'")
     parser.add_argument("--sessions", type=int, default=20)
@@ -215,7 +217,7 @@ def main() -> int:
     started = dt.datetime.now(dt.UTC)
     report = ["# Benchmark results", "",
               f"Run {started:%Y-%m-%d %H:%M} UTC by `make bench` (`bench/pages.py`, "
-              f"`bench/national.py`, `bench/concurrency.py`).", "", "## Machine", "", *machine(),
+              f"`bench/national.py`, `bench/concurrency.py`, `bench/ws_load.py`).", "", "## Machine", "", *machine(),
               f"- Load average at start (1/5/15 min): {loadavg()} — the machine is shared with "
               "other work, so figures carry that noise.", ""]
     sections: list[list[str]] = []
@@ -265,6 +267,11 @@ def main() -> int:
             if not args.skip_stress:
                 section(f"{args.sessions} concurrent browser sessions, no think time",
                         lambda: browse(demo_url, args.sessions, Path(tmp), think=0, ramp=0))
+        if not args.skip_load:
+            from bench import ws_load
+            section("Server capacity (WebSocket sessions)", lambda: ws_load.run(
+                demo_url, [20] if args.quick else [20, 50, 100],
+                seconds=20 if args.quick else 60))
         if not args.skip_national:
             backends = [("SQLite", lambda: f"sqlite:///{tmp}/national.sqlite")]
             if pg:
