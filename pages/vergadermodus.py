@@ -9,7 +9,7 @@ from dashboard import ui
 from dashboard.domain.datasets import DATASETS
 from dashboard.domain.i18n import fmt_date, fmt_number
 from dashboard.store import meeting, settings, writes
-from dashboard.ui import decision_entry, edit_ui, labels
+from dashboard.ui import decision_entry, edit_ui, labels, pdf
 from dashboard.ui.monitoring import ICONS
 
 ui.entry_guard()
@@ -41,12 +41,17 @@ for number, section in enumerate(sections, start=1):
             st.markdown(f"- {verdict}**{ui.escape_md(item.title)}** — {ui.escape_md(item.detail)}")
 
 projects = writes.list_rows(engine, role, "project")
-report = meeting.meeting_report_html(sections, projects, today,
-                                     f"{labels.APP_TITLE}: verslag lerend netwerk",
-                                     demo=meeting.is_demo(engine))
-st.download_button("Vergaderverslag downloaden (HTML)", data=report.encode("utf-8"),
-                   file_name=f"vergadering_{today.isoformat()}.html", mime="text/html",
-                   icon=":material/description:", on_click="ignore")
+report = decision_entry.meeting_report(sections, projects, today,
+                                      f"{labels.APP_TITLE}: verslag lerend netwerk",
+                                      demo=meeting.is_demo(engine))
+html_col, pdf_col = st.columns(2)
+html_col.download_button("Vergaderverslag (HTML)", data=pdf.to_html(report).encode("utf-8"),
+                         file_name=f"vergadering_{today.isoformat()}.html", mime="text/html",
+                         icon=":material/description:", on_click="ignore")
+pdf_col.download_button("Vergaderverslag (pdf)", data=lambda: pdf.render(report),
+                        file_name=f"vergadering_{today.isoformat()}.pdf",
+                        mime="application/pdf", icon=":material/picture_as_pdf:",
+                        on_click="ignore")
 
 st.subheader("Snel invoeren")
 decision_tab, figures_tab = st.tabs(["Besluit vastleggen", "Cijfers invoeren"])

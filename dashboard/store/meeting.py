@@ -1,5 +1,6 @@
-"""Meeting mode: an agenda generated from the data, what changed since the last meeting,
-and a downloadable meeting report. Plain functions of (engine, role); no Streamlit.
+"""Meeting mode: an agenda generated from the data and what changed since the last meeting
+(the meeting report is built from them in ``dashboard.ui.decision_entry``). Plain functions
+of (engine, role); no Streamlit.
 
 SPC signals are not computed here: ``agenda(..., signals=...)`` takes them as a list of
 ``AgendaItem`` or as ``NewSignals``. ``new_kernteam_signals`` builds the latter from the
@@ -13,7 +14,6 @@ new signals chance alone gives among the series. Other series can be added throu
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -299,44 +299,3 @@ def audit_choices(engine: Engine, role: Role) -> dict[str, list[str]]:
         out[name] = sorted(v for (v,) in _frame(engine, select(column).distinct()).itertuples(
             index=False))
     return out
-
-
-# ---------------------------------------------------------------- the meeting report
-
-
-def meeting_report_html(sections: Sequence[AgendaSection], projects: pd.DataFrame,
-                        today: dt.date, title: str, demo: bool) -> str:
-    """A self-contained HTML document of the current state (every value escaped)."""
-    e = html.escape
-    out = [
-        "<!DOCTYPE html>", '<html lang="nl"><head><meta charset="utf-8">',
-        f"<title>{e(title)}</title>",
-        "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;color:#222}"
-        "table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:4px 6px;"
-        "text-align:left;vertical-align:top}th{background:#eef}.demo{color:#a50}</style>",
-        "</head><body>", f"<h1>{e(title)}</h1>", f"<p>Stand van zaken op {e(fmt_date(today, long=True))}</p>",
-    ]
-    if demo:
-        out.append('<p class="demo"><strong>Voorbeelddata</strong>: verzonnen cijfers, geen '
-                   "echte gegevens.</p>")
-    for section in sections:
-        out.append(f"<h2>{e(section.title)}</h2>")
-        if section.note:
-            out.append(f"<p>{e(section.note)}</p>")
-        if not section.items:
-            out.append(f"<p>{e(section.empty)}</p>")
-            continue
-        out.append("<ul>")
-        out += [f"<li><strong>{e(i.title)}</strong>: "
-                f"{e(verdicts.VERDICT_ICONS[i.verdict].text + ' — ') if i.verdict else ''}"
-                f"{e(i.detail)}</li>" for i in section.items]
-        out.append("</ul>")
-    out.append("<h2>Projecten en programmalijnen</h2>")
-    out.append("<table><tr><th>Code</th><th>Naam</th><th>Programma</th><th>Status</th>"
-               "<th>Voortgang</th><th>Domeinen</th></tr>")
-    for r in projects.itertuples():
-        out.append(f"<tr><td>{e(str(r.code))}</td><td>{e(str(r.name))}</td>"
-                   f"<td>{e(str(r.programme))}</td><td>{e(str(r.status))}</td>"
-                   f"<td>{e(str(r.health))}</td><td>{e(', '.join(r.domains or []))}</td></tr>")
-    out.append("</table></body></html>")
-    return "\n".join(out)

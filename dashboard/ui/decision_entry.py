@@ -1,5 +1,5 @@
 """Vergadermodus: record a decision and link its evidence series, prefilled from an agenda
-item. The rules are the datasets' (``dashboard.domain.datasets``: decision and
+item, and the meeting report. The rules are the datasets' (``dashboard.domain.datasets``: decision and
 decision_evidence), the saving is ``dashboard.store.writes``; this module only lays out
 the two forms and carries the agenda item's links into them."""
 
@@ -9,14 +9,17 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from dashboard.domain import verdicts
 from dashboard.domain.datasets import DATASETS, clean, decision_ref
+from dashboard.domain.i18n import fmt_date
 from dashboard.domain.roles import Role
 from dashboard.store import writes
 from dashboard.store.meeting import AgendaItem, AgendaSection
-from dashboard.ui import edit_ui, escape_md
+from dashboard.ui import edit_ui, escape_md, pdf
 
 LAST_DECISION = "meeting_decision_ref"  # the decision saved last in this session
 
@@ -77,3 +80,26 @@ def decision_with_evidence(engine: Engine, actor: str, role: Role, today: dt.dat
     if decision:
         st.caption(f"Besluit: {escape_md(str(decision))}. Alle gekoppelde reeksen staan op de "
                    "pagina Besluiten; corrigeren kan op Gegevens beheren.")
+
+
+def meeting_report(sections: Sequence[AgendaSection], projects: pd.DataFrame, today: dt.date,
+                   title: str, *, demo: bool) -> pdf.Document:
+    """The meeting report (HTML with ``pdf.to_html``, A4 with ``pdf.render``): the agenda as
+    it stands, each item with its written verdict, and every project with names."""
+    blocks: list[pdf.Block] = []
+    for section in sections:
+        blocks.append(pdf.Heading(section.title))
+        if section.note:
+            blocks.append(pdf.Text(section.note, small=True))
+        if not section.items:
+            blocks.append(pdf.Text(section.empty))
+        for item in section.items:
+            verdict = f"{verdicts.VERDICT_ICONS[item.verdict].text} — " if item.verdict else ""
+            blocks.append(pdf.Text(f"• {item.title}: {verdict}{item.detail}"))
+    blocks += [pdf.Heading("Projecten en programmalijnen"), pdf.TableBlock(
+        ["Code", "Naam", "Programma", "Status", "Voortgang", "Domeinen"],
+        [[str(r.code), str(r.name), str(r.programme), str(r.status), str(r.health),
+          ", ".join(r.domains or [])] for r in projects.itertuples()])]
+    return pdf.Document(title=title, subtitle=f"Stand van zaken op {fmt_date(today, long=True)}",
+                        source="Bron: registraties van het lerend netwerk",
+                        as_of=fmt_date(today), demo=demo, blocks=blocks)

@@ -1,5 +1,6 @@
 """Printable documents (A4 PDF) rendered on the server with ReportLab: the Wijkprofiel and
-the meeting report offer *Download als pdf*.
+the meeting report offer *Download als pdf*; ``to_html`` writes the same document as one
+self-contained HTML file (the meeting report's other download).
 
 A document is plain data (title, subtitle, blocks); ``render`` lays it out with a running
 footer on every page: source, peildatum, "Voorbeelddata" when the figures are invented, and
@@ -10,6 +11,8 @@ character Dutch text needs (ë, é, €, –, “”); anything else prints as "
 
 from __future__ import annotations
 
+import base64
+import html
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -198,3 +201,44 @@ class _NumberedCanvas(Canvas):
                                  f"pagina {self._pageNumber} van {total}")
             super().showPage()
         super().save()
+
+
+def to_html(doc: Document) -> str:
+    """The document as one self-contained HTML page (charts inline), every text escaped."""
+    e = html.escape
+    out = ["<!DOCTYPE html>", '<html lang="nl"><head><meta charset="utf-8">',
+           f"<title>{e(doc.title)}</title>",
+           "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;color:#0b1520}"
+           "table{border-collapse:collapse;width:100%}td,th{border:1px solid #c8d0d8;"
+           "padding:4px 6px;text-align:left;vertical-align:top}th{background:#e8eef4}"
+           ".small{font-size:.85em;color:#3a4654}.demo{color:#a50}</style>",
+           "</head><body>", f"<h1>{e(doc.title)}</h1>"]
+    if doc.subtitle:
+        out.append(f"<p>{e(doc.subtitle)}</p>")
+    if doc.demo:
+        out.append('<p class="demo"><strong>Voorbeelddata</strong>: verzonnen cijfers, geen '
+                   "echte gegevens.</p>")
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            out.append(f"<h2>{e(block.text)}</h2>")
+        elif isinstance(block, Text):
+            css = ' class="small"' if block.small else ""
+            out.append(f"<p{css}>{e(block.text)}</p>")
+        elif isinstance(block, TableBlock):
+            if block.caption:
+                out.append(f'<p class="small">{e(block.caption)}</p>')
+            out.append("<table><tr>" + "".join(f"<th>{e(c)}</th>" for c in block.columns)
+                       + "</tr>")
+            out += ["<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in row) + "</tr>"
+                    for row in block.rows]
+            out.append("</table>")
+        else:
+            data = base64.b64encode(block.png).decode("ascii")
+            out.append(f'<figure><img src="data:image/png;base64,{data}" alt="{e(block.caption)}"'
+                       f' style="max-width:100%"><figcaption class="small">{e(block.caption)}'
+                       "</figcaption></figure>")
+    footer = " · ".join(x for x in (doc.source, f"Peildatum {doc.as_of}" if doc.as_of else "") if x)
+    if footer:
+        out.append(f'<p class="small">{e(footer)}</p>')
+    out.append("</body></html>")
+    return "\n".join(out)

@@ -81,6 +81,8 @@ def test_meeting_mode_lists_the_overdue_milestone_and_recent_changes(app, engine
     assert "Mijlpalen over tijd (" in text and "Mijlpalen over tijd (0)" not in text
     assert "Alle praktijken aangesloten" in text
     assert "Besluiten om te evalueren" in text
+    reports = [b.label for b in at.get("download_button")]
+    assert "Vergaderverslag (HTML)" in reports and "Vergaderverslag (pdf)" in reports
     changes = at.dataframe[-1].value
     assert "Budgetten (ontschotting)" in set(changes["Gegevens"])
 

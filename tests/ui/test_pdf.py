@@ -7,10 +7,13 @@ from pypdf import PdfReader
 
 from dashboard.domain.i18n import fmt_number
 from dashboard.domain.roles import Role
+from dashboard.store import meeting, writes
 from dashboard.store.queries import QUERIES
 from dashboard.ui import exports, pdf
+from dashboard.ui.decision_entry import meeting_report
 from dashboard.ui.profile import profile_document, trend_panels
 from data_loaders.db import make_engine
+from tests.helpers import AS_OF
 
 
 def text_of(data: bytes) -> list[str]:
@@ -78,3 +81,25 @@ def test_wijkprofiel_offers_its_pdf(app):
     at.switch_page("pages/wijkprofiel.py").run()
     assert not at.exception
     assert "Download als pdf" in [b.label for b in at.get("download_button")]
+
+
+def test_meeting_report_is_escaped_html_and_a_pdf_with_the_agenda_and_its_verdicts(
+        seeded_engine):
+    team = Role.PROGRAMMATEAM
+    projects = writes.list_rows(seeded_engine, team, "project")
+    projects.loc[0, "name"] = "<script>alert(1)</script>"
+    signal = meeting.AgendaItem("Opnames KT-07", "Verschuiving: 8 punten boven de mediaan",
+                                verdict="verslechtering")
+    sections = [meeting.AgendaSection("signals", "Nieuwe signalen", "Geen nieuwe signalen.",
+                                      [signal], note="Bij 35 teams geeft toeval er 2."),
+                *meeting.agenda(seeded_engine, team, AS_OF)]
+    document = meeting_report(sections, projects, AS_OF, "Verslag", demo=True)
+    report = pdf.to_html(document)
+    assert "<script>" not in report and "&lt;script&gt;" in report
+    assert "<p>• Opnames KT-07: Verslechtering — Verschuiving: 8 punten boven de mediaan</p>" \
+        in report and "Bij 35 teams geeft toeval er 2." in report
+    assert "Mijlpalen over tijd" in report and "Voorbeelddata" in report
+    assert "23 november 2026" in report
+    printed = "\n".join(text_of(pdf.render(document)))
+    assert "<script>alert(1)</script>" in printed.replace("\n", "")  # text, in a narrow cell
+    assert "Opnames KT-07: Verslechtering" in printed and "pagina 1 van" in printed
