@@ -54,9 +54,12 @@ pdf_col.download_button("Vergaderverslag (pdf)", data=lambda: pdf.render(report)
                         on_click="ignore")
 
 st.subheader("Snel invoeren")
-decision_tab, figures_tab = st.tabs(["Besluit vastleggen", "Cijfers invoeren"])
+decision_tab, publish_tab, figures_tab = st.tabs(["Besluit vastleggen", "Les publiceren",
+                                                  "Cijfers invoeren"])
 with decision_tab:
     decision_entry.decision_with_evidence(engine, actor, role, today, sections, "meeting_flash")
+with publish_tab:
+    decision_entry.publish_lesson(engine, actor, role, "meeting_flash")
 with figures_tab:
     name = st.radio("Soort cijfers", ["coach_month", "kernteam_quarter"], horizontal=True,
                     format_func=lambda n: ui.escape_md(DATASETS[n].label), key="meeting_figures")

@@ -7,19 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from dashboard.domain import verdicts
+from dashboard.domain import privacy, verdicts
 from dashboard.domain.datasets import DATASETS, clean, decision_ref
 from dashboard.domain.i18n import fmt_date
 from dashboard.domain.roles import Role
 from dashboard.store import writes
 from dashboard.store.meeting import AgendaItem, AgendaSection
-from dashboard.ui import edit_ui, escape_md, pdf
+from dashboard.ui import edit_ui, escape_md, lessons, load, pdf
 
 LAST_DECISION = "meeting_decision_ref"  # the decision saved last in this session
 
@@ -103,3 +104,47 @@ def meeting_report(sections: Sequence[AgendaSection], projects: pd.DataFrame, to
     return pdf.Document(title=title, subtitle=f"Stand van zaken op {fmt_date(today, long=True)}",
                         source="Bron: registraties van het lerend netwerk",
                         as_of=fmt_date(today), demo=demo, blocks=blocks)
+
+
+def publish_lesson(engine: Engine, actor: str, role: Role, flash_key: str) -> None:
+    """Publish a decision as a lesson learned, from the meeting: the public summary, a
+    preview as the public page will show it, the "geen namen" check (``domain.privacy``)
+    and a confirmation that nothing identifies a person before *Publiceren* works."""
+    decisions = writes.list_rows(engine, role, "decision").sort_values("decided_on",
+                                                                       ascending=False)
+    if decisions.empty:
+        return
+    refs = {int(r.id): decision_ref(r.decided_on, r.subject) for r in decisions.itertuples()}
+    last = st.session_state.get(LAST_DECISION)
+    ids = list(refs)
+    chosen = st.selectbox("Besluit", ids, format_func=lambda i: refs[i], key="meeting_publish",
+                          index=ids.index(next((i for i, r in refs.items() if r == last),
+                                               ids[0])))
+    row = writes.get_row(engine, role, "decision", chosen)
+    summary = st.text_area(
+        "Openbare samenvatting", value=row["public_summary"] or "", max_chars=writes.MAX_SUMMARY,
+        key=f"meeting-summary-{chosen}",
+        help="Wat we probeerden, wat er gebeurde (één getal, met vergelijking) en wat er "
+             "verandert; gewone woorden, geen interne codes en geen namen.")
+    programmes = load("programmes").set_index("key")["name"]
+    st.caption("Zo komt de les op de openbare pagina Geleerde lessen:")
+    lessons.lesson_card(SimpleNamespace(
+        id=chosen, subject=row["subject"], outcome=row["outcome"], decided_on=row["decided_on"],
+        public_summary=summary or "(nog geen samenvatting)",
+        programme=programmes.get(row["programme"], "")), pd.DataFrame(
+            columns=["decision_id", "title", "lessons"]), link=False)
+    known = [*programmes, *load("areas")[["name", "municipality_name"]].stack()]
+    if hints := privacy.personal_data_hints(summary, known):
+        st.warning("Kijk dit na voor je publiceert; het lijkt persoonlijk: "
+                   + "; ".join(escape_md(h) for h in hints) + ".", icon=":material/person_off:")
+    confirmed = st.checkbox("Gecontroleerd: geen namen of andere gegevens die een persoon "
+                            "herkenbaar maken", key=f"meeting-no-names-{chosen}")
+    if st.button("Publiceren als geleerde les", icon=":material/public:", type="primary",
+                 disabled=not (confirmed and summary.strip()), key=f"meeting-publish-{chosen}"):
+        result = writes.publish_decision(engine, actor, role, chosen, int(row["version"]),
+                                         summary)
+        if result.ok:
+            st.session_state[flash_key] = (f"Gepubliceerd: '{row['subject']}' staat nu op "
+                                           "Geleerde lessen.")
+            st.rerun()
+        edit_ui.show_problems(result)

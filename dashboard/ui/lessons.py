@@ -34,8 +34,9 @@ def lesson_from_link(lessons: pd.DataFrame) -> Any | None:
     return next(match.itertuples())
 
 
-def lesson_card(lesson: Any, lesson_cases: pd.DataFrame) -> None:
-    """One published lesson: what was decided, why, from which cases, and a link to share."""
+def lesson_card(lesson: Any, lesson_cases: pd.DataFrame, *, link: bool = True) -> None:
+    """One published lesson: what was decided, why, from which cases, and a link to share
+    (``link=False``: the preview of a lesson not yet published)."""
     with st.container(border=True):
         st.subheader(ui.escape_md(lesson.subject))
         st.badge(f"Besluit: {ui.escape_md(lesson.outcome)}",
@@ -47,8 +48,9 @@ def lesson_card(lesson: Any, lesson_cases: pd.DataFrame) -> None:
                 f"{ui.escape_md(c.title)} ({ui.escape_md(c.lessons)})" for c in used.itertuples()))
         # no internal body names or project codes for the public: programme and date only
         st.caption(f"{ui.escape_md(lesson.programme)} · besloten op {fmt_date(lesson.decided_on)}")
-        st.page_link(PAGE, label="Link naar deze les", icon=":material/link:",
-                     query_params={"les": str(lesson.id)})
+        if link:
+            st.page_link(PAGE, label="Link naar deze les", icon=":material/link:",
+                         query_params={"les": str(lesson.id)})
 
 
 def cases(published: pd.DataFrame) -> None:

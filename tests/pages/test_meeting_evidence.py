@@ -71,3 +71,29 @@ def test_a_decision_about_an_agenda_item_gets_the_items_series(meeting):
     linked = links[links["decision"] == decision.value]
     assert [(r.kernteam, r.metric, r.is_comparison) for r in linked.itertuples()] == [
         (team.value, metric.value, False)]
+
+
+def test_a_lesson_is_published_from_the_meeting_after_the_no_names_check(meeting):
+    from dashboard.store.queries import QUERIES
+
+    at, engine = meeting
+    chosen = at.selectbox(key="meeting_publish").value
+    rows = writes.list_rows(engine, PT, "decision").set_index("id")
+    assert rows.loc[chosen, "decided_on"] == rows["decided_on"].max()  # the newest by default
+    summary = next(t for t in at.text_area if t.label == "Openbare samenvatting")
+    summary.input("Mevrouw Jansen uit Limmel kreeg sneller hulp; bel 06-12345678.").run()
+    warning = " ".join(w.value for w in at.warning)
+    assert "aanspreekvorm met naam 'Mevrouw Jansen'" in warning
+    assert "telefoonnummer '06-12345678'" in warning and "Limmel'" not in warning
+    publish = next(b for b in at.button if b.label == "Publiceren als geleerde les")
+    assert publish.disabled  # not before the team confirmed the check
+
+    clean = "Huishoudens kregen sneller hulp: de wachtlijst halveerde in een half jaar."
+    next(t for t in at.text_area if t.label == "Openbare samenvatting").input(clean).run()
+    assert not any("persoonlijk" in w.value for w in at.warning)
+    assert clean in [m.value for m in at.markdown]  # the preview, as the public page shows it
+    next(c for c in at.checkbox if c.label.startswith("Gecontroleerd")).check().run()
+    at = click(at, "Publiceren als geleerde les")
+    assert any("staat nu op Geleerde lessen" in s.value for s in at.success)
+    public = QUERIES["published_lessons"](engine, Role.PUBLIEK)
+    assert public.loc[public["id"] == chosen, "public_summary"].tolist() == [clean]
