@@ -28,6 +28,11 @@ if filters.areas:
 summary = monitoring.budget_summary(budgets, spending, ui.load("monitoring_settings")["as_of"])
 if summary is not None:
     panels.budget_metrics(summary)
+    costs = monitoring.unit_costs(
+        spending, monitoring.apply_filters(ui.load("coach_months"), filters),
+        monitoring.apply_filters(ui.load("kernteam_quarters"), filters), summary.year)
+    if costs is not None:
+        panels.unit_cost_metrics(costs)
 
 for by, title, header in panels.BUDGET_VIEWS:
     st.subheader(ui.escape_md(title))

@@ -325,6 +325,45 @@ def budget_summary(budgets: pd.DataFrame, spending: pd.DataFrame,
                          float(spending.loc[spending["year"] == int(last["year"]), "amount_eur"].sum()))
 
 
+@dataclass(frozen=True)
+class UnitCosts:
+    """Spending of one year per person the programme reached that year: a rough measure
+    (the spending pays for more than coaches and kernteams), to compare years and areas."""
+
+    year: int
+    spent_eur: float
+    households: int  # households coached in the year: active in its first month + new ones
+    per_household_eur: float | None
+    frail_elderly: float  # in view of the kernteams, mean over the year's complete quarters
+    per_elderly_eur: float | None
+
+
+NEW_HOUSEHOLDS = ("new_huisarts", "new_wijkteam", "new_zelf", "new_overig")
+
+
+def unit_costs(spending: pd.DataFrame, coach_months: pd.DataFrame, quarters: pd.DataFrame,
+               year: int) -> UnitCosts | None:
+    """Spending in ``year`` divided by the households coached and by the frail elderly in
+    view that year (all three already narrowed to the same selection); None without
+    spending. A divisor of zero gives None for that measure, not infinity."""
+    spent = float(spending.loc[spending["year"] == year, "amount_eur"].sum())
+    if not spent:
+        return None
+    months = coach_months[pd.to_datetime(coach_months["month"]).dt.year == year]
+    households = 0
+    if len(months):
+        first = months["month"].min()
+        households = int(months.loc[months["month"] == first, "active_households"].sum()
+                         + months[list(NEW_HOUSEHOLDS)].sum().sum())
+    in_year = quarters[quarters["quarter"].astype(str).str.startswith(f"{year}-")]
+    teams = in_year.groupby("quarter")["team"].nunique()
+    complete = in_year[in_year["quarter"].isin(teams[teams == teams.max()].index)]
+    elderly = float(complete.groupby("quarter")["frail_elderly"].sum().mean()) \
+        if len(complete) else 0.0  # a quarter still being delivered is left out
+    return UnitCosts(year, spent, households, spent / households if households else None,
+                     elderly, spent / elderly if elderly else None)
+
+
 def spending_years(spending: pd.DataFrame) -> list[str]:
     return [str(y) for y in sorted(spending["year"].unique())]
 

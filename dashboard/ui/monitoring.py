@@ -420,6 +420,23 @@ def budget_metrics(summary: monitoring.BudgetSummary) -> None:
               help="Uitgaven in de selectie in hetzelfde jaar als het budget ernaast.")
 
 
+def unit_cost_metrics(costs: monitoring.UnitCosts) -> None:
+    """What a year's spending comes to per household coached and per frail elderly person
+    in view (rough: the spending pays for more than coaches and kernteams)."""
+    shown = [(label, value, help_text) for label, value, help_text in (
+        (f"Per begeleid huishouden {costs.year}", costs.per_household_eur,
+         f"Uitgaven {costs.year} in de selectie gedeeld door de {fmt_number(costs.households)} "
+         "huishoudens die dat jaar een welzijnscoach hadden (actief in de eerste maand plus "
+         "de nieuwe). Een grove maat: de uitgaven betalen meer dan de coaches."),
+        (f"Per kwetsbare oudere in beeld {costs.year}", costs.per_elderly_eur,
+         f"Uitgaven {costs.year} in de selectie gedeeld door de "
+         f"{fmt_number(costs.frail_elderly)} kwetsbare ouderen die de kernteams gemiddeld per "
+         "volledig aangeleverd kwartaal in beeld hadden. Een grove maat."))
+        if value is not None]
+    for col, (label, value, help_text) in zip(st.columns(3), shown, strict=False):
+        col.metric(label, fmt_euro(value), help=help_text)
+
+
 def outcome_block(programme: str, outcomes: Any) -> None:
     """Is it working? The programme's one-line answer, and per area and outcome indicator
     the latest value against its municipality and Nederland with the verdict."""

@@ -3,6 +3,8 @@ and no way in for the public."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from dashboard.domain.roles import PAGES, Role, pages_for
@@ -111,6 +113,11 @@ def test_monitoring_pages_show_their_figures_for_every_role(app, role):
     spent = next(m for m in at.metric if m.label.startswith("Uitgaven "))
     assert budget.label.rsplit(" ", 1)[1] == spent.label.rsplit(" ", 1)[1]
     assert spent.proto.delta.endswith("% van het budget")
+    # and what that year's spending comes to per household coached and elderly person in view
+    year = spent.label.rsplit(" ", 1)[1]
+    unit = {m.label: m.value for m in at.metric if m.label.startswith("Per ")}
+    assert set(unit) == {f"Per begeleid huishouden {year}", f"Per kwetsbare oudere in beeld {year}"}
+    assert all(re.fullmatch(r"€ \d{1,3}(\.\d{3})*", v) for v in unit.values())
 
 
 def test_filters_come_from_the_url_and_unknown_values_are_ignored(app):
