@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
+from shapely.geometry import shape
 
 from dashboard.domain.i18n import EMPTY, fmt_number
 from dashboard.ui.exports import to_csv
@@ -264,7 +265,7 @@ class CompactDeck(pdk.Deck):
 def build_deck(layers: dict[str, Any], frame: pd.DataFrame, *, show_context: bool = True
                ) -> pdk.Deck:
     """The choropleth: grey context buurten below, coloured programme areas on top."""
-    area_rows = []
+    area_rows, label_rows = [], []
     for rec in frame.to_dict("records"):
         geometry = layers["areas"].get(rec["key"])
         if geometry is None:
@@ -272,6 +273,9 @@ def build_deck(layers: dict[str, Any], frame: pd.DataFrame, *, show_context: boo
         props = {k: rec[k] for k in ("key", *TOOLTIP_FIELDS)}
         props["fill"] = rec["fill"]  # nothing else: every field is sent per polygon
         area_rows += [{**props, "polygon": _open(poly)} for poly in _rings(geometry)]
+        inside = shape(geometry).representative_point()  # always within the area
+        label_rows.append({"name": rec["name"],
+                           "position": [round(inside.x, 5), round(inside.y, 5)]})
     context_rows = [{"polygon": _open(poly)}
                     for c in (layers["context"] if show_context else []) for poly in _rings(c["geometry"])]
     deck_layers = []
@@ -284,6 +288,9 @@ def build_deck(layers: dict[str, Any], frame: pd.DataFrame, *, show_context: boo
         "PolygonLayer", id="gebieden", data=area_rows, get_polygon="polygon",
         get_fill_color="fill", get_line_color=[40, 40, 40, 230], line_width_min_pixels=1.5,
         pickable=True, stroked=True, filled=True, auto_highlight=True))
+    deck_layers.append(pdk.Layer(  # the area names, dark on the light fills
+        "TextLayer", id="namen", data=label_rows, get_position="position", get_text="name",
+        get_size=12, get_color=[20, 20, 20, 255], pickable=False))
     tooltip = {"text": "\n".join("{" + f + "}" for f in TOOLTIP_FIELDS),
                "style": {"backgroundColor": "#ffffff", "color": "#1f1f1f", "fontSize": "13px",
                          "border": "1px solid #999"}}

@@ -69,6 +69,9 @@ def test_kaart_draws_every_area_with_legend_tooltip_and_attribution(signed_in, r
     assert all(row["polygon"] and len(row["polygon"][0]) >= 3
                and row["polygon"][0][0] != row["polygon"][0][-1] for row in layer["data"])
     assert layer["pickable"] is True
+    labels = next(la for la in spec["layers"] if la["id"] == "namen")
+    assert labels["@@type"] == "TextLayer"
+    assert sorted(r["name"] for r in labels["data"]) == sorted(DRAWN_AREA_NAMES)  # one each
     assert "dezelfde cijfers staan in het tabblad Tabel" in at.get("deck_gl_json_chart")[0].proto.alt
     for field in ("name", "value_text", "fraction_text", "reference_text", "status_text"):
         assert "{" + field + "}" in tooltip["text"]
