@@ -29,7 +29,7 @@ from dashboard.store.queries import QUERIES
 from data_loaders.db import make_engine, transaction
 from data_loaders.models import Area, Programme
 from tests.helpers import ARTIFACTS, AS_OF, copy_of_demo, running_app
-from tests.helpers.browser import signed_in, wait_until_idle
+from tests.helpers.browser import reading_problems, signed_in, wait_until_idle
 
 pytestmark = pytest.mark.browser
 T = TypeVar("T")
@@ -414,18 +414,24 @@ def test_markdown_payloads_stay_text_on_the_public_pages_and_in_a_shared_link(
     assert asked == [], "the browser fetched from a planted host"
 
 
-def test_markdown_payloads_stay_text_on_every_page(planted_markdown, browser):
-    """Every page of the beheerder, whose pages include those of every other role."""
+def test_markdown_payloads_stay_text_on_every_page_which_reads_in_dutch_at_1400_px(
+        planted_markdown, browser):
+    """Every page of the beheerder, whose pages include those of every other role; on the
+    way, the reading checks of tests/e2e/test_e2e_walk.py at 1400 px (no metric cut off, no
+    English month, no decimal point)."""
     assert all({p.title for p in pages_for(role)} <= {p.title for p in pages_for(Role.BEHEERDER)}
                for role in Role)
     md = planted_markdown
     context, page = signed_in(browser, md.url, "beheerder")
     asked = watch_requests(context)
+    problems: list[str] = []
     for spec in pages_for(Role.BEHEERDER):
         navigate(page, spec.title)
         assert_markdown_inert(page, spec.title)
+        problems += reading_problems(page, spec.title, 1400)
     context.close()
     assert asked == [], "the browser fetched from a planted host"
+    assert not problems, "\n".join(problems)
 
 
 def test_markdown_payloads_show_as_typed_where_a_bestuurder_reads_them(planted_markdown,
