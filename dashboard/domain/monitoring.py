@@ -331,7 +331,7 @@ class UnitCosts:
     (the spending pays for more than coaches and kernteams), to compare years and areas."""
 
     year: int
-    spent_eur: float
+    spent_eur: float  # of the programmes with coaches
     households: int  # households coached in the year: active in its first month + new ones
     per_household_eur: float | None
     frail_elderly: float  # in view of the kernteams, mean over the year's complete quarters
@@ -344,24 +344,34 @@ NEW_HOUSEHOLDS = ("new_huisarts", "new_wijkteam", "new_zelf", "new_overig")
 def unit_costs(spending: pd.DataFrame, coach_months: pd.DataFrame, quarters: pd.DataFrame,
                year: int) -> UnitCosts | None:
     """Spending in ``year`` divided by the households coached and by the frail elderly in
-    view that year (all three already narrowed to the same selection); None without
-    spending. A divisor of zero gives None for that measure, not infinity."""
-    spent = float(spending.loc[spending["year"] == year, "amount_eur"].sum())
-    if not spent:
+    view that year (all three already narrowed to the same selection). Each measure divides
+    only the spending of the programmes that have coaches, or kernteams: a programme without
+    them (Blauwe Zorg) does not inflate the cost per household. None without spending; a
+    measure without anyone to divide by is None, not infinity."""
+    in_year = spending[spending["year"] == year]
+    if not in_year["amount_eur"].sum():
         return None
+
+    def spent_by(programmes: pd.Series) -> float:
+        return float(in_year.loc[in_year["programme_key"].isin(set(programmes)),
+                                 "amount_eur"].sum())
+
     months = coach_months[pd.to_datetime(coach_months["month"]).dt.year == year]
     households = 0
     if len(months):
         first = months["month"].min()
         households = int(months.loc[months["month"] == first, "active_households"].sum()
                          + months[list(NEW_HOUSEHOLDS)].sum().sum())
-    in_year = quarters[quarters["quarter"].astype(str).str.startswith(f"{year}-")]
-    teams = in_year.groupby("quarter")["team"].nunique()
-    complete = in_year[in_year["quarter"].isin(teams[teams == teams.max()].index)]
+    in_view = quarters[quarters["quarter"].astype(str).str.startswith(f"{year}-")]
+    teams = in_view.groupby("quarter")["team"].nunique()
+    complete = in_view[in_view["quarter"].isin(teams[teams == teams.max()].index)]
     elderly = float(complete.groupby("quarter")["frail_elderly"].sum().mean()) \
         if len(complete) else 0.0  # a quarter still being delivered is left out
-    return UnitCosts(year, spent, households, spent / households if households else None,
-                     elderly, spent / elderly if elderly else None)
+    for_coaches, for_teams = spent_by(months.get("programme_key", pd.Series(dtype=str))), \
+        spent_by(complete.get("programme_key", pd.Series(dtype=str)))
+    return UnitCosts(year, for_coaches, households,
+                     for_coaches / households if households else None, elderly,
+                     for_teams / elderly if elderly else None)
 
 
 def spending_years(spending: pd.DataFrame) -> list[str]:

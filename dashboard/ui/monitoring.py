@@ -425,12 +425,12 @@ def unit_cost_metrics(costs: monitoring.UnitCosts) -> None:
     in view (rough: the spending pays for more than coaches and kernteams)."""
     shown = [(label, value, help_text) for label, value, help_text in (
         (f"Per begeleid huishouden {costs.year}", costs.per_household_eur,
-         f"Uitgaven {costs.year} in de selectie gedeeld door de {fmt_number(costs.households)} "
-         "huishoudens die dat jaar een welzijnscoach hadden (actief in de eerste maand plus "
+         f"Uitgaven {costs.year} van de programma's met welzijnscoaches (in de selectie) gedeeld "
+         f"door de {fmt_number(costs.households)} huishoudens die dat jaar een welzijnscoach hadden (actief in de eerste maand plus "
          "de nieuwe). Een grove maat: de uitgaven betalen meer dan de coaches."),
         (f"Per kwetsbare oudere in beeld {costs.year}", costs.per_elderly_eur,
-         f"Uitgaven {costs.year} in de selectie gedeeld door de "
-         f"{fmt_number(costs.frail_elderly)} kwetsbare ouderen die de kernteams gemiddeld per "
+         f"Uitgaven {costs.year} van de programma's met kernteams (in de selectie) gedeeld door "
+         f"de {fmt_number(costs.frail_elderly)} kwetsbare ouderen die de kernteams gemiddeld per "
          "volledig aangeleverd kwartaal in beeld hadden. Een grove maat."))
         if value is not None]
     for col, (label, value, help_text) in zip(st.columns(3), shown, strict=False):

@@ -5,19 +5,23 @@ import pandas as pd
 
 from dashboard.domain.monitoring import unit_costs
 
-SPENDING = pd.DataFrame({"year": [2025, 2026, 2026], "amount_eur": [1.0, 60_000.0, 30_000.0]})
+SPENDING = pd.DataFrame({"year": [2025, 2026, 2026, 2026],
+                         "programme_key": ["pw", "pw", "pw", "bz"],
+                         "amount_eur": [1.0, 60_000.0, 30_000.0, 500_000.0]})
 MONTHS = pd.DataFrame({
     "month": ["2025-12-01", "2026-01-01", "2026-01-01", "2026-02-01"],
     "active_households": [99, 20, 10, 35],
     "new_huisarts": [9, 2, 1, 3], "new_wijkteam": [9, 1, 0, 1], "new_zelf": [9, 0, 1, 0],
-    "new_overig": [9, 1, 0, 0]})
+    "new_overig": [9, 1, 0, 0], "programme_key": "pw"})
 QUARTERS = pd.DataFrame({
     "team": ["KT-01", "KT-02", "KT-01", "KT-02", "KT-01"],
     "quarter": ["2026-Q1", "2026-Q1", "2026-Q2", "2026-Q2", "2026-Q3"],
-    "frail_elderly": [100, 140, 110, 150, 5]})
+    "frail_elderly": [100, 140, 110, 150, 5], "programme_key": "pw"})
 
 
 def test_spending_per_household_coached_and_per_elderly_person_in_view():
+    """Only the spending of the programme with coaches and kernteams ("pw") is divided; the
+    500.000 of a programme without them ("bz") is not."""
     costs = unit_costs(SPENDING, MONTHS, QUARTERS, 2026)
     # households: 30 active in January, plus 4 + 2 new in January and 4 in February
     assert costs.households == 30 + 10 and costs.spent_eur == 90_000
