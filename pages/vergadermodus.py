@@ -6,6 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import ui
+from dashboard.domain import audit
 from dashboard.domain.datasets import DATASETS
 from dashboard.domain.i18n import fmt_date, fmt_number
 from dashboard.store import meeting, settings, writes
@@ -40,8 +41,18 @@ for number, section in enumerate(sections, start=1):
             verdict = ICONS[item.verdict] + " · " if item.verdict else ""
             st.markdown(f"- {verdict}**{ui.escape_md(item.title)}** — {ui.escape_md(item.detail)}")
 
+st.subheader("Wat is er veranderd sinds het vorige overleg?")
+since = st.date_input("Vorig overleg op", value=dt.date.today() - dt.timedelta(days=28),
+                      format="DD-MM-YYYY", key="meeting_since")
+changes = audit.readable_changes(meeting.changes_since(
+    engine, role, audit.local_day_bounds(since, since)[0]))  # real events: the real date
+if changes.empty:
+    ui.empty_state("Sinds die datum is er niets gewijzigd.")
+else:
+    ui.table(changes)
+
 projects = writes.list_rows(engine, role, "project")
-report = decision_entry.meeting_report(sections, projects, today,
+report = decision_entry.meeting_report(sections, projects, changes, since, today,
                                       f"{labels.APP_TITLE}: verslag lerend netwerk",
                                       demo=meeting.is_demo(engine))
 html_col, pdf_col = st.columns(2)
@@ -74,16 +85,3 @@ with figures_tab:
             st.rerun()
         edit_ui.show_problems(result)
     st.caption("Bestaande cijfers corrigeren kan op de pagina Gegevens beheren.")
-
-st.subheader("Wat is er veranderd sinds het vorige overleg?")
-since = st.date_input("Vorig overleg op", value=dt.date.today() - dt.timedelta(days=28),
-                      format="DD-MM-YYYY", key="meeting_since")
-changes = meeting.changes_since(engine, role, dt.datetime.combine(since, dt.time(),
-                                                                   tzinfo=dt.UTC))
-if changes.empty:
-    ui.empty_state("Sinds die datum is er niets gewijzigd.")
-else:
-    ui.table(changes, columns={"at": "Tijdstip (UTC)", "actor": "Door", "action": "Actie",
-                               "what": "Gegevens", "object_id": "Rij", "summary": "Nieuwe waarden"},
-             column_config={"Tijdstip (UTC)": st.column_config.DatetimeColumn(
-                 format="D MMM YYYY HH:mm")})

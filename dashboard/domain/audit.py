@@ -107,3 +107,16 @@ def readable(log: pd.DataFrame) -> pd.DataFrame:
         "Wijziging": [describe_change(t, o, n) for t, o, n in
                       zip(log["object_type"], log["old_values"], log["new_values"], strict=True)],
     })
+
+
+def readable_changes(changes: pd.DataFrame) -> pd.DataFrame:
+    """What changed since the last meeting (``meeting.changes_since``), as Vergadermodus and
+    its report show it: local time, who, what and the change in words."""
+    return pd.DataFrame({
+        "Tijdstip": [fmt_timestamp(t) for t in changes["at"]],
+        "Door": changes["actor"],
+        "Actie": changes["action"],
+        "Gegevens": [object_label(t) for t in changes["object_type"]],
+        "Wijziging": [describe_change(t, o, n) for t, o, n in zip(
+            changes["object_type"], changes["old_values"], changes["new_values"], strict=True)],
+    }, columns=["Tijdstip", "Door", "Actie", "Gegevens", "Wijziging"])

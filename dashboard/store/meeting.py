@@ -21,7 +21,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from dashboard.domain import audit, coaches, kernteams, spc, verdicts
-from dashboard.domain.datasets import DATASETS, decision_ref
+from dashboard.domain.datasets import decision_ref
 from dashboard.domain.i18n import fmt_date, fmt_month, fmt_number
 from dashboard.domain.roles import Permission, Role, require
 from dashboard.store import settings
@@ -244,28 +244,18 @@ def agenda(engine: Engine, role: Role, today: dt.date,
 
 
 def changes_since(engine: Engine, role: Role, since: dt.datetime) -> pd.DataFrame:
-    """Successful writes since ``since`` (from the audit trail), newest first."""
+    """Successful writes since ``since`` (from the audit trail), newest first; as people
+    read them: ``dashboard.domain.audit.readable_changes``."""
     require(role, Permission.EDIT_DATA)
     stmt = (
         select(AuditLog.at, AuditLog.actor, AuditLog.action, AuditLog.object_type,
-               AuditLog.object_id, AuditLog.new_values)
+               AuditLog.object_id, AuditLog.old_values, AuditLog.new_values)
         .where(AuditLog.at >= since, AuditLog.result == "ok",
                AuditLog.action.in_(WRITE_ACTIONS))
         .order_by(AuditLog.at.desc())
         .limit(500)
     )
-    df = _frame(engine, stmt)
-    df["what"] = df["object_type"].map(lambda t: DATASETS[t].label if t in DATASETS else t)
-    df["summary"] = df["new_values"].map(_summary)
-    return df.drop(columns=["new_values"])
-
-
-def _summary(values: dict | None) -> str:
-    if not values:
-        return ""
-    parts = [f"{k}: {v}" for k, v in values.items() if k != "rijen" and not isinstance(v, list)]
-    text = ", ".join(parts)
-    return text if len(text) <= 160 else text[:157] + "…"
+    return _frame(engine, stmt)
 
 
 # ---------------------------------------------------------------- the audit log (beheerder)

@@ -23,6 +23,7 @@ from dashboard.store.meeting import AgendaItem, AgendaSection
 from dashboard.ui import edit_ui, escape_md, lessons, load, pdf
 
 LAST_DECISION = "meeting_decision_ref"  # the decision saved last in this session
+MAX_REPORT_CHANGES = 200
 
 
 def _agenda_choice(sections: Sequence[AgendaSection]) -> tuple[int | None, AgendaItem | None]:
@@ -83,10 +84,13 @@ def decision_with_evidence(engine: Engine, actor: str, role: Role, today: dt.dat
                    "pagina Besluiten; corrigeren kan op Gegevens beheren.")
 
 
-def meeting_report(sections: Sequence[AgendaSection], projects: pd.DataFrame, today: dt.date,
-                   title: str, *, demo: bool) -> pdf.Document:
+def meeting_report(sections: Sequence[AgendaSection], projects: pd.DataFrame,
+                   changes: pd.DataFrame, since: dt.date, today: dt.date, title: str, *,
+                   demo: bool) -> pdf.Document:
     """The meeting report (HTML with ``pdf.to_html``, A4 with ``pdf.render``): the agenda as
-    it stands, each item with its written verdict, and every project with names."""
+    it stands, each item with its written verdict; what changed since the last meeting
+    (decisions taken, figures entered: ``audit.readable_changes``); every project, with
+    names."""
     blocks: list[pdf.Block] = []
     for section in sections:
         blocks.append(pdf.Heading(section.title))
@@ -97,6 +101,15 @@ def meeting_report(sections: Sequence[AgendaSection], projects: pd.DataFrame, to
         for item in section.items:
             verdict = f"{verdicts.VERDICT_ICONS[item.verdict].text} — " if item.verdict else ""
             blocks.append(pdf.Text(f"• {item.title}: {verdict}{item.detail}"))
+    blocks.append(pdf.Heading(f"Wat is er veranderd sinds {fmt_date(since)}"))
+    if changes.empty:
+        blocks.append(pdf.Text("Sinds die datum is er niets gewijzigd."))
+    else:
+        shown = changes.head(MAX_REPORT_CHANGES)
+        blocks.append(pdf.TableBlock(list(shown.columns), shown.astype(str).values.tolist(),
+                                     caption="" if len(changes) <= MAX_REPORT_CHANGES else
+                                     f"De laatste {MAX_REPORT_CHANGES} van {len(changes)} "
+                                     "wijzigingen; alle staan in het Auditlog."))
     blocks += [pdf.Heading("Projecten en programmalijnen"), pdf.TableBlock(
         ["Code", "Naam", "Programma", "Status", "Voortgang", "Domeinen"],
         [[str(r.code), str(r.name), str(r.programme), str(r.status), str(r.health),

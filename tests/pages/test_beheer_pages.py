@@ -83,8 +83,9 @@ def test_meeting_mode_lists_the_overdue_milestone_and_recent_changes(app, engine
     assert "Besluiten om te evalueren" in text
     reports = [b.label for b in at.get("download_button")]
     assert "Vergaderverslag (HTML)" in reports and "Vergaderverslag (pdf)" in reports
-    changes = at.dataframe[-1].value
-    assert "Budgetten (ontschotting)" in set(changes["Gegevens"])
+    changes = next(df.value for df in at.dataframe if "Wijziging" in df.value.columns)
+    budget = changes[changes["Gegevens"] == "Budgetten (ontschotting)"].iloc[0]
+    assert "Bedrag (euro): " in budget["Wijziging"] and " → " in budget["Wijziging"]
 
 
 def test_beheerder_creates_an_account_that_must_change_its_password(app, engine):

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
+from dashboard.domain import audit
 from dashboard.domain.roles import Role
 from dashboard.store import meeting
 from dashboard.store.queries_geo import reference_values
@@ -155,9 +156,9 @@ def test_a_load_leaves_one_audit_row_that_meeting_mode_lists(engine):
         "perioden": "2023", "nieuw": 182, "gewijzigd": 0, "ongewijzigd": 0, "overgeslagen": 3,
         "bestand": KWB_2023.name, "bron": "CBS Kerncijfers wijken en buurten",
         "tabel": "85618NED", "indicatoren": []}
-    changes = meeting.changes_since(engine, Role.PROGRAMMATEAM, since)
-    load_row = changes[changes["action"] == "laden"].iloc[0]
-    assert load_row["what"] == "cbs-kwb" and "nieuw: 182" in load_row["summary"]
+    changes = audit.readable_changes(meeting.changes_since(engine, Role.PROGRAMMATEAM, since))
+    load_row = changes[changes["Actie"] == "laden"].iloc[0]
+    assert load_row["Gegevens"] == "cbs-kwb" and "nieuw: 182" in load_row["Wijziging"]
 
 
 def test_the_catalogue_is_filled_from_the_source(engine):

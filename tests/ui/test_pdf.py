@@ -1,10 +1,12 @@
 """Server-side PDF: every page carries source, peildatum and its number; a user's text
 prints as itself (no markup), Dutch characters survive, and charts are embedded."""
 
+import datetime as dt
 import io
 
 from pypdf import PdfReader
 
+from dashboard.domain import audit
 from dashboard.domain.i18n import fmt_number
 from dashboard.domain.roles import Role
 from dashboard.store import meeting, writes
@@ -93,7 +95,13 @@ def test_meeting_report_is_escaped_html_and_a_pdf_with_the_agenda_and_its_verdic
     sections = [meeting.AgendaSection("signals", "Nieuwe signalen", "Geen nieuwe signalen.",
                                       [signal], note="Bij 35 teams geeft toeval er 2."),
                 *meeting.agenda(seeded_engine, team, AS_OF)]
-    document = meeting_report(sections, projects, AS_OF, "Verslag", demo=True)
+    assert writes.update(seeded_engine, "programmateam", team, "project", int(projects.loc[1, "id"]),
+                         int(projects.loc[1, "version"]),
+                         {**{k: projects.loc[1, k] for k in projects.columns
+                             if k not in ("id", "version")}, "status": "afgerond"}).ok
+    changes = audit.readable_changes(meeting.changes_since(
+        seeded_engine, team, dt.datetime(2000, 1, 1, tzinfo=dt.UTC)))
+    document = meeting_report(sections, projects, changes, AS_OF, AS_OF, "Verslag", demo=True)
     report = pdf.to_html(document)
     assert "<script>" not in report and "&lt;script&gt;" in report
     assert "<p>• Opnames KT-07: Verslechtering — Verschuiving: 8 punten boven de mediaan</p>" \
@@ -103,3 +111,6 @@ def test_meeting_report_is_escaped_html_and_a_pdf_with_the_agenda_and_its_verdic
     printed = "\n".join(text_of(pdf.render(document)))
     assert "<script>alert(1)</script>" in printed.replace("\n", "")  # text, in a narrow cell
     assert "Opnames KT-07: Verslechtering" in printed and "pagina 1 van" in printed
+    # what changed since the last meeting, in words: the project set to afgerond
+    assert "Wat is er veranderd sinds 23 nov 2026" in report
+    assert "Status: " in report and "→ afgerond" in report
