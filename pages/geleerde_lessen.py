@@ -35,7 +35,7 @@ st.header("Lessen uit de praktijk")
 blocks.cases(ui.load("publishable_cases"))
 
 st.header("Kerncijfers per gebied")
-blocks.key_figures(ui.load("public_indicators"))
+blocks.key_figures(ui.load("public_indicators"), ui.load("public_references"))
 
 blocks.programmes(ui.load("programmes"))
 st.caption("Afdrukken of als pdf bewaren: Ctrl+P (⌘P). Elke les heeft een eigen link om te delen.")

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, and_, func, or_, select
 from dashboard.domain import disclosure
 from dashboard.domain.disclosure import CellState
 from dashboard.domain.evidence import chart_for_indicator
+from dashboard.domain.i18n import fmt_number
 from dashboard.domain.kernteams import METRICS as KERNTEAM_METRICS
 from dashboard.domain.roles import Permission, Role, require
 from data_loaders.db import read_frame as _frame
@@ -320,8 +321,45 @@ def _columns(count: disclosure.Disclosed, rate: disclosure.Disclosed | None) -> 
     return out
 
 
+def public_references(engine: Engine, role: Role) -> pd.DataFrame:
+    """The comparison next to the public key figures: each public indicator's latest value
+    for Nederland and for the municipalities of the programme areas, as their source
+    publishes them (whole municipalities and the country, no small counts). Only the
+    rounded text leaves this function: indicator_key, region, period, value_text."""
+    require(role, Permission.VIEW_PUBLIC)
+    with engine.connect() as conn:
+        towns = dict(conn.execute(select(Area.municipality_code, Area.municipality_name)
+                                  .where(Area.active.is_(True)).distinct()).all())
+    names = {"NL": "Nederland", **{code: f"gemeente {name}" for code, name in towns.items()}}
+    latest = (
+        select(IndicatorValue.indicator_id, IndicatorValue.region_code,
+               func.max(IndicatorValue.period).label("period"))
+        .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+        .where(Indicator.is_public.is_(True), IndicatorValue.region_code.in_(list(names)),
+               IndicatorValue.status == ValueStatus.OK)
+        .group_by(IndicatorValue.indicator_id, IndicatorValue.region_code)
+        .subquery()
+    )
+    raw = _frame(engine, select(
+        Indicator.key.label("indicator_key"), IndicatorValue.region_code,
+        IndicatorValue.period, IndicatorValue.value)
+        .join(latest, and_(latest.c.indicator_id == IndicatorValue.indicator_id,
+                           latest.c.region_code == IndicatorValue.region_code,
+                           latest.c.period == IndicatorValue.period))
+        .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+        .where(IndicatorValue.status == ValueStatus.OK)
+        .order_by(Indicator.id, IndicatorValue.region_code))
+    order = {key: i for i, key in enumerate(dict.fromkeys(raw["indicator_key"]))}
+    rows = sorted(  # catalogue order; Nederland first, then the municipalities by name
+        ({"indicator_key": r.indicator_key, "region": names[r.region_code],
+          "period": r.period, "value_text": fmt_number(r.value, disclosure.RATE_DECIMALS)}
+         for r in raw.itertuples()),
+        key=lambda r: (order[r["indicator_key"]], r["region"] != "Nederland", r["region"]))
+    return pd.DataFrame(rows, columns=["indicator_key", "region", "period", "value_text"])
+
+
 QUERIES = {
     f.__name__: f
     for f in (decisions, decision_evidence, decision_interventions, decision_case_links, cases,
-              published_lesson_cases, public_indicators)
+              published_lesson_cases, public_indicators, public_references)
 }

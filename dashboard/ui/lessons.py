@@ -70,9 +70,10 @@ def cases(published: pd.DataFrame) -> None:
             st.markdown(f"**Les:** {ui.escape_md(case.lessons)}")
 
 
-def key_figures(figures: pd.DataFrame) -> None:
-    """One public indicator at a time: the disclosed table, with the programme total as the
-    comparison, and a bar chart of the published (rounded) rates."""
+def key_figures(figures: pd.DataFrame, references: pd.DataFrame) -> None:
+    """One public indicator at a time: the disclosed table, with the programme total, the
+    municipalities and Nederland as the comparison, and a bar chart of the published
+    (rounded) rates."""
     if figures.empty:
         ui.empty_state("Er zijn nog geen openbare kerncijfers.")
         return
@@ -92,6 +93,11 @@ def key_figures(figures: pd.DataFrame) -> None:
                 .set_index("Gebied"))
     st.caption(LEGEND + " De regel *totaal* per programma is de vergelijking: alle gebieden "
                "van dat programma samen.")
+    compare = references[references["indicator_key"] == key]
+    if not compare.empty:
+        st.markdown(f"**Ter vergelijking** ({ui.escape_md(info['unit'])}): " + "; ".join(
+            f"{ui.escape_md(r.region)} {ui.escape_md(r.value_text)} ({ui.escape_md(r.period)})"
+            for r in compare.itertuples()) + ".")
     if is_rate:
         areas = rows[~rows["is_total"]]
         hidden = areas[areas["rate"].isna()]["area"].tolist()

@@ -46,7 +46,7 @@ PUBLIC_ROLES = (Role.PUBLIEK,)
 INTERNAL_ROLES = (Role.PROGRAMMATEAM, Role.BESTUURDER)  # the roles that read most (beheerder: cold)
 THREAD_NAME = "ln-warmup"
 PUBLIC_LOADS = ("published_lessons", "published_lesson_cases", "publishable_cases",
-                "public_indicators", "programmes")
+                "public_indicators", "public_references", "programmes")
 OVERVIEW_LOADS = ("monitoring_settings", "areas", "kernteam_quarters", "projects_by_status",
                   "coach_months", "latest_decisions", "indicators")
 

@@ -41,7 +41,7 @@ SPEC_PAGES: dict[str, set[Role]] = {
 
 # Reads that feed the public pages; every other registered query is internal.
 PUBLIC_QUERIES = {"programmes", "published_lessons", "publishable_cases",
-                  "published_lesson_cases", "public_indicators"}
+                  "published_lesson_cases", "public_indicators", "public_references"}
 # Arguments for queries that need more than (engine, role).
 QUERY_ARGS = {"indicator_key": "eenzaamheid", "area_key": "daalhof", "decision_id": 1,
               "limit": 3}

@@ -285,3 +285,20 @@ def test_a_hidden_small_count_cannot_be_recovered_from_the_programme_total(db_ur
         assert by_area.loc["Wittevrouwenveld", ["count_text", "rate_text"]].tolist() == ["10", "9,4"]
         assert by_area.loc["Wittevrouwenveld", "rate"] == 9.4
         assert by_area.loc["Nazareth", "rate"] == 16.7
+
+
+def test_key_figures_are_compared_with_nederland_and_the_municipalities(db_url):
+    engine = make_engine(db_url)
+    references = QUERIES["public_references"](engine, Role.PUBLIEK)
+    engine.dispose()
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    box = next(b for b in at.selectbox if b.label == "Kerncijfer")
+    for key in list(dict.fromkeys(references["indicator_key"]))[:2]:
+        box.set_value(key).run()
+        line = next(m.value for m in at.markdown if m.value.startswith("**Ter vergelijking**"))
+        mine = references[references["indicator_key"] == key]
+        assert line.index("Nederland") < line.index("gemeente")  # the country first
+        for r in mine.itertuples():
+            assert f"{r.region} {r.value_text} ({r.period})" in line
+        assert {"gemeente Maastricht", "gemeente Heerlen"} <= set(mine["region"])
+        box = next(b for b in at.selectbox if b.label == "Kerncijfer")
