@@ -423,18 +423,22 @@ def budget_metrics(summary: monitoring.BudgetSummary) -> None:
 def unit_cost_metrics(costs: monitoring.UnitCosts) -> None:
     """What a year's spending comes to per household coached and per frail elderly person
     in view (rough: the spending pays for more than coaches and kernteams)."""
-    shown = [(label, value, help_text) for label, value, help_text in (
-        (f"Per begeleid huishouden {costs.year}", costs.per_household_eur,
-         f"Uitgaven {costs.year} van de programma's met welzijnscoaches (in de selectie) gedeeld "
-         f"door de {fmt_number(costs.households)} huishoudens die dat jaar een welzijnscoach hadden (actief in de eerste maand plus "
-         "de nieuwe). Een grove maat: de uitgaven betalen meer dan de coaches."),
-        (f"Per kwetsbare oudere in beeld {costs.year}", costs.per_elderly_eur,
-         f"Uitgaven {costs.year} van de programma's met kernteams (in de selectie) gedeeld door "
-         f"de {fmt_number(costs.frail_elderly)} kwetsbare ouderen die de kernteams gemiddeld per "
-         "volledig aangeleverd kwartaal in beeld hadden. Een grove maat."))
-        if value is not None]
-    for col, (label, value, help_text) in zip(st.columns(3), shown, strict=False):
-        col.metric(label, fmt_euro(value), help=help_text)
+    per_household, per_elderly, _ = st.columns(3)
+    if costs.per_household_eur is not None:
+        per_household.metric(
+            f"Per begeleid huishouden {int(costs.year)}", fmt_euro(costs.per_household_eur),
+            help=f"Uitgaven {int(costs.year)} van de programma's met welzijnscoaches (in "
+                 f"de selectie) gedeeld door de {fmt_number(costs.households)} huishoudens die "
+                 "dat jaar een welzijnscoach hadden (actief in de eerste maand plus de nieuwe). "
+                 "Een grove maat: de uitgaven betalen meer dan de coaches.")
+    if costs.per_elderly_eur is not None:
+        per_elderly.metric(
+            f"Per kwetsbare oudere in beeld {int(costs.year)}",
+            fmt_euro(costs.per_elderly_eur),
+            help=f"Uitgaven {int(costs.year)} van de programma's met kernteams (in de "
+                 f"selectie) gedeeld door de {fmt_number(costs.frail_elderly)} kwetsbare ouderen "
+                 "die de kernteams gemiddeld per volledig aangeleverd kwartaal in beeld hadden. "
+                 "Een grove maat.")
 
 
 def outcome_block(programme: str, outcomes: Any) -> None:
