@@ -44,12 +44,12 @@ m3.metric("Welzijnscoaches", fmt_number(len(profile["coaches"])),
           else None, delta_color="off", delta_arrow="off")
 m4.metric("Kernteams", fmt_number(len(profile["kernteams"])))
 panels = ui.view(trend_panels, area_key=key)
-as_of, demo = fmt_date(ui.load("monitoring_settings")["as_of"]), ui.demo_data()
+as_of, demo = ui.load("monitoring_settings")["as_of"], ui.demo_data()
 paper.print_header(paper.ALL_SOURCES, as_of)
 st.download_button("Download als pdf", icon=":material/picture_as_pdf:", mime="application/pdf",
                    file_name=f"wijkprofiel-{key}.pdf", on_click="ignore",
-                   data=lambda: pdf.render(profile_document(area, profile, panels, as_of=as_of,
-                                                            demo=demo)))
+                   data=lambda: pdf.render(profile_document(area, profile, panels,
+                                                            as_of=fmt_date(as_of), demo=demo)))
 
 # Only the open tab runs and is sent (eleven or more charts are heavy for the browser);
 # the tab is in the URL (?tab=…), so a link opens the same view.

@@ -110,13 +110,8 @@ def readable(log: pd.DataFrame) -> pd.DataFrame:
 
 
 def readable_changes(changes: pd.DataFrame) -> pd.DataFrame:
-    """What changed since the last meeting (``meeting.changes_since``), as Vergadermodus and
-    its report show it: local time, who, what and the change in words."""
-    return pd.DataFrame({
-        "Tijdstip": [fmt_timestamp(t) for t in changes["at"]],
-        "Door": changes["actor"],
-        "Actie": changes["action"],
-        "Gegevens": [object_label(t) for t in changes["object_type"]],
-        "Wijziging": [describe_change(t, o, n) for t, o, n in zip(
-            changes["object_type"], changes["old_values"], changes["new_values"], strict=True)],
-    }, columns=["Tijdstip", "Door", "Actie", "Gegevens", "Wijziging"])
+    """What changed since the last meeting (``meeting.changes_since``: successful writes),
+    as Vergadermodus and its report show it: ``readable`` without role, row and result."""
+    full = readable(changes.assign(role=None, result="ok"))
+    return full[["Tijdstip", "Gebruiker", "Actie", "Gegevens", "Wijziging"]].rename(
+        columns={"Gebruiker": "Door"})

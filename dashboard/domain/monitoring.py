@@ -367,8 +367,7 @@ def unit_costs(spending: pd.DataFrame, coach_months: pd.DataFrame, quarters: pd.
     complete = in_view[in_view["quarter"].isin(teams[teams == teams.max()].index)]
     elderly = float(complete.groupby("quarter")["frail_elderly"].sum().mean()) \
         if len(complete) else 0.0  # a quarter still being delivered is left out
-    for_coaches, for_teams = spent_by(months.get("programme_key", pd.Series(dtype=str))), \
-        spent_by(complete.get("programme_key", pd.Series(dtype=str)))
+    for_coaches, for_teams = spent_by(months["programme_key"]), spent_by(complete["programme_key"])
     return UnitCosts(year, for_coaches, households,
                      for_coaches / households if households else None, elderly,
                      for_teams / elderly if elderly else None)

@@ -1,7 +1,8 @@
 """Vergadermodus: record a decision and link its evidence series, prefilled from an agenda
-item, and the meeting report. The rules are the datasets' (``dashboard.domain.datasets``: decision and
-decision_evidence), the saving is ``dashboard.store.writes``; this module only lays out
-the two forms and carries the agenda item's links into them."""
+item; publish a decision as a lesson; build the meeting report. The rules are the
+datasets' (``dashboard.domain.datasets``: decision and decision_evidence) and
+``dashboard.domain.privacy``'s, the saving is ``dashboard.store.writes``; this module lays
+out the forms and carries the agenda item's links into them."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from dashboard.domain.i18n import fmt_date
 from dashboard.domain.roles import Role
 from dashboard.store import writes
 from dashboard.store.meeting import AgendaItem, AgendaSection
-from dashboard.ui import edit_ui, escape_md, lessons, load, pdf
+from dashboard.ui import edit_ui, empty_state, escape_md, lessons, load, pdf
 
 LAST_DECISION = "meeting_decision_ref"  # the decision saved last in this session
 MAX_REPORT_CHANGES = 200
@@ -123,9 +124,9 @@ def publish_lesson(engine: Engine, actor: str, role: Role, flash_key: str) -> No
     """Publish a decision as a lesson learned, from the meeting: the public summary, a
     preview as the public page will show it, the "geen namen" check (``domain.privacy``)
     and a confirmation that nothing identifies a person before *Publiceren* works."""
-    decisions = writes.list_rows(engine, role, "decision").sort_values("decided_on",
-                                                                       ascending=False)
+    decisions = load("decisions")  # newest first; the row itself is read fresh below
     if decisions.empty:
+        empty_state("Er zijn nog geen besluiten: leg eerst een besluit vast.")
         return
     refs = {int(r.id): decision_ref(r.decided_on, r.subject) for r in decisions.itertuples()}
     last = st.session_state.get(LAST_DECISION)
@@ -139,14 +140,13 @@ def publish_lesson(engine: Engine, actor: str, role: Role, flash_key: str) -> No
         key=f"meeting-summary-{chosen}",
         help="Wat we probeerden, wat er gebeurde (één getal, met vergelijking) en wat er "
              "verandert; gewone woorden, geen interne codes en geen namen.")
-    programmes = load("programmes").set_index("key")["name"]
     st.caption("Zo komt de les op de openbare pagina Geleerde lessen:")
     lessons.lesson_card(SimpleNamespace(
         id=chosen, subject=row["subject"], outcome=row["outcome"], decided_on=row["decided_on"],
         public_summary=summary or "(nog geen samenvatting)",
-        programme=programmes.get(row["programme"], "")), pd.DataFrame(
+        programme=decisions.set_index("id").loc[chosen, "programme"]), pd.DataFrame(
             columns=["decision_id", "title", "lessons"]), link=False)
-    known = [*programmes, *load("areas")[["name", "municipality_name"]].stack()]
+    known = [*load("programmes")["name"], *load("areas")[["name", "municipality_name"]].stack()]
     if hints := privacy.personal_data_hints(summary, known):
         st.warning("Kijk dit na voor je publiceert; het lijkt persoonlijk: "
                    + "; ".join(escape_md(h) for h in hints) + ".", icon=":material/person_off:")

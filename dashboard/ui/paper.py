@@ -17,9 +17,8 @@ PRINT_CSS = Path(__file__).resolve().parent / "static" / "print.css"
 ALL_SOURCES = "Bronnen: CBS, RIVM, Vektis en de registraties van de programma's"
 
 
-def print_header(source: str, as_of: dt.date | str) -> None:
+def print_header(source: str, as_of: dt.date) -> None:
     """The print style sheet, and a caption with the page's source and peildatum (Dutch)."""
     st.html(PRINT_CSS)  # style only: goes to the page's event container, takes no space
-    day = as_of if isinstance(as_of, str) else fmt_date(as_of)
-    st.caption(f"{escape_md(source)} · peildatum {escape_md(day)} · afdrukken of als pdf "
+    st.caption(f"{escape_md(source)} · peildatum {fmt_date(as_of)} · afdrukken of als pdf "
                "bewaren: Ctrl+P (de zijbalk en knoppen vallen weg)")
