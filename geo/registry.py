@@ -14,6 +14,19 @@ CBS_CODE_RE = _CBS_CODE  # a buurt (BU + 8 digits) or wijk (WK + 6 digits); digi
 # Shown wherever an area without known CBS parts would be drawn or aggregated (SPEC §3).
 NO_PARTS_TEXT = "nog geen CBS-indeling bekend"
 MAX_NOTE = 400  # area.note
+# A programme's total is shown as an area of its own (Wijkprofiel, Kaart's table) under this
+# key: "totaal-" and the programme's key. It is built from the programme's active areas with
+# known CBS parts by the one aggregation rule (``dashboard.domain.aggregation``).
+TOTAL_PREFIX = "totaal-"
+
+
+def programme_total_key(programme_key: str) -> str:
+    return TOTAL_PREFIX + programme_key
+
+
+def total_programme(area_key: str) -> str | None:
+    """The programme key of a programme-total key; None for an area's own key."""
+    return area_key.removeprefix(TOTAL_PREFIX) if area_key.startswith(TOTAL_PREFIX) else None
 
 
 class RegistryError(ValueError):

@@ -89,6 +89,11 @@ with tab_map:
                          column_config={"Kleur": st.column_config.TextColumn(width=40)})
         st.caption(ui.escape_md(maps.legend_caption(view.legend, unit=meta["unit"],
                                                     polarity=meta["polarity"], mode=mode)))
+        if view.totals:
+            st.caption("Het programma als geheel (alle gebieden samen; opent het wijkprofiel):")
+        for key, name, value in view.totals:  # the programme as a whole, to its profile
+            st.page_link("pages/wijkprofiel.py", label=ui.escape_md(f"{name}: {value}"),
+                         icon=":material/functions:", query_params={"gebied": key})
 
 selected = (event.selection.objects.get("gebieden") if event and event.selection else None) or []
 if selected:

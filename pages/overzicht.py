@@ -18,16 +18,17 @@ areas = ui.load("areas")
 quarters = ui.load("kernteam_quarters")
 projects = ui.load("projects_by_status")
 
+st.subheader("Is het aan het werken?")  # first: the question the reader comes with
+for programme in ui.load("programmes").itertuples():
+    panels.outcome_block(programme.name, ui.view(profile.programme_outcomes,
+                                                 programme_key=programme.key))
+
+st.subheader("Programma's in cijfers")
 headlines = ui.computed(overview.programme_headlines, areas, ui.load("coach_months"), quarters,
                         projects, cfg["caseload_norm_per_fte"])
 for col, row in zip(st.columns(len(headlines)), headlines, strict=True):
     with col, st.container(border=True):
         panels.headline_card(row)
-
-st.subheader("Is het aan het werken?")
-for programme in ui.load("programmes").itertuples():
-    panels.outcome_block(programme.name, ui.view(profile.programme_outcomes,
-                                                 programme_key=programme.key))
 
 left, right = st.columns([3, 2])
 with left:

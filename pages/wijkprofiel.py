@@ -8,6 +8,8 @@ from dashboard.ui import charts, paper, pdf
 from dashboard.ui.charts import CHART_NAMES
 from dashboard.ui.monitoring import EXPLANATIONS, ICONS
 from dashboard.ui.profile import (
+    area_subtitle,
+    profile_areas,
     profile_document,
     spider_grid,
     spider_selection,
@@ -20,7 +22,7 @@ ui.entry_guard()
 st.title("Wijkprofiel")
 ui.demo_marker()
 
-areas = ui.load("areas")
+areas = ui.view(profile_areas)  # per programme: its total, then its areas
 keys = list(areas["key"])
 names = dict(zip(areas["key"], areas["name"], strict=True))
 key = st.selectbox("Gebied", keys, format_func=names.get,
@@ -30,9 +32,7 @@ area = areas.set_index("key").loc[key]
 profile = ui.load("area_profile", area_key=key)
 catalogue = ui.load("indicators")
 
-st.markdown(f"**{ui.escape_md(area['name'])}** · {ui.escape_md(area['programme'])} · gemeente "
-            f"{ui.escape_md(area['municipality_name'])} · gestart {fmt_date(area['started_on'])} · "
-            f"CBS-codes {ui.escape_md(area['cbs_codes'])}")
+st.markdown(f"**{ui.escape_md(area['name'])}** · {ui.escape_md(area_subtitle(area))}")
 if area["note"]:
     st.caption(ui.escape_md(area["note"]))
 m1, m2, m3, m4 = st.columns(4)

@@ -26,6 +26,8 @@ class Aggregate:
     status: str  # ok / onderdrukt / ontbreekt
     parts: int
     note: str
+    lower: float | None = None  # a 95% interval, where the rule gives one (survey shares)
+    upper: float | None = None
 
 
 def _num(x: Any) -> float | None:
@@ -159,6 +161,36 @@ def aggregate_survey(parts: Iterable[Mapping[str, Any]], populations: Sequence[f
     lo, hi = wilson_interval(share * n_eff, n_eff, z)
     return SurveyAggregate(share * multiplier, lo * multiplier, hi * multiplier, respondents,
                            n_eff, OK, note)
+
+
+def aggregate_areas(rows: Sequence[Mapping[str, Any]], populations: Sequence[float | None], *,
+                    is_rate: bool, is_survey: bool, multiplier: float = 1.0) -> Aggregate:
+    """A programme total from its areas' figures (one row per area, as an area's figure is
+    built from its parts): the same rule, one level up. Counts are summed and rates
+    recomputed (``aggregate_parts``); survey shares are weighted by each area's population
+    (``aggregate_survey``) and keep their interval, without numerator and denominator
+    (the respondents are not the population). A missing area, or a survey area without a
+    known population, makes the total missing."""
+    if not (is_survey and is_rate):
+        return aggregate_parts(rows, is_rate=is_rate, multiplier=multiplier)
+    pops = [_num(p) for p in populations]
+    if not rows or any(p is None for p in pops):
+        return Aggregate(None, None, None, MISSING, len(rows),
+                         "Inwonertal van een gebied onbekend: niet te wegen.")
+    s = aggregate_survey(rows, [p for p in pops if p is not None], multiplier=multiplier)
+    return Aggregate(s.value, None, None, s.status, len(rows), s.note, s.lower, s.upper)
+
+
+def weighted_mean(means: Sequence[float], populations: Sequence[float]) -> float | None:
+    """A survey mean (e.g. a Positive Health score) for areas together: each area's mean
+    weighted by its population, as ``aggregate_survey`` weights shares. None when a weight
+    is missing or they add up to nothing."""
+    pops = [_num(p) for p in populations]
+    if not means or len(means) != len(pops) or any(p is None or p < 0 for p in pops):
+        return None
+    weights = [p or 0.0 for p in pops]
+    total = sum(weights)
+    return sum(m * w for m, w in zip(means, weights, strict=True)) / total if total > 0 else None
 
 
 # ---------------------------------------------------------------- validation and intervals

@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import Engine, and_, func, select
 
 from dashboard.domain.roles import Permission, Role, require
-from dashboard.store.queries_geo import QUERIES_GEO, area_values
+from dashboard.store.queries_geo import QUERIES_GEO, area_values, programme_members
 from dashboard.store.settings import is_demo  # noqa: F401 - for callers
 from data_loaders.db import read_frame as _frame
 from data_loaders.models import (
@@ -23,7 +23,7 @@ from data_loaders.models import (
     Programme,
     Project,
 )
-from geo.registry import NO_PARTS_TEXT
+from geo.registry import NO_PARTS_TEXT, programme_total_key
 
 # ---------------------------------------------------------------- public
 
@@ -114,6 +114,47 @@ def areas(engine: Engine, role: Role, include_inactive: bool = False) -> pd.Data
     return df
 
 
+def programme_totals(engine: Engine, role: Role) -> pd.DataFrame:
+    """Each programme as an area of its own (Wijkprofiel, Kaart's table, Overzicht), with the
+    columns of ``areas``: key ``totaal-<programme>``, built from the programme's active
+    areas with known CBS parts (``queries_geo.programme_members``; its figures come from
+    ``area_values`` by the one aggregation rule). ``note`` names the areas it counts and
+    those it leaves out; ``municipality_code`` is empty when they lie in several."""
+    require(role, Permission.VIEW_INTERNAL)
+    every = areas(engine, role)
+    members = programme_members(engine)
+    residents = _latest_values(engine, role, "inwoners")
+    low_income = _latest_values(engine, role, "laag_inkomen")
+    programmes_ = _frame(engine, select(Programme.key, Programme.started_on))
+    started = dict(zip(programmes_["key"], programmes_["started_on"], strict=True))
+    rows = []
+    for programme_key, own in every.groupby("programme_key", sort=False):
+        key = programme_total_key(str(programme_key))
+        counted = own[own["key"].isin(members.get(key, []))]
+        if counted.empty:
+            continue
+        left_out = own[~own["key"].isin(counted["key"])]
+        munis = counted.drop_duplicates("municipality_code")
+        note = (f"Alle {len(counted)} gebieden met een bekende CBS-indeling samen: "
+                + ", ".join(counted["name"]) + ".")
+        if len(left_out):
+            note += (" Niet meegeteld (" + NO_PARTS_TEXT + "): " + ", ".join(left_out["name"])
+                     + ".")
+        rows.append({
+            "key": key, "name": f"{own['programme'].iloc[0]} (totaal)",
+            "programme_key": programme_key, "programme": own["programme"].iloc[0],
+            "municipality_code": munis["municipality_code"].iloc[0] if len(munis) == 1 else "",
+            "municipality_name": ", ".join(sorted(munis["municipality_name"])),
+            "started_on": started.get(str(programme_key)), "active": True, "note": note,
+            "has_parts": True, "cbs_codes": ", ".join(sorted(
+                c for codes in counted["cbs_codes"] for c in codes.split(", "))),
+            "residents": residents["value"].get(key), "residents_year":
+                residents["period"].get(key), "low_income_pct": low_income["value"].get(key),
+            "areas": len(counted)})
+    return pd.DataFrame(rows, columns=[*every.columns.drop(["id", "centroid_lon",
+                                                            "centroid_lat"]), "areas"])
+
+
 def projects_by_status(engine: Engine, role: Role) -> pd.DataFrame:
     require(role, Permission.VIEW_INTERNAL)
     stmt = (
@@ -145,7 +186,7 @@ def latest_decisions(engine: Engine, role: Role, limit: int = 6) -> pd.DataFrame
 # The registry of cacheable queries, used by ``dashboard.ui.load``.
 QUERIES = {
     **{f.__name__: f
-       for f in (programmes, published_lessons, publishable_cases, areas,
+       for f in (programmes, published_lessons, publishable_cases, areas, programme_totals,
                  projects_by_status, latest_decisions)},
     **QUERIES_GEO,
 }

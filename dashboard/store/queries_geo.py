@@ -6,12 +6,13 @@ role first and return DataFrames or plain dicts; no Streamlit.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, case, func, or_, select
 
-from dashboard.domain.aggregation import aggregate_parts
+from dashboard.domain.aggregation import aggregate_areas, aggregate_parts, weighted_mean
 from dashboard.domain.roles import Permission, Role, require
 from dashboard.store import settings as product_settings
 from data_loaders.db import read_frame as _frame
@@ -38,7 +39,7 @@ from geo.cbs import (
     from_geojson,
     to_geojson,
 )
-from geo.registry import NO_PARTS_TEXT, AreaSpec
+from geo.registry import NO_PARTS_TEXT, AreaSpec, programme_total_key, total_programme
 
 REFERENCE_LABELS = {"ZL": "Zuid-Limburg", "NL": "Nederland"}
 
@@ -155,34 +156,41 @@ def indicators(engine: Engine, role: Role) -> pd.DataFrame:
 
 def _indicator_meta(engine: Engine, indicator_key: str) -> dict[str, Any]:
     with engine.connect() as conn:
-        row = conn.execute(select(Indicator.id, Indicator.is_rate, Indicator.multiplier)
+        row = conn.execute(select(Indicator.id, Indicator.is_rate, Indicator.multiplier,
+                                  Indicator.is_survey)
                            .where(Indicator.key == indicator_key)).first()
     if row is None:
         raise KeyError(f"Onbekende indicator '{indicator_key}'.")
-    return {"id": row.id, "is_rate": row.is_rate, "multiplier": row.multiplier}
+    return {"id": row.id, "is_rate": row.is_rate, "multiplier": row.multiplier,
+            "is_survey": row.is_survey}
 
 
-def area_values(engine: Engine, role: Role, indicator_key: str,
-                area_key: str | None = None) -> pd.DataFrame:
-    """Values per area and period: stored area values, else aggregated from CBS-part values.
-    With ``area_key``, one area's values only (Wijkprofiel: one area of thousands).
+def programme_members(engine: Engine) -> dict[str, list[str]]:
+    """Programme-total key -> the keys of the programme's areas it is built from: the
+    active areas with known CBS parts (an area without parts is left out of every
+    aggregate, ``AreaSpec.has_parts``), in registry order."""
+    rows = _frame(engine, select(Programme.key.label("programme_key"), Area.key)
+                  .join(Programme, Programme.id == Area.programme_id)
+                  .where(Area.active.is_(True),
+                         Area.id.in_(select(AreaPart.area_id).distinct()))
+                  .order_by(Area.id))
+    return {programme_total_key(p): list(group["key"])
+            for p, group in rows.groupby("programme_key", sort=False)}
 
-    ``lower``/``upper`` hold a stored 95% interval (model estimates); an area of one part
-    keeps its part's interval, an aggregate of several parts has none."""
-    require(role, Permission.VIEW_INTERNAL)
-    meta = _indicator_meta(engine, indicator_key)
+
+def _values(engine: Engine, meta: dict[str, Any], area_keys: list[str] | None) -> pd.DataFrame:
+    """Stored area values, else the aggregate of the area's CBS-part values, per period."""
     cols = (IndicatorValue.period, IndicatorValue.period_start, IndicatorValue.value,
             IndicatorValue.numerator, IndicatorValue.denominator, IndicatorValue.lower,
             IndicatorValue.upper, IndicatorValue.status, IndicatorValue.note)
+    only = [Area.key.in_(area_keys)] if area_keys is not None else []
     direct = _frame(engine, select(Area.key.label("area_key"), *cols)
                     .join(Area, Area.id == IndicatorValue.area_id)
-                    .where(IndicatorValue.indicator_id == meta["id"],
-                           *([Area.key == area_key] if area_key else [])))
+                    .where(IndicatorValue.indicator_id == meta["id"], *only))
     direct["status"] = direct["status"].map(_status)
     direct["origin"] = "gebied"
     parts = _frame(engine, select(Area.key.label("area_key"), AreaPart.cbs_code)
-                   .join(Area, Area.id == AreaPart.area_id)
-                   .where(*([Area.key == area_key] if area_key else [])))
+                   .join(Area, Area.id == AreaPart.area_id).where(*only))
     regional = _frame(engine, select(IndicatorValue.region_code.label("cbs_code"), *cols)
                       .where(IndicatorValue.indicator_id == meta["id"],
                              IndicatorValue.region_code.in_(parts["cbs_code"].tolist())))
@@ -205,7 +213,57 @@ def area_values(engine: Engine, role: Role, indicator_key: str,
                          "lower": one.get("lower"), "upper": one.get("upper"),
                          "status": agg.status, "note": agg.note,
                          "origin": f"opgebouwd uit {agg.parts} CBS-delen"})
-    out = pd.concat([direct, pd.DataFrame(rows)], ignore_index=True) if rows else direct
+    return pd.concat([direct, pd.DataFrame(rows)], ignore_index=True) if rows else direct
+
+
+def _totals(engine: Engine, role: Role, meta: dict[str, Any], values: pd.DataFrame,
+            members: dict[str, list[str]]) -> pd.DataFrame:
+    """Programme totals per period from the member areas' ``values`` (``aggregate_areas``)."""
+    populations: dict[str, float] = {}
+    if meta["is_survey"] and meta["is_rate"]:  # weights: the areas' latest residents
+        with contextlib.suppress(KeyError):  # no "inwoners" yet: every survey total missing
+            residents = area_values(engine, role, "inwoners")
+            latest = residents[residents["status"] == "ok"].sort_values("period_start")
+            populations = latest.groupby("area_key")["value"].last().to_dict()
+    rows = []
+    for total, keys in members.items():
+        own = values[values["area_key"].isin(keys)]
+        for period, found in own.groupby("period"):
+            by_area = found.set_index("area_key")
+            records = [by_area.loc[k].to_dict() if k in by_area.index
+                       else {"status": "ontbreekt"} for k in keys]  # an area without a figure
+            agg = aggregate_areas(records, [populations.get(k) for k in keys],
+                                  is_rate=meta["is_rate"], is_survey=meta["is_survey"],
+                                  multiplier=meta["multiplier"])
+            rows.append({"area_key": total, "period": period,
+                         "period_start": found["period_start"].iloc[0], "value": agg.value,
+                         "numerator": agg.numerator, "denominator": agg.denominator,
+                         "lower": agg.lower, "upper": agg.upper, "status": agg.status,
+                         "note": agg.note, "origin": f"opgebouwd uit {len(keys)} gebieden"})
+    return pd.DataFrame(rows, columns=list(values.columns))
+
+
+def area_values(engine: Engine, role: Role, indicator_key: str,
+                area_key: str | None = None) -> pd.DataFrame:
+    """Values per area and period: stored area values, else aggregated from CBS-part values,
+    and per programme its total (key ``totaal-<programme>``, built from its areas by the
+    same rule). With ``area_key``, one area's (or one programme total's) values only
+    (Wijkprofiel: one area of thousands).
+
+    ``lower``/``upper`` hold a stored 95% interval (model estimates); an area of one part
+    keeps its part's interval, an aggregate of several parts has none (a survey total has
+    the interval of its population-weighted estimate)."""
+    require(role, Permission.VIEW_INTERNAL)
+    meta = _indicator_meta(engine, indicator_key)
+    members = programme_members(engine)
+    if area_key is not None and total_programme(area_key) is not None:
+        members = {area_key: members.get(area_key, [])}
+        values = _values(engine, meta, members[area_key])
+        out = _totals(engine, role, meta, values, members)
+    else:
+        out = _values(engine, meta, [area_key] if area_key else None)
+        if area_key is None:
+            out = pd.concat([out, _totals(engine, role, meta, out, members)], ignore_index=True)
     for col in ("value", "numerator", "denominator", "lower", "upper"):  # NaN, never None
         out[col] = pd.to_numeric(out[col]).astype(float)
     return out.sort_values(["area_key", "period"]).reset_index(drop=True)
@@ -229,42 +287,68 @@ def reference_values(engine: Engine, role: Role, indicator_key: str) -> pd.DataF
 # ---------------------------------------------------------------- one area
 
 
-def area_profile(engine: Engine, role: Role, area_key: str) -> dict[str, Any]:
-    """One area at a glance: its projects, coaches and kernteams, and interventions."""
-    require(role, Permission.VIEW_INTERNAL)
+def _area_ids(engine: Engine, area_key: str) -> list[int]:
+    """The ids of an area, or of a programme total's member areas; KeyError when unknown."""
+    keys = (programme_members(engine).get(area_key, []) if total_programme(area_key) is not None
+            else [area_key])
     with engine.connect() as conn:
-        area_id = conn.scalar(select(Area.id).where(Area.key == area_key))
-    if area_id is None:
+        ids = list(conn.scalars(select(Area.id).where(Area.key.in_(keys))))
+    if not ids:
         raise KeyError(f"Onbekend gebied '{area_key}'.")
+    return ids
+
+
+def area_profile(engine: Engine, role: Role, area_key: str) -> dict[str, Any]:
+    """One area (or a programme total: all its areas) at a glance: its projects, coaches and
+    kernteams, and the interventions in the area (a total has none of its own)."""
+    require(role, Permission.VIEW_INTERNAL)
+    ids = _area_ids(engine, area_key)
     projects = _frame(engine, select(Project.code, Project.name, Project.status, Project.health,
                                      Project.started_on)
-                      .join(ProjectArea, ProjectArea.project_id == Project.id)
-                      .where(ProjectArea.area_id == area_id, Project.deleted.is_(False))
+                      .where(Project.id.in_(select(ProjectArea.project_id)
+                                            .where(ProjectArea.area_id.in_(ids))),
+                             Project.deleted.is_(False))
                       .order_by(Project.code))
     for col in ("status", "health"):
         projects[col] = projects[col].map(_status)
     today = product_settings.today(engine)  # the demo's as-of date with demo data
     coaches = _frame(engine, select(Coach.code, Coach.fte, Coach.started_on, Coach.ended_on)
-                     .where(Coach.area_id == area_id).order_by(Coach.code))
+                     .where(Coach.area_id.in_(ids)).order_by(Coach.code))
     coaches = coaches[coaches["ended_on"].isna() | (coaches["ended_on"] >= today)]
     kernteams = _frame(engine, select(Kernteam.id, Kernteam.code, Kernteam.name, Kernteam.practice,
                                       Kernteam.started_on)
-                       .where(Kernteam.area_id == area_id).order_by(Kernteam.code))
+                       .where(Kernteam.area_id.in_(ids)).order_by(Kernteam.code))
     interventions = _frame(engine, select(Intervention.label, Intervention.started_on)
-                           .where(or_(Intervention.area_id == area_id,
-                                      Intervention.kernteam_id.in_(kernteams["id"].tolist())))
+                           .where(or_(Intervention.area_id == ids[0],
+                                      Intervention.kernteam_id.in_(kernteams["id"].tolist())),
+                                  total_programme(area_key) is None)
                            .distinct().order_by(Intervention.started_on))
     return {"projects": projects, "coaches": coaches.reset_index(drop=True),
             "kernteams": kernteams.drop(columns="id"), "interventions": interventions}
 
 
 def survey_scores(engine: Engine, role: Role, area_key: str) -> pd.DataFrame:
-    """Positive Health mean scores per wave and dimension for the area and the reference (ZL)."""
+    """Positive Health mean scores per wave and dimension for the area and the reference (ZL).
+    A programme total's score is its areas' scores weighted by their residents
+    (``weighted_mean``), for the waves every one of its areas took part in."""
     require(role, Permission.VIEW_INTERNAL)
     cols = (SurveyScore.wave, SurveyScore.year, SurveyScore.dimension, SurveyScore.mean_score,
             SurveyScore.n_respondents)
-    area = _frame(engine, select(*cols).join(Area, Area.id == SurveyScore.area_id)
-                  .where(Area.key == area_key))
+    ids = _area_ids(engine, area_key)
+    area = _frame(engine, select(Area.key.label("area_key"), *cols)
+                  .join(Area, Area.id == SurveyScore.area_id).where(Area.id.in_(ids)))
+    if len(ids) > 1 and len(area):
+        residents = area_values(engine, role, "inwoners")
+        latest = residents[residents["status"] == "ok"].sort_values("period_start")
+        population = latest.groupby("area_key")["value"].last()
+        rows = [{"wave": wave, "year": year, "dimension": dim,
+                 "mean_score": weighted_mean(list(g["mean_score"]),
+                                             list(g["area_key"].map(population))),
+                 "n_respondents": int(g["n_respondents"].sum())}
+                for (wave, year, dim), g in area.groupby(["wave", "year", "dimension"])
+                if len(g) == len(ids)]  # every area measured, or no total for the wave
+        area = pd.DataFrame(rows, columns=[c.key for c in cols]).dropna(subset=["mean_score"])
+    area = area.drop(columns="area_key", errors="ignore")
     area["who"] = "gebied"
     ref = _frame(engine, select(*cols, SurveyScore.region_code)
                  .where(SurveyScore.region_code.is_not(None)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -334,6 +334,7 @@ class MapView:
     source: str  # of the boundaries: "cbs" (official file), "meegeleverd" (shipped) or "geen"
     attribution: str
     without_polygon: list[str]  # "Douvenrade: nog geen CBS-indeling bekend"
+    totals: list[tuple[str, str, str]] = field(default_factory=list)  # (key, name, value text)
 
 
 class JsonDeck(pdk.Deck):
@@ -389,10 +390,18 @@ def map_view(load: Loader, *, indicator_key: str, period: str, mode: str,
     frame["note"] = reasons.where(reasons.notna(), frame["note"])
     frame, legend = assign_classes(frame, polarity=meta["polarity"], mode=mode, unit=meta["unit"])
     deck = build_deck(layers, frame)
-    table = table_frame(frame)
+    # Each programme in view as an area of its own: in the table (not drawn over its areas,
+    # not part of the legend's classes); not with a municipality filter, which cuts it.
+    totals = load("programme_totals")
+    totals = totals[totals["programme_key"].isin(shown["programme_key"]) & (municipality == ALL)]
+    total_frame = map_frame(totals, load("area_values", indicator_key=indicator_key),
+                            load("reference_values", indicator_key=indicator_key),
+                            period=period, mode=mode, unit=meta["unit"], baseline=baseline)
+    table = pd.concat([table_frame(frame), table_frame(total_frame)], ignore_index=True)
     return MapView(deck_json=deck.to_json(), tooltip=deck._tooltip, legend=legend, table=table,
                    csv=csv_bytes(table), source=layers["source"],
                    attribution=layers["attribution"] or "",
                    without_polygon=[f"{name}: {without[key]}" for key, name
                                     in zip(frame["key"], frame["name"], strict=True)
-                                    if key in without])
+                                    if key in without],
+                   totals=[(r.key, r.name, r.value_text) for r in total_frame.itertuples()])

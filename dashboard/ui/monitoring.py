@@ -442,10 +442,13 @@ def unit_cost_metrics(costs: monitoring.UnitCosts) -> None:
 
 
 def outcome_block(programme: str, outcomes: Any) -> None:
-    """Is it working? The programme's one-line answer, and per area and outcome indicator
-    the latest value against its municipality and Nederland with the verdict."""
+    """Is it working? The programme's one-line answer, its total per outcome indicator, and
+    per area and outcome indicator the latest value against its municipality and Nederland
+    with the verdict."""
     with st.container(border=True):
         st.markdown(f"**{ui.escape_md(programme)}** — {ui.escape_md(outcomes.answer)}")
+        if not outcomes.total.empty:
+            ui.md_table(outcomes.total.set_index("Indicator"))
         if outcomes.table.empty:
             return
         with st.expander("Per gebied en indicator: laatste waarde, gemeente, Nederland en "
@@ -454,7 +457,9 @@ def outcome_block(programme: str, outcomes: Any) -> None:
                         height=420 if len(outcomes.table) > 12 else "content")
             st.caption("Oordeel over de hele reeks van het gebied, met de regels van de "
                        "regelkaart (zie Begrippen op de pagina Toegankelijkheid). Gemeente en "
-                       "Nederland in dezelfde periode; – als er geen vergelijkingscijfer is.")
+                       "Nederland in dezelfde periode; – als er geen vergelijkingscijfer is. "
+                       "Het programma als geheel: alle gebieden samen, opgeteld en herberekend "
+                       "met dezelfde regel als een gebied uit zijn CBS-delen.")
             ui.downloads(outcomes.table.assign(
                 Oordeel=[o.split(": ", 1)[-1].rstrip("]") for o in outcomes.table["Oordeel"]]),
                 f"uitkomsten-{programme.lower().replace(' ', '-')}")

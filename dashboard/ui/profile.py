@@ -14,7 +14,7 @@ import pandas as pd
 
 from dashboard.domain import evidence, overview, spc, verdicts
 from dashboard.domain.aggregation import wilson_interval
-from dashboard.domain.i18n import EMPTY, fmt_number
+from dashboard.domain.i18n import EMPTY, fmt_date, fmt_number
 from dashboard.domain.vocab import POSITIVE_HEALTH_DIMENSIONS
 from dashboard.ui import charts, exports, labels, pdf
 from dashboard.ui.maps import fmt_value
@@ -130,10 +130,23 @@ class TrendPanel:
     periods: int = 0  # the periods it covers
 
 
+def profile_areas(load: Callable[..., Any]) -> pd.DataFrame:
+    """What Wijkprofiel can show: per programme its total (``programme_totals``, an area of
+    its own, flagged ``is_total``) followed by its areas, in the order of ``areas``."""
+    areas = load("areas").assign(is_total=False)
+    totals = load("programme_totals").assign(is_total=True)
+    order = list(dict.fromkeys(areas["programme_key"]))
+    both = pd.concat([totals, areas], ignore_index=True)
+    both["_rank"] = both["programme_key"].map(order.index)
+    return both.sort_values(["_rank", "is_total"], ascending=[True, False],
+                            kind="stable").drop(columns="_rank").reset_index(drop=True)
+
+
 def trend_panels(load: Callable[..., Any], *, area_key: str) -> list[TrendPanel]:
-    """The area's trend chart for every indicator with at least one published value, in
-    catalogue order; built once per area and cached as a whole (``ui.view``)."""
-    area = load("areas").set_index("key").loc[area_key]
+    """The area's (or programme total's) trend chart for every indicator with at least one
+    published value, in catalogue order; built once per area and cached as a whole
+    (``ui.view``)."""
+    area = profile_areas(load).set_index("key").loc[area_key]
     interventions = load("area_profile", area_key=area_key)["interventions"].copy()
     interventions["started_on"] = pd.to_datetime(interventions["started_on"])
     panels = []
@@ -176,7 +189,12 @@ def trend_panels(load: Callable[..., Any], *, area_key: str) -> list[TrendPanel]
 @dataclass(frozen=True)
 class ProgrammeOutcomes:
     answer: str  # the one line: is it working?
+    total: pd.DataFrame  # the programme as a whole, per outcome indicator
     table: pd.DataFrame  # per area and outcome indicator: latest value, references, verdict
+
+
+OUTCOME_COLUMNS = ["Gebied", "Indicator", "Periode", "Waarde", "Gemeente", "Nederland",
+                   "Oordeel"]
 
 
 def _latest(series: pd.DataFrame, unit: str) -> tuple[str, str]:
@@ -194,14 +212,16 @@ def _reference_at(refs: pd.DataFrame, code: str, period: str, unit: str) -> str:
 
 
 def programme_outcomes(load: Callable[..., Any], *, programme_key: str) -> ProgrammeOutcomes:
-    """Is it working? For every area of the programme (with CBS parts) and every outcome
-    indicator (one with a desired direction), the latest value against its municipality
-    and Nederland in the same period, and the direction-aware verdict on its trend; the
-    one-line answer counts the verdicts (``overview.outcome_answer``). Cached as a whole
-    (``ui.view``)."""
-    areas = load("areas")
+    """Is it working? For the programme as a whole (its total, ``programme_totals``) and for
+    each of its areas with CBS parts, per outcome indicator (one with a desired direction):
+    the latest value against the municipality and Nederland in the same period and the
+    direction-aware verdict on the trend. The one-line answer counts the verdicts of the
+    programme total (``overview.outcome_answer``); of the areas when it has no total.
+    Cached as a whole (``ui.view``)."""
+    areas = profile_areas(load)
     areas = areas[(areas["programme_key"] == programme_key) & areas["has_parts"]]
-    rows, keys = [], []
+    rows: dict[bool, list[dict[str, str]]] = {True: [], False: []}
+    keys: dict[bool, list[str]] = {True: [], False: []}
     for meta in load("indicators").itertuples():
         if verdicts.polarity_value(meta.polarity) == verdicts.NEUTRAL:
             continue
@@ -216,16 +236,19 @@ def programme_outcomes(load: Callable[..., Any], *, programme_key: str) -> Progr
             judged = trend_verdict(series, meta.unit, bool(meta.is_rate),
                                    float(meta.multiplier), meta.polarity)
             key = judged[0].key if judged else verdicts.TOO_LITTLE
-            keys.append(key)
-            rows.append({"Gebied": area.name, "Indicator": meta.label,
-                         "Periode": period, "Waarde": latest,
-                         "Gemeente": _reference_at(refs, area.municipality_code, period,
-                                                   meta.unit),
-                         "Nederland": _reference_at(refs, "NL", period, meta.unit),
-                         "Oordeel": verdicts.VERDICT_ICONS[key].markdown})
-    return ProgrammeOutcomes(overview.outcome_answer(keys), pd.DataFrame(
-        rows, columns=["Gebied", "Indicator", "Periode", "Waarde", "Gemeente", "Nederland",
-                       "Oordeel"]))
+            keys[area.is_total].append(key)
+            rows[area.is_total].append({
+                "Gebied": area.name, "Indicator": meta.label, "Periode": period,
+                "Waarde": latest,
+                "Gemeente": _reference_at(refs, area.municipality_code, period, meta.unit),
+                "Nederland": _reference_at(refs, "NL", period, meta.unit),
+                "Oordeel": verdicts.VERDICT_ICONS[key].markdown})
+    answer = overview.outcome_answer(keys[True] or keys[False])
+    return ProgrammeOutcomes(
+        ("Het programma als geheel: " + answer[:1].lower() + answer[1:]) if keys[True]
+        else answer,
+        pd.DataFrame(rows[True], columns=OUTCOME_COLUMNS).drop(columns="Gebied"),
+        pd.DataFrame(rows[False], columns=OUTCOME_COLUMNS))
 
 
 def spider_selection(scores: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame] | None:
@@ -247,6 +270,17 @@ def spider_table(scores: pd.DataFrame) -> pd.DataFrame:
                                values="mean_score").map(lambda v: fmt_number(v, 1))
     table.columns = [f"{'Gebied' if w == 'gebied' else w} {y}" for w, y in table.columns]
     return table.reset_index().rename(columns={"dimension": "Dimensie"})
+
+
+def area_subtitle(area: pd.Series) -> str:
+    """The line under an area's (or programme total's) name, plain text."""
+    if area.get("is_total"):
+        munis = str(area["municipality_name"])
+        return (f"{fmt_number(area['areas'])} gebieden samen · "
+                f"{'gemeenten' if ', ' in munis else 'gemeente'} {munis} · "
+                f"programma gestart {fmt_date(area['started_on'])}")
+    return (f"{area['programme']} · gemeente {area['municipality_name']} · gestart "
+            f"{fmt_date(area['started_on'])} · CBS-codes {area['cbs_codes'] or 'geen'}")
 
 
 def profile_document(area: pd.Series, profile: dict[str, pd.DataFrame],
@@ -283,6 +317,5 @@ def profile_document(area: pd.Series, profile: dict[str, pd.DataFrame],
         blocks.append(pdf.TableBlock(list(columns.values()), rows))
     return pdf.Document(
         title=f"Wijkprofiel {area['name']}",
-        subtitle=f"{area['programme']} · gemeente {area['municipality_name']} · CBS-codes "
-                 f"{area['cbs_codes'] or 'geen'}",
+        subtitle=area_subtitle(area),
         source="Bronnen: per grafiek vermeld", as_of=as_of, demo=demo, blocks=blocks)

@@ -99,3 +99,46 @@ def test_count_problems_names_the_rows_for_importers():
         "Rij 2: de teller (12) is groter dan de noemer (10); een aandeel kan niet boven 100% "
         "liggen.",
         "Rij 4: de noemer is nul: daar valt geen aandeel of tempo uit te berekenen."]
+
+
+# ---------------------------------------------------------------- a programme from its areas
+
+
+def test_a_programme_total_of_a_rate_is_recomputed_from_its_areas_counts():
+    from dashboard.domain.aggregation import aggregate_areas
+
+    areas = [{"numerator": 30, "denominator": 100, "status": "ok"},
+             {"numerator": 10, "denominator": 900, "status": "ok"}]
+    total = aggregate_areas(areas, [None, None], is_rate=True, is_survey=False, multiplier=100)
+    assert total.value == pytest.approx(4.0)  # 40 of 1,000, not the mean of 30% and 1.1%
+    assert (total.numerator, total.denominator, total.status) == (40, 1000, "ok")
+
+
+def test_a_programme_survey_share_is_weighted_by_each_areas_population():
+    from dashboard.domain.aggregation import aggregate_areas
+
+    areas = [{"numerator": 40, "denominator": 200, "status": "ok"},  # 20% of 200 asked
+             {"numerator": 30, "denominator": 50, "status": "ok"}]  # 60% of 50 asked
+    total = aggregate_areas(areas, [1000, 9000], is_rate=True, is_survey=True, multiplier=100)
+    assert total.value == pytest.approx(56.0)  # (20% × 1 + 60% × 9) / 10, not 28%
+    assert total.lower is not None and total.lower < 56.0 < total.upper
+    assert total.numerator is None  # the respondents are not the programme's population
+    unknown = aggregate_areas(areas, [1000, None], is_rate=True, is_survey=True, multiplier=100)
+    assert unknown.value is None and unknown.status == "ontbreekt"
+    assert "Inwonertal" in unknown.note
+
+
+def test_one_area_without_a_figure_leaves_the_programme_total_unknown():
+    from dashboard.domain.aggregation import aggregate_areas
+
+    areas = [{"numerator": 5, "status": "ok"}, {"status": "ontbreekt"}]
+    total = aggregate_areas(areas, [1, 1], is_rate=False, is_survey=False)
+    assert total.value is None and total.note == "1 van 2 delen zonder cijfer: totaal onbekend."
+
+
+def test_a_survey_mean_of_areas_together_is_weighted_by_population():
+    from dashboard.domain.aggregation import weighted_mean
+
+    assert weighted_mean([6.0, 8.0], [1000, 3000]) == pytest.approx(7.5)
+    assert weighted_mean([6.0, 8.0], [1000, float("nan")]) is None  # a weight is missing
+    assert weighted_mean([], []) is None

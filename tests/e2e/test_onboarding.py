@@ -201,9 +201,11 @@ def test_a_bestuurder_sees_every_page_with_the_loaded_figures(onboarded, monkeyp
     assert f"Actieve huishoudens (sep 2026) {households}" in texts["Welzijnscoaches"]
     assert f"Huishoudens bij welzijnscoaches {households}" in texts["Overzicht"]
 
-    # CBS figures: Limmel's inhabitants (one buurt) on Wijkprofiel, the catalogue's coverage.
-    assert "**Limmel**" in texts["Wijkprofiel"]
-    assert f"Inwoners {fmt_number(cbs_inhabitants('BU09350404'))}" in texts["Wijkprofiel"]
+    # CBS figures: Wijkprofiel opens on Blauwe Zorg as a whole, its four buurten summed (and
+    # Limmel's, one buurt, below); the catalogue's coverage.
+    assert "**Blauwe Zorg in de wijk (totaal)** · 4 gebieden samen" in texts["Wijkprofiel"]
+    blauwe_zorg = sum(cbs_inhabitants(f"BU093504{n:02d}") for n in (0, 2, 3, 4))
+    assert f"Inwoners {fmt_number(blauwe_zorg)}" in texts["Wijkprofiel"]
     catalogue = next(t for t in tables["Indicatoren"] if "Indicator" in t).set_index("Indicator")
     assert catalogue.loc["Inwoners", "Bron"] == "CBS Kerncijfers wijken en buurten"
     assert catalogue.loc["Inwoners", "Gebieden"] > 0  # areas covered through their CBS parts
@@ -217,21 +219,22 @@ def test_a_bestuurder_sees_every_page_with_the_loaded_figures(onboarded, monkeyp
     at.query_params.clear()
     at.switch_page("pages/wijkprofiel.py").run()
     profiles = {}
-    assert len(next(b for b in at.selectbox if b.label == "Gebied").options) == 16
-    for key, name in (("hoensbroek", "Hoensbroek"), ("douvenrade", "Douvenrade"),
-                      ("elsloo", "Elsloo")):
+    assert len(next(b for b in at.selectbox if b.label == "Gebied").options) == 16 + 2  # totals
+    for key, name in (("limmel", "Limmel"), ("hoensbroek", "Hoensbroek"),
+                      ("douvenrade", "Douvenrade"), ("elsloo", "Elsloo")):
         at.query_params["gebied"] = key  # the link a click on the map opens
         at.run()
         assert not at.exception, (name, [e.value for e in at.exception])
         assert f"**{name}**" in all_text(at)
         profiles[name] = page_text(at)
+    assert f"Inwoners {fmt_number(cbs_inhabitants('BU09350404'))}" in profiles["Limmel"]
     hoensbroek = sum(cbs_inhabitants(f"WK0917{n}") for n in range(10, 15))  # its five wijken
     assert f"Inwoners {fmt_number(hoensbroek)}" in profiles["Hoensbroek"]
     assert "Welzijnscoaches 2" in profiles["Hoensbroek"] and "Kernteams 2" in profiles["Hoensbroek"]
 
     # The programme's own indicator and the survey on Wijkprofiel.
-    assert "Bron: Registratie PlusWIJken" in texts["Wijkprofiel"]
-    assert "Nog geen metingen Positieve Gezondheid" not in texts["Wijkprofiel"]
+    assert "Bron: Registratie PlusWIJken" in profiles["Limmel"]
+    assert "Nog geen metingen Positieve Gezondheid" not in profiles["Limmel"]
 
     # The programme team's files.
     assert "Gezamenlijk budget 2026 € 950.000" in texts["Financiën"]

@@ -287,7 +287,15 @@ def test_overzicht_answers_is_it_working_per_programme(app):
     assert len(answers) == 2
     openings = ("Ja, zichtbaar", "Nee, nog niet", "Gemengd", "Nog niet aantoonbaar",
                 "Nog niet te zeggen", "Nog geen uitkomstcijfers")
-    assert all(a.split(" — ", 1)[1].startswith(openings) for a in answers)
-    table = next(t.value for t in at.table if "Nederland" in t.value.columns)
+    whole = "Het programma als geheel: "  # the answer is the programme total's
+    assert all(a.split(" — ", 1)[1].startswith(whole) for a in answers)
+    assert all(a.split(whole, 1)[1].capitalize().startswith(openings) for a in answers)
+    tables = [t.value for t in at.table if "Nederland" in t.value.columns]
+    # on the first screen, per programme: the programme as a whole per outcome indicator
+    totals = [t for t in tables if "Gebied" not in t.columns and t.index.name == "Indicator"]
+    assert len(totals) == 2 and all(len(t) >= 5 for t in totals)
+    assert {"Periode", "Waarde", "Gemeente", "Nederland", "Oordeel"} <= set(totals[0].columns)
+    # and in the expander per area
+    table = next(t for t in tables if t.index.name == "Gebied")
     assert {"Indicator", "Waarde", "Gemeente", "Nederland", "Oordeel"} <= set(table.columns)
     assert table["Oordeel"].str.startswith(":").all()  # the verdict icons with their text

@@ -111,7 +111,11 @@ def test_url_reproduces_the_view_and_filters_apply(signed_in):
     assert "Groen betekent beter (hoger is beter)" in texts(at)
     assert at.query_params["vergelijk"] == "ZL"
     table = next(df.value for df in at.dataframe if "Gebied" in df.value.columns)
-    assert len(table) == 4 and table.loc[table["Gebied"] == "Limmel", "Status"].item() == "onderdrukt"
+    assert len(table) == 5 and table.loc[table["Gebied"] == "Limmel", "Status"].item() == "onderdrukt"
+    # The programme as an area of its own, by the one rule: a suppressed area hides the total.
+    total = table[table["Gebied"] == "Blauwe Zorg in de wijk (totaal)"].iloc[0]
+    assert total["Status"] == "onderdrukt" and "1 van 4 delen onderdrukt" in total["Toelichting"]
+    assert not any("Blauwe Zorg in de wijk (totaal)" in r["name"] for r in rows)  # not drawn
 
 
 def test_a_filter_without_areas_says_so(signed_in):
@@ -169,6 +173,24 @@ def test_wijkprofiel_of_a_pluswijken_area_lists_its_kernteams_and_coaches(signed
     assert int(metrics["Kernteams"]) > 0 and int(metrics["Welzijnscoaches"]) > 0
     codes = [df.value for df in at.dataframe if "Code" in df.value.columns]
     assert any(df["Code"].str.startswith("KT-").any() for df in codes)
+
+
+def test_wijkprofiel_shows_a_programme_as_an_area_of_its_own(signed_in):
+    at = signed_in(Role.BESTUURDER).switch_page("pages/wijkprofiel.py").run()
+    options = at.selectbox[0].options
+    assert options[0] == "Blauwe Zorg in de wijk (totaal)"  # first: the programme as a whole
+    assert options.index("PlusWIJken (totaal)") == options.index("Baandert") - 1
+    at.query_params["gebied"] = "totaal-blauwe-zorg"
+    at.run()
+    assert not at.exception
+    assert "**Blauwe Zorg in de wijk (totaal)** · 4 gebieden samen · gemeente Maastricht" in texts(at)
+    assert "Limmel, Nazareth, Wittevrouwenveld, Wyckerpoort" in texts(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Projecten en programmalijnen"]) >= 4
+    charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert len(charts) >= 8  # a trend for every indicator with figures
+    assert any("Blauwe lijn: Blauwe Zorg in de wijk (totaal)." in c.value for c in at.caption)
+    assert any(m.value.startswith("**Oordeel**") for m in at.markdown)
 
 
 def test_wijkprofiel_of_an_area_without_cbs_parts_says_so_and_shows_its_work(signed_in):

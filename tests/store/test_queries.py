@@ -71,3 +71,53 @@ def test_headline_rates_are_recomputed_from_counts_not_averaged(seeded_engine):
     assert pw.areas == len(registry.areas_of("pluswijken")) == 12
     assert rows["Blauwe Zorg in de wijk"].capacity is None  # no coaches in Blauwe Zorg
     assert rows["Blauwe Zorg in de wijk"].admissions_per_1000 is None  # nor kernteams
+
+
+def test_each_programme_is_an_area_of_its_own_built_from_its_areas_by_the_one_rule(
+        seeded_engine):
+    from dashboard.store.queries_geo import area_values
+
+    role = Role.BESTUURDER
+    totals = queries.programme_totals(seeded_engine, role).set_index("key")
+    registry = load_registry()
+    assert list(totals.index) == [f"totaal-{p.key}" for p in registry.programmes]
+    plus = totals.loc["totaal-pluswijken"]
+    # Douvenrade has no CBS parts yet: left out of the total, and the note says so
+    assert plus["areas"] == 11 and "Niet meegeteld" in plus["note"] and "Douvenrade" in plus[
+        "note"]
+    assert totals.loc["totaal-blauwe-zorg", "municipality_code"] == "GM0935"  # one municipality
+    assert plus["municipality_code"] == ""  # several: no single municipal reference
+
+    counts = area_values(seeded_engine, role, "inwoners")
+    members = [a.key for a in registry.areas_of("pluswijken") if a.has_parts]
+    for period, rows in counts[counts["area_key"].isin(members)].groupby("period"):
+        total = counts[(counts["area_key"] == "totaal-pluswijken") & (counts["period"] == period)]
+        assert total["value"].item() == rows["value"].sum()  # counts are summed
+    assert plus["residents"] == counts[counts["area_key"] == "totaal-pluswijken"].sort_values(
+        "period")["value"].iloc[-1]
+
+    # one total alone (Wijkprofiel) gives the same figures as the total among all areas
+    rates = area_values(seeded_engine, role, "laag_inkomen")
+    alone = area_values(seeded_engine, role, "laag_inkomen", area_key="totaal-blauwe-zorg")
+    among = rates[rates["area_key"] == "totaal-blauwe-zorg"].reset_index(drop=True)
+    assert alone.equals(among) and len(alone) > 5
+    last = among.iloc[-1]
+    assert last["value"] == pytest.approx(last["numerator"] / last["denominator"] * 100)
+
+    profile = queries.QUERIES["area_profile"](seeded_engine, role, area_key="totaal-pluswijken")
+    assert len(profile["kernteams"]) > len(queries.QUERIES["area_profile"](
+        seeded_engine, role, area_key="hoensbroek")["kernteams"])  # every area's kernteams
+    with pytest.raises(AccessDenied):
+        queries.programme_totals(seeded_engine, Role.PUBLIEK)
+
+
+def test_programme_totals_before_any_figure_is_loaded(engine):
+    """A production database with the area registry and no figures yet: each programme
+    has its total, without residents or values, and nothing fails."""
+    from dashboard.store.queries_geo import area_values
+
+    totals = queries.programme_totals(engine, Role.BESTUURDER)
+    assert list(totals["key"]) == [f"totaal-{p.key}" for p in load_registry().programmes]
+    assert totals["residents"].isna().all()
+    with pytest.raises(KeyError, match="Onbekende indicator"):
+        area_values(engine, Role.BESTUURDER, "inwoners", area_key="totaal-pluswijken")

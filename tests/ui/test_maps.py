@@ -120,24 +120,40 @@ def test_map_view_builds_the_filtered_map_its_table_and_csv_from_the_queries(see
     everything = maps.map_view(load, indicator_key=indicator, period=period, mode="waarde",
                                baseline=None)
     registry = load_registry()
-    assert len(everything.table) == len(registry.areas) == 16  # every programme area of SPEC §3
+    totals = everything.table[everything.table["Gebied"].str.endswith("(totaal)")]
+    areas_only = everything.table.drop(totals.index)
+    assert len(areas_only) == len(registry.areas) == 16  # every programme area of SPEC §3
+    # and each programme as an area of its own, built by the one rule from its areas with
+    # CBS parts (Douvenrade has none): counts summed, rates recomputed from the sums
+    assert list(totals["Programma"]) == [p.name for p in registry.programmes]
+    for programme in registry.programmes:
+        members = areas_only[(areas_only["Programma"] == programme.name)
+                             & (areas_only["Gebied"] != "Douvenrade")]
+        total = totals.set_index("Programma").loc[programme.name]
+        assert total["Teller"] == members["Teller"].sum()
+        if members["Noemer"].notna().all():
+            assert total["Noemer"] == members["Noemer"].sum()
+            assert total["Waarde"] == pytest.approx(
+                members["Teller"].sum() / members["Noemer"].sum() * 1000)  # per 1.000
+    assert [t[0] for t in everything.totals] == ["totaal-blauwe-zorg", "totaal-pluswijken"]
     deck = json.loads(maps.JsonDeck(everything).to_json())
     drawn = {row["name"] for layer in deck["layers"] if layer["id"] == "gebieden"
              for row in layer["data"]}
     # every area is drawn except the one whose CBS parts are not known: the table says why
     assert drawn == {a.name for a in registry.areas if a.has_parts}
-    assert set(everything.table["Gebied"]) - drawn == {"Douvenrade"}
+    assert set(areas_only["Gebied"]) - drawn == {"Douvenrade"}
     douvenrade = everything.table.set_index("Gebied").loc["Douvenrade"]
     assert douvenrade["Toelichting"] == NO_PARTS_TEXT and douvenrade["Status"] == "ontbreekt"
     assert everything.without_polygon == [f"Douvenrade: {NO_PARTS_TEXT}"]
     assert everything.source == "meegeleverd" and "CC BY 4.0" in everything.attribution
-    assert everything.csv.decode("utf-8-sig").count("\n") == 17  # header and sixteen areas
+    assert everything.csv.decode("utf-8-sig").count("\n") == 19  # header, 16 areas, 2 totals
     areas = load("areas")
     blauwe_zorg = areas.loc[areas["key"] == "limmel", "programme"].iloc[0]
     maastricht = maps.map_view(load, indicator_key=indicator, period=period, mode="waarde",
                                baseline=None, municipality="GM0935")
     # the four Blauwe Zorg neighbourhoods and Daalhof (PlusWIJken)
     assert set(maastricht.table["Gemeente"]) == {"Maastricht"} and len(maastricht.table) == 5
+    assert not maastricht.totals  # a municipality filter cuts a programme: no total
     only_bz = maps.map_view(load, indicator_key=indicator, period=period, mode="waarde",
                             baseline=None, programme="blauwe-zorg", municipality="GM0935")
     assert set(only_bz.table["Programma"]) == {blauwe_zorg} and len(only_bz.table) == 4
