@@ -49,10 +49,10 @@ muni = f2.selectbox("Gemeente", list(munis), format_func=munis.get,
                     index=list(munis).index(
                         ui.url_choice("gemeente", list(munis), maps.ALL, notice=f2)))
 
-# The URL reproduces this view.
+# The URL reproduces this view (a filter left at "alle" stays out of it).
 st.query_params.from_dict({k: v for k, v in {
     "indicator": indicator, "periode": period, "vergelijk": mode, "basis": baseline,
-    "programma": programme, "gemeente": muni}.items() if v is not None})
+    "programma": programme, "gemeente": muni}.items() if v not in (None, maps.ALL)})
 
 view = ui.view(maps.map_view, indicator_key=indicator, period=period, mode=mode,
                baseline=baseline, programme=programme, municipality=muni)

@@ -129,9 +129,11 @@ def publish_lesson(engine: Engine, actor: str, role: Role, flash_key: str) -> No
         empty_state("Er zijn nog geen besluiten: leg eerst een besluit vast.")
         return
     refs = {int(r.id): decision_ref(r.decided_on, r.subject) for r in decisions.itertuples()}
+    names = {int(r.id): f"{fmt_date(r.decided_on)} · {r.subject} · {r.programme}"
+             for r in decisions.itertuples()}  # what a reader calls it, not the import key
     last = st.session_state.get(LAST_DECISION)
     ids = list(refs)
-    chosen = st.selectbox("Besluit", ids, format_func=lambda i: refs[i], key="meeting_publish",
+    chosen = st.selectbox("Besluit", ids, format_func=names.__getitem__, key="meeting_publish",
                           index=ids.index(next((i for i, r in refs.items() if r == last),
                                                ids[0])))
     row = writes.get_row(engine, role, "decision", chosen)

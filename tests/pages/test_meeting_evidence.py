@@ -80,6 +80,11 @@ def test_a_lesson_is_published_from_the_meeting_after_the_no_names_check(meeting
     chosen = at.selectbox(key="meeting_publish").value
     rows = writes.list_rows(engine, PT, "decision").set_index("id")
     assert rows.loc[chosen, "decided_on"] == rows["decided_on"].max()  # the newest by default
+    from dashboard.domain.i18n import fmt_date
+
+    shown = at.selectbox(key="meeting_publish").options[0]  # a reader's name, not the import key
+    assert shown.startswith(f"{fmt_date(rows.loc[chosen, 'decided_on'])} · ")
+    assert rows.loc[chosen, "decided_on"].isoformat() not in shown
     summary = next(t for t in at.text_area if t.label == "Openbare samenvatting")
     summary.input("Mevrouw Jansen uit Limmel kreeg sneller hulp; bel 06-12345678.").run()
     warning = " ".join(w.value for w in at.warning)

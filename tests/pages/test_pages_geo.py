@@ -110,6 +110,7 @@ def test_url_reproduces_the_view_and_filters_apply(signed_in):
     assert all("t.o.v. Zuid-Limburg" in r["compare_text"] for r in rows if r is not limmel)
     assert "Groen betekent beter (hoger is beter)" in texts(at)
     assert at.query_params["vergelijk"] == "ZL"
+    assert at.query_params["programma"] == "blauwe-zorg" and "gemeente" not in at.query_params
     table = next(df.value for df in at.dataframe if "Gebied" in df.value.columns)
     assert len(table) == 5 and table.loc[table["Gebied"] == "Limmel", "Status"].item() == "onderdrukt"
     # The programme as an area of its own, by the one rule: a suppressed area hides the total.
