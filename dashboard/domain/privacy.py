@@ -17,8 +17,11 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 PHONE = re.compile(r"(?<![\d-])(\+31[\s-]?|0)\d(?:[\s-]?\d){8}(?!\d)")
 NINE_DIGITS = re.compile(r"(?<![\d.,])\d{9}(?![\d.,])")
 AGE_OR_BIRTH = re.compile(r"\b(\d{1,3}[- ]?jarige?|geboren|geb\.)", re.IGNORECASE)
+# A Dutch surname may start with a tussenvoegsel ("De Vries", "van der Berg", "'t Hart").
+_PREFIXES = r"(?:(?i:van|de|der|den|het|ter|ten|te|in|op|'t|d')\s+)*"
 ADDRESS_FORM = re.compile(
-    r"\b(?i:mevrouw|meneer|mevr\.|mw\.|dhr\.|de heer|familie|dokter|dr\.)\s+[A-Z][\w'-]+")
+    r"\b(?i:mevrouw|meneer|mevr\.|mw\.|dhr\.|de heer|familie|dokter|dr\.)\s+"
+    + _PREFIXES + r"[A-Z][\w'-]+")
 WORD = re.compile(r"[A-Za-zÀ-ÿ][\w'’-]*")
 # Capitalised words a lesson may use that are not anyone's name.
 COMMON = frozenset("""

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from dashboard.domain import privacy, verdicts
+from dashboard.domain import verdicts
 from dashboard.domain.datasets import DATASETS, clean, decision_ref
 from dashboard.domain.i18n import fmt_date
 from dashboard.domain.roles import Role
@@ -148,12 +148,7 @@ def publish_lesson(engine: Engine, actor: str, role: Role, flash_key: str) -> No
         public_summary=summary or "(nog geen samenvatting)",
         programme=decisions.set_index("id").loc[chosen, "programme"]), pd.DataFrame(
             columns=["decision_id", "title", "lessons"]), link=False)
-    known = [*load("programmes")["name"], *load("areas")[["name", "municipality_name"]].stack()]
-    if hints := privacy.personal_data_hints(summary, known):
-        st.warning("Kijk dit na voor je publiceert; het lijkt persoonlijk: "
-                   + "; ".join(escape_md(h) for h in hints) + ".", icon=":material/person_off:")
-    confirmed = st.checkbox("Gecontroleerd: geen namen of andere gegevens die een persoon "
-                            "herkenbaar maken", key=f"meeting-no-names-{chosen}")
+    confirmed = edit_ui.no_names_check(summary, f"meeting-no-names-{chosen}")
     if st.button("Publiceren als geleerde les", icon=":material/public:", type="primary",
                  disabled=not (confirmed and summary.strip()), key=f"meeting-publish-{chosen}"):
         result = writes.publish_decision(engine, actor, role, chosen, int(row["version"]),

@@ -14,12 +14,13 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from dashboard.domain import privacy
 from dashboard.domain.datasets import Dataset, Field, display
 from dashboard.domain.i18n import fmt_number
 from dashboard.domain.roles import Role
 from dashboard.store import writes
 from dashboard.store.writes import WriteResult
-from dashboard.ui import escape_md
+from dashboard.ui import escape_md, load
 
 NONE_LABEL = "—"
 NUMBER_HELP = "Een punt tussen duizendtallen, een komma voor decimalen: 1.234,5."
@@ -199,10 +200,12 @@ def row_editor(engine: Engine, actor: str, role: Role, ds: Dataset, row_id: int,
                 summary = st.text_area("Openbare samenvatting", value=current["public_summary"],
                                        key=f"{form_key}-summary", label_visibility="collapsed")
                 st.caption("Gepubliceerd." if current["published"] else "Niet gepubliceerd.")
+                confirmed = no_names_check(summary, f"{form_key}-no-names")
                 publish, withdraw = st.columns(2)
                 action = None
                 if publish.button("Publiceren", key=f"{form_key}-publish",
-                                  icon=":material/public:"):
+                                  icon=":material/public:",
+                                  disabled=not (confirmed and summary.strip())):
                     action = True
                 if current["published"] and withdraw.button(
                         "Publicatie intrekken", key=f"{form_key}-withdraw",
@@ -253,3 +256,15 @@ def new_row_form(engine: Engine, actor: str, role: Role, ds: Dataset,
             st.session_state["beheer_flash"] = f"Toegevoegd: {ds.describe(submitted)}."
             st.rerun()
         show_problems(result)
+
+
+def no_names_check(summary: str, key: str) -> bool:
+    """The "geen namen" check before a lesson goes public (Vergadermodus and Gegevens
+    beheren): what in ``summary`` looks personal (``privacy.personal_data_hints``) as a
+    warning, and the team's confirmation; True once confirmed."""
+    known = [*load("programmes")["name"], *load("areas")[["name", "municipality_name"]].stack()]
+    if hints := privacy.personal_data_hints(summary, known):
+        st.warning("Kijk dit na voor je publiceert; het lijkt persoonlijk: "
+                   + "; ".join(escape_md(h) for h in hints) + ".", icon=":material/person_off:")
+    return st.checkbox("Gecontroleerd: geen namen of andere gegevens die een persoon "
+                       "herkenbaar maken", key=key)

@@ -29,3 +29,11 @@ def test_names_contacts_and_identifiers_are_each_named_with_what_was_found():
 def test_a_thousands_figure_is_not_a_bsn_and_a_sentence_start_is_not_a_name():
     assert personal_data_hints("Opnames daalden. Daarna bleef het aantal 123.456.789 ruim "
                                "onder 1.000.") == []
+
+
+def test_a_surname_with_a_tussenvoegsel_is_named_whole():
+    for text, name in (("Meneer De Vries belde.", "Meneer De Vries"),
+                       ("Toen kwam mevrouw van der Berg langs.", "mevrouw van der Berg"),
+                       ("Volgens de heer 't Hart werkt het.", "de heer 't Hart")):
+        assert f"aanspreekvorm met naam '{name}'" in personal_data_hints(text), text
+    assert "aanspreekvorm met naam 'Meneer Dekker'" in personal_data_hints("Meneer Dekker.")

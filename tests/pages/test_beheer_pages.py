@@ -183,3 +183,23 @@ def test_forms_offer_names_next_to_codes(app, engine):
     programme = next(s for s in at.selectbox if s.label == "Programma")
     assert "pluswijken · PlusWIJken" in programme.options
     assert "pluswijken" not in programme.options  # never the bare key
+
+
+def test_publishing_from_gegevens_beheren_needs_the_no_names_check(app, engine):
+    at = app(PT)
+    at.switch_page("pages/gegevens_beheren.py").run()
+    at.selectbox(key="beheer_dataset").set_value("decision").run()
+    row_id = at.selectbox(key="beheer_row_decision").value
+    summary = next(t for t in at.text_area if t.label == "Openbare samenvatting")
+    summary.input("Meneer De Vries belde ons op 06-12345678.").run()
+    warning = " ".join(w.value for w in at.warning)
+    assert "telefoonnummer '06-12345678'" in warning and "Meneer De Vries" in warning
+    assert next(b for b in at.button if b.label == "Publiceren").disabled
+
+    clean = "Wijkbewoners kregen binnen een week hulp in plaats van na zes weken."
+    next(t for t in at.text_area if t.label == "Openbare samenvatting").input(clean).run()
+    next(c for c in at.checkbox if c.label.startswith("Gecontroleerd")).check().run()
+    next(b for b in at.button if b.label == "Publiceren").click().run()
+    assert not at.exception
+    stored = writes.get_row(engine, PT, "decision", row_id)
+    assert stored["published"] and stored["public_summary"] == clean
