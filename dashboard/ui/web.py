@@ -84,6 +84,10 @@ def routes(engine: Callable[[], Engine]) -> list[Route]:
         if token is not None:
             response.set_cookie(sessions.COOKIE, token, max_age=COOKIE_MAX_AGE,
                                 **_cookie_flags(request))
+            # Streamlit keeps the sidebar's open/closed state in localStorage: opened to
+            # sign in on a phone, it would stay over the page after signing in. A signed-in
+            # view starts from the default (closed on a phone, open on a desktop).
+            response.headers["Clear-Site-Data"] = '"storage"'
         return response
 
     def end(request: Request) -> RedirectResponse:
