@@ -10,6 +10,7 @@ from dashboard.ui import labels, warmup
 st.set_page_config(page_title=labels.APP_TITLE, page_icon=":material/hub:", layout="wide")
 
 warmup.start()  # once per process: rebuilds the most-opened views after a data change
+ui.url_guard()  # a link larger than any view needs opens without its settings, with a notice
 ui.authenticate()  # every run: this connection's cookie and the database, never the session alone
 role = ui.current_role()
 visible = pages_for(role)

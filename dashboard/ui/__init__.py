@@ -8,8 +8,9 @@ import dataclasses
 import datetime as dt
 import functools
 import re
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NoReturn
 from urllib.parse import urlencode
 
@@ -207,9 +208,20 @@ def load(query: str, **params: Any) -> Any:
 
 
 _VIEW_QUERIES: dict[str, frozenset[str]] = {}  # view -> the queries it was seen loading
+_FIRST_BUILDS: dict[str, threading.Lock] = {}  # view -> held while its first build learns them
+_FIRST_BUILDS_LOCK = threading.Lock()
 
 
 def _view_depends(name: str) -> set[str] | None:
+    """The datasets a view's queries read; None until its first build in this process has
+    learned them (and while it does: what it has seen so far is not all)."""
+    first = _FIRST_BUILDS.get(name)
+    if first is not None and first.locked():
+        return None
+    return _learned_depends(name)
+
+
+def _learned_depends(name: str) -> set[str] | None:
     used = _VIEW_QUERIES.get(name)
     if used is None:
         return None
@@ -245,13 +257,33 @@ def _view_as(fn: Callable[..., Any], role: str, url: str, current: versions.Vers
     name = f"{fn.__module__}.{fn.__qualname__}"
     items = tuple(sorted(params.items()))
     depends = _view_depends(name)
-    if depends is None:  # first run in this process: learn which queries it loads
-        _VIEW_QUERIES.setdefault(name, frozenset())
+    if depends is None:  # first build in this process: one session learns what it loads
+        with _FIRST_BUILDS_LOCK:
+            first = _FIRST_BUILDS.setdefault(name, threading.Lock())
         with st.spinner("Gegevens laden…") if spinner else contextlib.nullcontext():
-            result = fn(_view_loader(name, role, url, current), **params)
-        return _view(fn, name, role, url, items, _versions_key(current, _view_depends(name)),
-                     _first=(result,))
+            _wait_for(first)  # the others wait for it, then read its result from the cache
+            try:
+                depends = _learned_depends(name)
+                if depends is None:
+                    return _first_build(fn, name, role, url, current, params)
+            finally:
+                first.release()
     return _view(fn, name, role, url, items, _versions_key(current, depends))
+
+
+def _first_build(fn: Callable[..., Any], name: str, role: str, url: str,
+                 current: versions.Versions, params: dict[str, Any]) -> Any:
+    """Build a view outside the cache, noting the queries it loads, then cache the result
+    under the key those queries' datasets make."""
+    _VIEW_QUERIES.setdefault(name, frozenset())
+    try:
+        with cold_build():
+            result = fn(_view_loader(name, role, url, current), **params)
+    except BaseException:
+        _VIEW_QUERIES.pop(name, None)  # what it saw before failing is not all: learn again
+        raise
+    return _view(fn, name, role, url, tuple(sorted(params.items())),
+                 _versions_key(current, _learned_depends(name)), _first=(result,))
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=96, show_spinner="Gegevens laden…")
@@ -262,7 +294,52 @@ def _view(_fn: Callable[..., Any], name: str, role: str, url: str,
     if _first is not None:
         return _first[0]
     # ``data`` holds the versions of every dataset the view's queries read: load with those
-    return _fn(_view_loader(name, role, url, dict(data)), **dict(params))
+    with cold_build():
+        return _fn(_view_loader(name, role, url, dict(data)), **dict(params))
+
+
+# A burst of distinct expensive links (every area's profile, every indicator's map: each a
+# view nobody has built yet) must queue rather than build everything at once: every build
+# holds its frames in memory and, in one process, shares one core (the GIL) with every other
+# session. Identical links do not queue twice: Streamlit computes a cache key once and the
+# other sessions wait for that result. Cheap pages (cache hits, the public page, the health
+# check) never wait here. tests/ui/test_cold_builds.py, tests/e2e/test_server_load.py.
+MAX_COLD_BUILDS = 2
+_cold_builds = threading.BoundedSemaphore(MAX_COLD_BUILDS)
+_building = threading.local()
+
+
+def _run_check() -> Callable[[], None]:
+    """Raises Streamlit's stop or rerun exception once this script run should end (the
+    tab closed, or the user chose something else); a no-op outside a script run."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return getattr(ctx, "yield_check", None) or (lambda: None)
+
+
+def _wait_for(lock: threading.Lock | threading.BoundedSemaphore) -> None:
+    """Acquire ``lock``; a script run that ends meanwhile stops waiting."""
+    check = _run_check()
+    while not lock.acquire(timeout=0.1):
+        check()
+
+
+@contextlib.contextmanager
+def cold_build() -> Iterator[None]:
+    """Hold one of ``MAX_COLD_BUILDS`` places while a view is built from its queries. A
+    script run that is stopped or rerun while it waits leaves the queue; a view built
+    inside another view's build takes no second place."""
+    if getattr(_building, "held", False):
+        yield
+        return
+    _wait_for(_cold_builds)
+    _building.held = True
+    try:
+        yield
+    finally:
+        _building.held = False
+        _cold_builds.release()
 
 
 def computed(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -724,6 +801,30 @@ def unknown_url_value(raw: str, param: str) -> str:
     """The Dutch notice for a link whose ``?param=`` is not one of the options (URL
     parameters hold keys, never names), escaped."""
     return f"Onbekende waarde '{escape_md(raw)}' voor '{escape_md(param)}' in de link; genegeerd."
+
+
+# Every view of this app fits in a short link: keys of areas, indicators and periods, ids,
+# a search of at most 100 characters, every area of a programme in a multiselect. A link
+# with more is no view of ours (a typo pasted many times, or a probe) and opens without it.
+MAX_URL_VALUES = 64
+MAX_URL_VALUE_CHARS = 100  # names and values; the search box of Casussen takes 100
+OVERSIZED_LINK = (f"Deze link bevat te veel of te lange waarden (meer dan {MAX_URL_VALUES} "
+                  f"waarden of een waarde langer dan {MAX_URL_VALUE_CHARS} tekens). De pagina "
+                  "opent zonder de instellingen uit de link.")
+
+
+def url_guard() -> None:
+    """Refuse a link whose query string is larger than any view needs, as a whole and with
+    a Dutch notice, before any page reads it (entry script; Streamlit itself already
+    ignores query strings over 512 KiB or 1,000 fields, silently)."""
+    values = [(name, value) for name in st.query_params
+              for value in st.query_params.get_all(name)]
+    if len(values) <= MAX_URL_VALUES and all(
+            len(name) <= MAX_URL_VALUE_CHARS and len(value) <= MAX_URL_VALUE_CHARS
+            for name, value in values):
+        return
+    st.query_params.clear()
+    st.warning(OVERSIZED_LINK, icon=":material/link_off:")
 
 
 def url_choice(param: str, options: list[str], default: str | None, *,

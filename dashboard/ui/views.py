@@ -44,9 +44,14 @@ def url_select(label: str, options: Mapping[str, str], *, param: str, key: str,
 
 def url_multiselect(label: str, options: Mapping[str, str], *, param: str, key: str,
                     placeholder: str, container: Any = None) -> list[str]:
-    """A multiselect whose values come from (and go back to) repeated URL parameter ``param``."""
+    """A multiselect whose values come from (and go back to) repeated URL parameter ``param``.
+    Values in the link that are not among the keys are ignored, each with a notice."""
     if key not in st.session_state:
-        st.session_state[key] = monitoring.clean_choices(st.query_params.get_all(param), options)
+        raw = st.query_params.get_all(param)
+        for value in dict.fromkeys(raw):
+            if monitoring.clean_choice(value, options) is None:
+                (container or st).caption(ui.unknown_url_value(value, param))
+        st.session_state[key] = monitoring.clean_choices(raw, options)
     else:
         st.session_state[key] = monitoring.clean_choices(st.session_state[key], options)
     values = (container or st).multiselect(label, list(options), format_func=options.get,
