@@ -7,19 +7,26 @@ with a ``rerun_script`` BackMsg (the protobuf the browser sends), waits for the 
 filter (a new query string, as the URL-bound filters do). Latency is the time from sending
 the request to ``script_finished``: the server's work, not a browser's rendering.
 
-Per concurrency level (20, 50, 100 sessions, arriving over ``--ramp`` seconds): script-run
-latency p50/p95, server CPU (% of one core), resident memory per open session, errors, and
-the memory after every session has closed and the server's disconnected-session TTL has
+Before the levels, one session visits every page and filter of the mix once and closes:
+the caches are then warm, and the server's resident memory once that session is released is
+the *warm baseline*. Per concurrency level (20, 50, 100 sessions, arriving over ``--ramp``
+seconds): script-run latency p50/p95, server CPU (% of one core), resident memory before,
+at the peak and after every session has closed, the server's disconnected-session TTL has
 passed (``server.disconnectedSessionTTL``, set short here so the bench need not wait two
-minutes). The largest level with p95 <= 1 s is the capacity of one replica on this machine.
+minutes) and the server has released the closed sessions (``dashboard.ui.release``), and
+errors. The largest level with p95 <= 1 s is the capacity of one replica on this machine.
 
     python bench/ws_load.py [--levels 20 50 100] [--think 5] [--seconds 60]
+
+The protocol helpers (``connect``, ``run_once``, ``cookie_for``) also drive the server
+tests in tests/e2e/test_server_load.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import os
 import random
@@ -35,9 +42,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench.concurrency import cpu_by_process  # noqa: E402
 from bench.pgserver import free_port  # noqa: E402
+from dashboard.ui import release, warmup  # noqa: E402
 
 TARGET_P95_S = 1.0
 TTL_S = 10
+# After the last session closes: its TTL, then the release thread's next two looks.
+RELEASE_WAIT_S = TTL_S + 2 * warmup.INTERVAL + 3
 # What a bestuurder does: pages, and filters on them (the query string a link carries).
 VISITS = [("overzicht", ""), ("kaart", ""), ("kaart", "indicator=laag_inkomen"),
           ("kaart", "programma=pluswijken"), ("wijkprofiel", "gebied=limmel"),
@@ -47,10 +57,7 @@ VISITS = [("overzicht", ""), ("kaart", ""), ("kaart", "indicator=laag_inkomen"),
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    return release.rss_mb(pid) or 0.0
 
 
 def cookie_for(url: str) -> str:
@@ -98,17 +105,25 @@ async def run_once(ws, path: str, query: str) -> tuple[float, str | None]:  # ty
             return time.perf_counter() - t0, error
 
 
-async def user(base: str, cookie: str, stop_at: float, think: float, delay: float,
-               seed: int, out: dict) -> None:
+@contextlib.asynccontextmanager
+async def connect(base: str, cookie: str | None = None):  # type: ignore[no-untyped-def]
+    """One browser tab: a WebSocket on ``/_stcore/stream`` (signed in with ``cookie``, or
+    a public visitor without); closing it closes the tab."""
     import websockets
 
+    headers = {"Cookie": f"ln_sessie={cookie}"} if cookie else {}
+    async with websockets.connect(
+            base.replace("http://", "ws://") + "/_stcore/stream", subprotocols=["streamlit"],
+            max_size=None, open_timeout=60, origin=base, additional_headers=headers) as ws:
+        yield ws
+
+
+async def user(base: str, cookie: str, stop_at: float, think: float, delay: float,
+               seed: int, out: dict) -> None:
     rng = random.Random(seed)
     await asyncio.sleep(delay)
-    ws_url = base.replace("http://", "ws://") + "/_stcore/stream"
     try:
-        async with websockets.connect(
-                ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=60,
-                origin=base, additional_headers={"Cookie": f"ln_sessie={cookie}"}) as ws:
+        async with connect(base, cookie) as ws:
             out["open"] += 1
             while time.monotonic() < stop_at:
                 path, query = rng.choice(VISITS)
@@ -139,7 +154,7 @@ async def level(base: str, pid: int, cookie: str, sessions: int, think: float, s
                            for i in range(sessions)))
     wall = time.monotonic() - t0
     cpu = sum(cpu_by_process(f"--server.port={base.rsplit(':', 1)[1]}").values()) - cpu0
-    await asyncio.sleep(TTL_S + 5)  # the closed sessions' TTL, then they are released
+    await asyncio.sleep(RELEASE_WAIT_S)  # the closed sessions' TTL, then they are released
     lat = sorted(out["latency"])
     p = (lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]) if lat else (lambda q: float("nan"))
     return {"sessions": sessions, "runs": len(lat), "p50": p(0.50), "p95": p(0.95),
@@ -148,8 +163,18 @@ async def level(base: str, pid: int, cookie: str, sessions: int, think: float, s
             "after_rss": rss_mb(pid), "errors": out["errors"]}
 
 
+async def warm_pass(base: str, pid: int, cookie: str) -> float:
+    """One session visits every page and filter of the mix once and closes; the server's
+    resident memory (MB) once it has been released: the warm baseline."""
+    async with connect(base, cookie) as ws:
+        for path, query in VISITS:
+            await run_once(ws, path, query)
+    await asyncio.sleep(RELEASE_WAIT_S)
+    return rss_mb(pid)
+
+
 def start_server(db_url: str, port: int, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "LN_DATABASE_URL": db_url}
+    env = {**os.environ, "LN_DATABASE_URL": db_url, "MALLOC_ARENA_MAX": "2"}  # as the Dockerfile
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
          f"--server.port={port}", "--server.address=127.0.0.1",
@@ -167,9 +192,12 @@ def start_server(db_url: str, port: int, log: Path) -> subprocess.Popen:
     raise RuntimeError(f"the server did not start: {log.read_text()[-2000:]}")
 
 
-def table(results: list[dict], think: float) -> list[str]:
+def table(results: list[dict], think: float, baseline: float) -> list[str]:
     rows = [f"Think time {think:g} s (uniform between half and one and a half times), "
-            "sessions arrive over the ramp; latency = request sent until `script_finished`.", "",
+            "sessions arrive over the ramp; latency = request sent until `script_finished`. "
+            f"Warm baseline (one pass of the visit mix, its session released): {baseline:.0f} MB; "
+            f"after close = {RELEASE_WAIT_S:g} s after the last session closed "
+            f"(TTL {TTL_S} s).", "",
             "| sessions | script runs | p50 (ms) | p95 (ms) | server CPU (% of a core) "
             "| RSS before / peak / after close (MB) | memory per session (MB) | errors |",
             "|---:|---:|---:|---:|---:|---|---:|---:|"]
@@ -198,6 +226,8 @@ def run(db_url: str, levels: list[int], *, think: float = 5.0, seconds: float = 
         try:
             base, cookie = f"http://127.0.0.1:{port}", cookie_for(db_url)
             time.sleep(5)  # let the warm-up thread fill the caches, as after a deploy
+            baseline = asyncio.run(warm_pass(base, server.pid, cookie))
+            print(f"warm baseline {baseline:.0f} MB", file=sys.stderr)
             results = []
             for n in levels:
                 results.append(asyncio.run(level(base, server.pid, cookie, n, think, seconds,
@@ -207,7 +237,7 @@ def run(db_url: str, levels: list[int], *, think: float = 5.0, seconds: float = 
             server.terminate()
             server.wait(timeout=30)
     return [f"## Server capacity: WebSocket sessions on one `streamlit run` (demo data, SQLite, "
-            f"{seconds:g} s per level)", "", *table(results, think)]
+            f"{seconds:g} s per level)", "", *table(results, think, baseline)]
 
 
 def main() -> int:

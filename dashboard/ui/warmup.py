@@ -16,7 +16,10 @@ same arguments, for the public role and the internal roles:
 Reads whose datasets did not change are cache hits (their keys hold unchanged versions),
 so a save costs only the reads it made stale. Errors are logged, never raised: the next
 change tries again. The thread holds no credentials of its own (the engine is the app's)
-and, being a daemon, ends with the process. ``LN_WARMUP=0`` switches it off.
+and, being a daemon, ends with the process. ``LN_WARMUP=0`` switches the warm-up off.
+
+The same thread, every ``INTERVAL`` and whatever ``LN_WARMUP`` says, releases the sessions
+of closed tabs once Streamlit's reconnect TTL has passed (``ui.release``).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from typing import Any
 from dashboard import ui
 from dashboard.domain import overview
 from dashboard.domain.roles import Role
-from dashboard.ui import maps, profile
+from dashboard.ui import maps, profile, release
 from data_loaders import versions
 from data_loaders.db import database_url
 
@@ -55,18 +58,11 @@ _thread: threading.Thread | None = None
 _stop = threading.Event()
 
 
-def _server_running() -> bool:
-    """A real ``streamlit run`` server (AppTest installs a stand-in Runtime)."""
-    from streamlit.runtime import Runtime
-
-    return Runtime.exists() and type(Runtime.instance()) is Runtime
-
-
 def start(interval: float = INTERVAL, *, force: bool = False) -> bool:
-    """Start the warm-up thread once per process (True if this call started it). Only
+    """Start the background thread once per process (True if this call started it). Only
     inside a Streamlit server, unless ``force`` (tests)."""
     global _thread
-    if os.environ.get("LN_WARMUP", "1") == "0" or not (force or _server_running()):
+    if not (force or release.server_runtime() is not None):
         return False
     with _lock:
         if _thread is not None and _thread.is_alive():
@@ -74,7 +70,9 @@ def start(interval: float = INTERVAL, *, force: bool = False) -> bool:
         _stop.clear()
         logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
             _not_this_thread)  # "missing ScriptRunContext" is expected here, not a warning
-        _thread = threading.Thread(target=_loop, args=(interval,), name=THREAD_NAME, daemon=True)
+        warming = os.environ.get("LN_WARMUP", "1") != "0"
+        _thread = threading.Thread(target=_loop, args=(interval, warming), name=THREAD_NAME,
+                                   daemon=True)
         _thread.start()
         return True
 
@@ -99,9 +97,11 @@ _last: dict[str, Any] = {}  # url -> the versions last warmed
 _seen: dict[str, Any] = {}  # url -> the versions read at the previous check
 
 
-def _loop(interval: float) -> None:
+def _loop(interval: float, warming: bool = True) -> None:
     while not _stop.is_set():
-        check(settled=True)
+        if warming:
+            check(settled=True)
+        release.tick()
         _stop.wait(interval)
 
 

@@ -97,6 +97,15 @@ ENTRY = "app.py"  # the ASGI entry, as in the Makefile and the Dockerfile
 @contextlib.contextmanager
 def running_app(db_url: str, log_path: Path) -> Iterator[str]:
     """``streamlit run app.py`` on a free port against ``db_url``; yields the base URL."""
+    with app_server(db_url, log_path) as (url, _server):
+        yield url
+
+
+@contextlib.contextmanager
+def app_server(db_url: str, log_path: Path, *options: str
+               ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """As ``running_app``, with more ``streamlit run`` options; yields the base URL and
+    the server process (its pid: /proc/<pid>/status)."""
     port = free_port()
     # The warm-up thread (tested in tests/ui/test_warmup.py) would only add background
     # work to these short-lived servers on a two-core CI machine.
@@ -104,7 +113,8 @@ def running_app(db_url: str, log_path: Path) -> Iterator[str]:
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", ENTRY,
-             "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1"],
+             "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
+             *options],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
@@ -120,7 +130,7 @@ def running_app(db_url: str, log_path: Path) -> Iterator[str]:
             proc.kill()
             raise RuntimeError("streamlit did not open its port within 60 s")
         try:
-            yield f"http://127.0.0.1:{port}"
+            yield f"http://127.0.0.1:{port}", proc
         finally:
             proc.terminate()
             proc.wait(timeout=20)
