@@ -23,7 +23,7 @@ from dashboard.store import queries
 from dashboard.ui import release, warmup
 from data_loaders.db import make_engine
 from geo.registry import load_registry
-from tests.helpers import app_server, copy_of_demo
+from tests.helpers import app_server, copy_of_demo, run_async
 
 pytestmark = pytest.mark.slow
 
@@ -113,7 +113,7 @@ def test_closed_sessions_are_released_and_memory_returns_to_the_warm_baseline(se
         async def tabs() -> None:
             await asyncio.gather(*(tab(server, VISITS) for _ in range(SESSIONS)))
 
-        asyncio.run(tabs())
+        run_async(tabs())
         return server.rss(), time.monotonic()
 
     started = time.monotonic()
@@ -148,7 +148,7 @@ def expensive_links(server: Server) -> list[tuple[str, str]]:
 
 def test_a_burst_of_expensive_links_queues_while_health_and_the_public_page_answer(server):
     links = expensive_links(server)
-    asyncio.run(tab(server, [("", "")], signed_in=False))  # the public page, warm as in use
+    run_async(tab(server, [("", "")], signed_in=False))  # the public page, warm as in use
     before = server.rss()
     health: list[float] = []
     public: list[float] = []
@@ -180,7 +180,7 @@ def test_a_burst_of_expensive_links_queues_while_health_and_the_public_page_answ
             await prober
 
     started = time.monotonic()
-    runs = asyncio.run(burst())
+    runs = run_async(burst())
     print(f"burst of {len(links)} in {time.monotonic() - started:.1f} s (slowest run "
           f"{max(r[0] for r in runs):.1f} s); health max {max(health):.2f} s, public page max "
           f"{max(public):.2f} s over {len(public)} probes; RSS {before:.0f} -> peak "

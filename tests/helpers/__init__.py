@@ -6,6 +6,8 @@ conftest.py files.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
 import datetime as dt
 import io
@@ -18,8 +20,9 @@ import sys
 import time
 import traceback
 import warnings
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -29,6 +32,17 @@ ROOT = Path(__file__).resolve().parents[2]
 AS_OF = dt.date(2026, 11, 23)  # fixed "today" so demo data and assertions are stable
 IN_CI = os.environ.get("CI", "").lower() == "true"
 ARTIFACTS = ROOT / "test-artifacts"
+
+
+T = TypeVar("T")
+
+
+def run_async(coroutine: Coroutine[object, object, T]) -> T:
+    """Run ``coroutine`` to its end on a thread of its own: a Playwright test earlier on the
+    same pytest worker (or a Streamlit script thread) leaves an event loop running on this
+    thread, where ``asyncio.run`` refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def missing(what: str) -> None:

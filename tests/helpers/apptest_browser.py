@@ -16,12 +16,12 @@ module; the app never does, and a browser cannot reach the jar.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 from collections.abc import Callable
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.helpers import run_async
 
 JAR = "_apptest_cookie_jar"
 
@@ -56,8 +56,7 @@ def _request(app: Any, url: str, cookies: dict[str, str]) -> list[tuple[str, str
     async def send(message: dict) -> None:
         sent.append(message)
 
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # the script thread has a loop
-        pool.submit(asyncio.run, app(scope, receive, send)).result()
+    run_async(app(scope, receive, send))  # the script thread has a loop
     start = next(m for m in sent if m["type"] == "http.response.start")
     return [(k.decode().lower(), v.decode()) for k, v in start["headers"]]
 

@@ -16,6 +16,7 @@ from dashboard.store import accounts, sessions, writes
 from dashboard.ui import web
 from data_loaders.db import transaction
 from data_loaders.models import AuditLog, AuthSession, User
+from tests.helpers import run_async
 from tests.helpers.apptest_browser import _apply_cookies, _request
 
 PT, ADMIN = Role.PROGRAMMATEAM, Role.BEHEERDER
@@ -257,15 +258,11 @@ def test_security_headers_and_no_public_metrics():
     async def capture(message):
         sent.append(message)
 
-    import asyncio
-    import concurrent.futures
-
     for path in ("/_stcore/metrics", "//_stcore/metrics", "/_stcore/metrics/"):
         sent.clear()
         request = app({"type": "http", "path": path, "method": "GET", "headers": []}, None,
                       capture)
-        with concurrent.futures.ThreadPoolExecutor(1) as pool:  # a browser test may hold a loop
-            pool.submit(asyncio.run, request).result()
+        run_async(request)  # a browser test may hold a loop
         assert sent[0]["status"] == 404, path
 
 
@@ -280,9 +277,6 @@ def test_sessions_long_past_their_lifetime_are_removed(seeded_engine):
 
 def _upload(app, path: str, cookies: dict[str, str]) -> int:
     """PUT a small file to ``path`` through the ASGI ``app``; the response status."""
-    import asyncio
-    import concurrent.futures
-
     cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "PUT",
              "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
@@ -297,8 +291,7 @@ def _upload(app, path: str, cookies: dict[str, str]) -> int:
     async def send(message: dict) -> None:
         sent.append(message)
 
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, app(scope, receive, send)).result()
+    run_async(app(scope, receive, send))
     return next(m for m in sent if m["type"] == "http.response.start")["status"]
 
 
