@@ -10,8 +10,9 @@ same arguments, for the public role and the internal roles:
 - Geleerde lessen (public): its loads and the demo marker;
 - Overzicht: its loads and its two computed panels;
 - Kaart: the default view (first indicator, newest period, every area) and its periods;
-- Wijkprofiel: each area's profile and trend panels, for at most ``MAX_AREAS`` areas
-  (registry order), so the warm-up never pushes the other views out of the cache.
+- Wijkprofiel: the profile and trend panels of each programme total (the page opens on the
+  first) and of at most ``MAX_AREAS`` areas (registry order), so the warm-up never pushes
+  the other views out of the cache.
 
 Reads whose datasets did not change are cache hits (their keys hold unchanged versions),
 so a save costs only the reads it made stale. Errors are logged, never raised: the next
@@ -179,11 +180,17 @@ def _map(role: str, url: str, current: versions.Versions) -> None:
 
 
 def _area_keys(role: str, url: str, current: versions.Versions) -> list[str]:
-    return [str(k) for k in _load("areas", role, url, current)["key"]][:MAX_AREAS]
+    """Every programme total (Wijkprofiel opens on the first) and the first ``MAX_AREAS``
+    areas, in Wijkprofiel's order."""
+    shown = profile.profile_areas(lambda query, **params: _load(query, role, url, current,
+                                                                **params))
+    totals = [str(k) for k in shown.loc[shown["is_total"], "key"]]
+    areas = [str(k) for k in shown.loc[~shown["is_total"], "key"]]
+    return totals + areas[:MAX_AREAS]
 
 
 def _profiles(role: str, url: str, current: versions.Versions) -> None:
-    """Wijkprofiel's first tab (Trends) for the first ``MAX_AREAS`` areas."""
+    """Wijkprofiel's first tab (Trends) for the programme totals and the first areas."""
     for key in _area_keys(role, url, current):
         if _stop.is_set():
             return

@@ -18,7 +18,7 @@ from dashboard.store import queries, writes
 from dashboard.ui import warmup
 from data_loaders.db import make_engine
 from tests.helpers import ROOT
-from tests.helpers.apptest import sign_in
+from tests.helpers.apptest import all_text, sign_in
 
 PT = Role.PROGRAMMATEAM
 
@@ -93,6 +93,16 @@ def test_overzicht_is_warm_for_a_signed_in_partner(db_url, calls):
     assert not at.exception
     assert [t.value for t in at.title] == ["Overzicht"]
     assert {q: calls[q] for q in warmup.OVERVIEW_LOADS} == before  # nothing read cold
+
+
+def test_wijkprofiel_opens_warm_on_the_programme_total(db_url, calls):
+    assert warmup.check()
+    at = sign_in(public_page(), "programmateam", "demo")
+    before = calls.copy()
+    at.switch_page("pages/wijkprofiel.py").run()
+    assert not at.exception
+    assert "4 gebieden samen" in all_text(at), "not the Blauwe Zorg total"
+    assert calls == before, "the programme total's profile was read cold"
 
 
 def test_one_thread_per_process_that_follows_the_data_versions(db_url, calls):
