@@ -669,8 +669,9 @@ def locked_page(spec: PageSpec) -> Any:
         if role is Role.PUBLIEK:
             st.title(SIGN_IN_PROMPT)
             st.info(f"De pagina {escape_md(spec.title)} is alleen voor partners van het lerend "
-                    "netwerk. Log in met het formulier in de zijbalk; daarna opent deze pagina "
-                    "met dezelfde instellingen.", icon=":material/lock:")
+                    "netwerk. Log in met het formulier in de zijbalk (op een telefoon opent de "
+                    "knop linksboven de zijbalk); daarna opent deze pagina met dezelfde "
+                    "instellingen.", icon=":material/lock:")
         else:
             st.title("Geen toegang")
             st.warning(f"Je rol {ROLE_LABELS[role]} mag de pagina {escape_md(spec.title)} "
