@@ -602,27 +602,53 @@ class DemoGenerator:
                             is_demo=True))
 
 
-# What the public reads about a published demo decision: the lesson and its result in plain
-# words, without project codes or the names of internal bodies (invented, like all demo data).
+# What the public reads about a published demo decision: what was tried, what happened (one
+# number, with a comparison) and what changes, as three paragraphs (domain.learning.
+# lesson_parts), in plain words, without project codes or the names of internal bodies.
+# Invented, like all demo data; where the demo holds the figure (GGZ costs, ervaren
+# gezondheid, kernteam admissions) the lesson quotes the demo's own values.
 PUBLIC_SUMMARIES = {
-    "BZ-1": "Professionals die de training Positieve Gezondheid volgden, praten met bewoners "
-            "over wat die zelf willen, niet alleen over klachten, en verwijzen minder door. "
-            "Daarom krijgen alle professionals in de vier wijken de training.",
-    "BZ-8": "Met een GGZ-team in de wijk daalden de GGZ-kosten per inwoner in de vier wijken, "
-            "terwijl ze in een vergelijkbare wijk stegen. Het team wordt daarom vast betaald uit "
-            "het gezamenlijke budget van gemeente en zorgverzekeraar.",
-    "BZ-6": "Een digitale overlegtafel voor professionals werd nauwelijks gebruikt; vaste "
-            "wijkoverleggen werken beter. Het platform is gestopt.",
-    "BZ-4": "Met een spoedprocedure voor Wmo-hulp daalde de wachttijd van weken naar dagen, en "
-            "vielen minder mensen tussen wal en schip. De procedure blijft.",
-    "BZ-7": "Een buurtcoach van vrijwilligers kwam niet van de grond: er meldden zich te weinig "
-            "vrijwilligers in de wijken. Het project is gestopt.",
-    "BZ-5": "Bewoners die als gezondheidsambassadeur hun buren aanspreken, bereiken mensen die "
-            "zorg mijden. De ambassadeurs blijven.",
-    "PW-2": "Een kernteam dat voor elke kwetsbare oudere vooraf een zorgplan maakte, zag het "
-            "aantal ziekenhuisopnames dalen. Alle kernteams gaan zo werken.",
-    "PW-4": "De gebieden leren sneller van elkaar als ze elk kwartaal samenkomen. Het netwerk "
-            "blijft elk kwartaal bijeen; zes nieuwe gebieden sluiten aan.",
+    "BZ-1": "Professionals in de vier wijken volgden een training in Positieve Gezondheid: "
+            "praten met bewoners over wat die zelf willen, niet alleen over klachten.\n\n"
+            "In 2024 voelde 62% van de bewoners zich gezond, tegen 56% in 2016 (Nederland: "
+            "54%). Er zijn nog te weinig metingen om dat zeker aan de training toe te "
+            "schrijven.\n\n"
+            "Alle professionals in de vier wijken krijgen de training.",
+    "BZ-8": "Een GGZ-team werkt sinds januari 2019 in de wijk, dicht bij huisarts en "
+            "wijkteam.\n\n"
+            "In het eerste jaar daalden de GGZ-kosten in de vier wijken van € 439 naar € 385 "
+            "per inwoner; in een vergelijkbare wijk zonder team stegen ze van € 368 naar "
+            "€ 380.\n\n"
+            "Het team wordt vast betaald uit het gezamenlijke budget van gemeente en "
+            "zorgverzekeraar.",
+    "BZ-6": "Professionals konden elkaar op een digitale overlegtafel vragen stellen over "
+            "bewoners die hulp van meer kanten nodig hebben.\n\n"
+            "Na een half jaar gebruikten 6 van de 40 aangesloten professionals het platform; "
+            "het vaste wijkoverleg trok er 30.\n\n"
+            "Het platform is gestopt; het wijkoverleg blijft de plek om samen te werken.",
+    "BZ-4": "Wie met spoed hulp thuis nodig heeft, kan die aanvragen met een snelle "
+            "procedure.\n\n"
+            "De wachttijd voor spoedhulp daalde van gemiddeld 6 weken naar 4 dagen; voor "
+            "gewone aanvragen bleef hij 6 weken.\n\n"
+            "De snelle procedure blijft.",
+    "BZ-7": "Vrijwilligers uit de buurt zouden bewoners coachen die vastlopen.\n\n"
+            "In een jaar meldden zich 3 vrijwilligers, terwijl er 20 nodig waren.\n\n"
+            "Het project is gestopt; de wijkteams zoeken bewoners zelf op.",
+    "BZ-5": "Bewoners spreken als gezondheidsambassadeur hun buren aan over gezondheid en "
+            "hulp.\n\n"
+            "De 12 ambassadeurs spraken in een jaar 180 buren; een op de drie had al lang "
+            "geen hulp gezocht.\n\n"
+            "De ambassadeurs blijven, en nieuwe bewoners kunnen zich aanmelden.",
+    "PW-2": "Een kernteam maakte sinds eind 2023 voor elke kwetsbare oudere vooraf een "
+            "zorgplan.\n\n"
+            "Het aantal ziekenhuisopnames van de ongeveer 240 ouderen daalde van 45 in 2023 "
+            "naar 14 in 2024; bij twee vergelijkbare kernteams bleef het tussen 27 en 46 "
+            "per jaar.\n\n"
+            "Alle kernteams gaan zo werken.",
+    "PW-4": "De gebieden komen elk kwartaal samen om te delen wat werkt en wat niet.\n\n"
+            "In 2026 namen 5 van de 6 gebieden een aanpak van een ander gebied over; in "
+            "2024, zonder vaste bijeenkomsten, was dat 1 van de 6.\n\n"
+            "Het netwerk blijft elk kwartaal bijeen; zes nieuwe gebieden sluiten aan.",
 }
 
 

@@ -84,3 +84,22 @@ def cases_per_category_year(cases: pd.DataFrame) -> pd.DataFrame:
                                        sorted(cases["knelpunt"].unique())],
                                       names=["year", "knelpunt"])
     return counts.reindex(full, fill_value=0).rename("cases").reset_index()
+
+
+# A public lesson reads as three short paragraphs (SPEC: what was tried, what happened, in
+# one number with a comparison, and what changes); the public card labels them.
+LESSON_PARTS = ("Wat we probeerden", "Wat er gebeurde", "Wat er verandert")
+LESSON_HELP = ("Drie korte alinea's, gescheiden door een lege regel: wat we probeerden; wat er "
+               "gebeurde, in één getal met een vergelijking; wat er verandert. Gewone woorden, "
+               "geen interne codes en geen namen.")
+
+
+def lesson_parts(summary: str) -> list[tuple[str, str]]:
+    """The public summary as the lesson's labelled parts: three paragraphs (separated by an
+    empty line) get the labels of ``LESSON_PARTS``; any other text is one unlabelled part,
+    so a summary written before the convention still reads as written."""
+    paragraphs = [" ".join(p.split()) for p in summary.replace("\r\n", "\n").split("\n\n")]
+    paragraphs = [p for p in paragraphs if p]
+    if len(paragraphs) == len(LESSON_PARTS):
+        return list(zip(LESSON_PARTS, paragraphs, strict=True))
+    return [("", " ".join(paragraphs))]

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from dashboard.domain import verdicts
 from dashboard.domain.datasets import DATASETS, clean, decision_ref
 from dashboard.domain.i18n import fmt_date
+from dashboard.domain.learning import LESSON_HELP
 from dashboard.domain.roles import Role
 from dashboard.store import writes
 from dashboard.store.meeting import AgendaItem, AgendaSection
@@ -140,8 +141,7 @@ def publish_lesson(engine: Engine, actor: str, role: Role, flash_key: str) -> No
     summary = st.text_area(
         "Openbare samenvatting", value=row["public_summary"] or "", max_chars=writes.MAX_SUMMARY,
         key=f"meeting-summary-{chosen}",
-        help="Wat we probeerden, wat er gebeurde (één getal, met vergelijking) en wat er "
-             "verandert; gewone woorden, geen interne codes en geen namen.")
+        help=LESSON_HELP)
     st.caption("Zo komt de les op de openbare pagina Geleerde lessen:")
     lessons.lesson_card(SimpleNamespace(
         id=chosen, subject=row["subject"], outcome=row["outcome"], decided_on=row["decided_on"],

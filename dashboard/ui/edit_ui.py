@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from dashboard.domain import privacy
 from dashboard.domain.datasets import Dataset, Field, display
 from dashboard.domain.i18n import fmt_number
+from dashboard.domain.learning import LESSON_HELP
 from dashboard.domain.roles import Role
 from dashboard.store import writes
 from dashboard.store.writes import WriteResult
@@ -198,7 +199,8 @@ def row_editor(engine: Engine, actor: str, role: Role, ds: Dataset, row_id: int,
             with st.container(border=True):
                 st.markdown("**Openbare samenvatting** · wordt na publiceren een geleerde les")
                 summary = st.text_area("Openbare samenvatting", value=current["public_summary"],
-                                       key=f"{form_key}-summary", label_visibility="collapsed")
+                                       key=f"{form_key}-summary", label_visibility="collapsed",
+                                       help=LESSON_HELP)
                 st.caption("Gepubliceerd." if current["published"] else "Niet gepubliceerd.")
                 confirmed = no_names_check(summary, f"{form_key}-no-names")
                 publish, withdraw = st.columns(2)

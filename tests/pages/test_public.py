@@ -193,6 +193,17 @@ def test_a_shared_lesson_link_shows_that_lesson(db_url):
     assert at.header[0].value == "Les uit een besluit"
 
 
+def test_each_demo_lesson_says_what_was_tried_what_happened_in_a_number_and_what_changes(db_url):
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    text = [m.value for m in at.markdown]
+    for label in ("Wat we probeerden", "Wat er gebeurde", "Wat er verandert"):
+        assert len([t for t in text if t.startswith(f"**{label}:**")]) == len(at.subheader)
+    happened = [t for t in text if t.startswith("**Wat er gebeurde:**")]
+    assert all(re.search(r"\d", t) for t in happened), "a result without a number"
+    codes = re.compile(r"\b(BZ|PW|KT)-\d+\b")
+    assert not [t for t in text if codes.search(t)], "an internal code on the public page"
+
+
 def dutch_number(text: str) -> float:
     """A number as the page writes it (1.234,5) back to a float."""
     return float(text.replace(".", "").replace(",", "."))
