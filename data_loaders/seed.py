@@ -319,9 +319,10 @@ class DemoGenerator:
     # -- projects and milestones
     def projects(self) -> dict[str, Project]:
         out: dict[str, Project] = {}
+        # as the demo decisions say: BZ-6 and BZ-7 were stopped, BZ-1 and BZ-4 are done
         statuses = [ProjectStatus.COMPLETED, ProjectStatus.EXECUTION, ProjectStatus.EXECUTION,
                     ProjectStatus.COMPLETED, ProjectStatus.EXECUTION, ProjectStatus.STOPPED,
-                    ProjectStatus.EXECUTION, ProjectStatus.EXECUTION]
+                    ProjectStatus.STOPPED, ProjectStatus.EXECUTION]
         healths = list(ProjectHealth)
         specs = [(c, n, d, dom, "blauwe-zorg", "project", dt.date(2017, 3 + i, 1), statuses[i])
                  for i, (c, n, d, dom) in enumerate(BZ_PROJECTS)]
@@ -343,11 +344,19 @@ class DemoGenerator:
                 budget_eur=float(self.rng.integers(8, 60) * 10_000), started_on=start,
                 ends_on=dt.date(start.year + 3, 12, 31),
             )
+            # a project still running was extended: its final evaluation lies ahead
+            final_due = None
+            if status is ProjectStatus.EXECUTION:
+                final_due = max(self.as_of + dt.timedelta(days=90 + 45 * i),
+                                start + dt.timedelta(days=120 + 330 * 3))
+                p.ends_on = dt.date(final_due.year, 12, 31)
             p.areas = list(areas)
             self.s.add(p)
             for j, title in enumerate(("Projectplan vastgesteld", "Start uitvoering",
                                        "Tussenevaluatie", "Eindevaluatie")):
                 due = start + dt.timedelta(days=120 + 330 * j)
+                if j == 3 and final_due is not None:
+                    due = final_due
                 done = due + dt.timedelta(days=int(self.rng.integers(-20, 40)))
                 if done > self.as_of or (status is ProjectStatus.EXECUTION and j == 3):
                     done = None
@@ -355,7 +364,7 @@ class DemoGenerator:
                     continue
                 self.s.add(Milestone(project=p, title=title, due_on=due, done_on=done))
             out[code] = p
-        # An overdue milestone in the current PlusWIJken work, to be flagged.
+        # The one overdue milestone of the demo, in the current PlusWIJken work, to be flagged.
         self.s.add(Milestone(project=out["PW-3"], title="Alle praktijken aangesloten",
                              due_on=self.as_of - dt.timedelta(days=45)))
         self.s.flush()
