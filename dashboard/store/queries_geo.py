@@ -244,11 +244,12 @@ def _totals(engine: Engine, role: Role, meta: dict[str, Any], values: pd.DataFra
 
 
 def area_values(engine: Engine, role: Role, indicator_key: str,
-                area_key: str | None = None) -> pd.DataFrame:
+                area_key: str | None = None, programme_key: str | None = None) -> pd.DataFrame:
     """Values per area and period: stored area values, else aggregated from CBS-part values,
     and per programme its total (key ``totaal-<programme>``, built from its areas by the
     same rule). With ``area_key``, one area's (or one programme total's) values only
-    (Wijkprofiel: one area of thousands).
+    (Wijkprofiel: one area of thousands); with ``programme_key``, the programme's areas
+    with CBS parts and its total (Overzicht), never the rest of the country.
 
     ``lower``/``upper`` hold a stored 95% interval (model estimates); an area of one part
     keeps its part's interval, an aggregate of several parts has none (a survey total has
@@ -256,7 +257,13 @@ def area_values(engine: Engine, role: Role, indicator_key: str,
     require(role, Permission.VIEW_INTERNAL)
     meta = _indicator_meta(engine, indicator_key)
     members = programme_members(engine)
-    if area_key is not None and total_programme(area_key) is not None:
+    if programme_key is not None:
+        total = programme_total_key(programme_key)
+        members = {total: members.get(total, [])}
+        values = _values(engine, meta, members[total])
+        out = pd.concat([values, _totals(engine, role, meta, values, members)],
+                        ignore_index=True)
+    elif area_key is not None and total_programme(area_key) is not None:
         members = {area_key: members.get(area_key, [])}
         values = _values(engine, meta, members[area_key])
         out = _totals(engine, role, meta, values, members)

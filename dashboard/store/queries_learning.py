@@ -225,12 +225,15 @@ def public_indicators(engine: Engine, role: Role) -> pd.DataFrame:
     this function.
     """
     require(role, Permission.VIEW_PUBLIC)
-    latest = (
-        select(IndicatorValue.indicator_id, IndicatorValue.area_id,
-               func.max(IndicatorValue.period).label("period"))
+    # The newest value per indicator and area, found in one pass (a window, joined back on
+    # the primary key): a join on (indicator, area, max period) cannot use the unique
+    # index, whose columns are expressions, and scanned an indicator's values per area.
+    newest = (
+        select(IndicatorValue.id, func.row_number().over(
+            partition_by=(IndicatorValue.indicator_id, IndicatorValue.area_id),
+            order_by=IndicatorValue.period.desc()).label("position"))
         .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
         .where(Indicator.is_public.is_(True), IndicatorValue.area_id.is_not(None))
-        .group_by(IndicatorValue.indicator_id, IndicatorValue.area_id)
         .subquery()
     )
     stmt = (
@@ -239,9 +242,7 @@ def public_indicators(engine: Engine, role: Role) -> pd.DataFrame:
                Indicator.multiplier, Programme.name.label("programme"), Area.name.label("area"),
                IndicatorValue.period, IndicatorValue.value, IndicatorValue.numerator,
                IndicatorValue.denominator, IndicatorValue.status)
-        .join(latest, and_(latest.c.indicator_id == IndicatorValue.indicator_id,
-                           latest.c.area_id == IndicatorValue.area_id,
-                           latest.c.period == IndicatorValue.period))
+        .join(newest, and_(newest.c.id == IndicatorValue.id, newest.c.position == 1))
         .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
         .join(Area, Area.id == IndicatorValue.area_id)
         .join(Programme, Programme.id == Area.programme_id)

@@ -225,7 +225,7 @@ def programme_outcomes(load: Callable[..., Any], *, programme_key: str) -> Progr
     for meta in load("indicators").itertuples():
         if verdicts.polarity_value(meta.polarity) == verdicts.NEUTRAL:
             continue
-        values = load("area_values", indicator_key=meta.key)
+        values = load("area_values", indicator_key=meta.key, programme_key=programme_key)
         refs = load("reference_values", indicator_key=meta.key)
         for area in areas.itertuples():
             series = trend_frame(values, area.key, is_survey=bool(meta.is_survey),

@@ -8,7 +8,7 @@ it last warmed (or at start) and have stayed the same for one interval, it calls
 same arguments, for the public role and the internal roles:
 
 - Geleerde lessen (public): its loads and the demo marker;
-- Overzicht: its loads and its two computed panels;
+- Overzicht: its loads, its two computed panels and each programme's outcomes;
 - Kaart: the default view (first indicator, newest period, every area) and its periods;
 - Wijkprofiel: the profile and trend panels of each programme total (the page opens on the
   first) and of at most ``MAX_AREAS`` areas (registry order), so the warm-up never pushes
@@ -52,7 +52,7 @@ THREAD_NAME = "ln-warmup"
 PUBLIC_LOADS = ("published_lessons", "published_lesson_cases", "publishable_cases",
                 "public_indicators", "public_references", "programmes")
 OVERVIEW_LOADS = ("monitoring_settings", "areas", "kernteam_quarters", "projects_by_status",
-                  "coach_months", "latest_decisions", "indicators")
+                  "coach_months", "latest_decisions", "indicators", "programmes")
 
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
@@ -164,6 +164,8 @@ def _overview(role: str, url: str, current: versions.Versions) -> None:
     ui.computed(overview.programme_headlines, got["areas"], got["coach_months"],
                 got["kernteam_quarters"], got["projects_by_status"], cfg["caseload_norm_per_fte"])
     ui.computed(overview.admissions_trends, got["kernteam_quarters"], cfg["min_baseline_points"])
+    for key in _load("programmes", role, url, current)["key"]:  # "is het aan het werken?"
+        ui._view_as(profile.programme_outcomes, role, url, current, {"programme_key": str(key)})
 
 
 def _map(role: str, url: str, current: versions.Versions) -> None:

@@ -101,6 +101,12 @@ def test_each_programme_is_an_area_of_its_own_built_from_its_areas_by_the_one_ru
     alone = area_values(seeded_engine, role, "laag_inkomen", area_key="totaal-blauwe-zorg")
     among = rates[rates["area_key"] == "totaal-blauwe-zorg"].reset_index(drop=True)
     assert alone.equals(among) and len(alone) > 5
+    # one programme (Overzicht): its areas with parts and its total, the same figures again
+    programme = area_values(seeded_engine, role, "laag_inkomen", programme_key="blauwe-zorg")
+    bz = [a.key for a in registry.areas_of("blauwe-zorg") if a.has_parts]
+    assert set(programme["area_key"]) == {*bz, "totaal-blauwe-zorg"}
+    assert programme.equals(rates[rates["area_key"].isin(programme["area_key"])]
+                            .reset_index(drop=True))
     last = among.iloc[-1]
     assert last["value"] == pytest.approx(last["numerator"] / last["denominator"] * 100)
 
