@@ -7,7 +7,10 @@ SQLite or on a throwaway PostgreSQL server) runs in its own Python process so pe
 AppTest: once cold (empty ``st.cache_data``) and ``--runs`` times warm (median reported),
 plus the serialized size of the element tree the server sends, the pydeck spec JSON on
 Kaart, and the peak Python heap (tracemalloc) of one extra cold render. Then
-``bench/concurrency.py`` drives 20 headless Chromium sessions against ``streamlit run``.
+``bench/concurrency.py`` drives 5 headless Chromium sessions against ``streamlit run`` (what
+a user feels), ``bench/ws_load.py`` measures the server's capacity with sessions that speak
+Streamlit's WebSocket protocol (no browsers), and ``bench/warmup.py`` shows the views the
+background warm-up rebuilds, cold versus warmed, on the demo and at national scale.
 """
 
 from __future__ import annotations
@@ -191,7 +194,9 @@ def main() -> int:
                         help="skip the WebSocket capacity run (bench/ws_load.py)")
     parser.add_argument("--national-pages", default=NATIONAL_PAGES,
                         help="comma-separated page titles at national scale, or 'all'")
-    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--sessions", type=int, default=5,
+                        help="browser sessions (bench/concurrency.py); the server's capacity "
+                             "is measured without browsers (bench/ws_load.py)")
     parser.add_argument("--think", type=float, default=10.0,
                         help="mean seconds a browser session reads a page (bench/concurrency.py)")
     parser.add_argument("--skip-stress", action="store_true",
@@ -270,8 +275,9 @@ def main() -> int:
         if not args.skip_load:
             from bench import ws_load
             section("Server capacity (WebSocket sessions)", lambda: ws_load.run(
-                demo_url, [20] if args.quick else [20, 50, 100],
+                demo_url, [20] if args.quick else [5, 10, 20, 50, 100],
                 seconds=20 if args.quick else 60))
+        section("No cold waits, demo data", lambda: cold_and_warmed(demo_url, "demo data"))
         if not args.skip_national:
             backends = [("SQLite", lambda: f"sqlite:///{tmp}/national.sqlite")]
             if pg:
@@ -293,10 +299,21 @@ def main() -> int:
                             f"kernteams. Pages: "
                             f"{'all' if nat_titles is None else ', '.join(nat_titles)}. "
                             f"Load average after: {loadavg()}", "",
-                            *table(res, TARGET_NATIONAL_MS)]
+                            *table(res, TARGET_NATIONAL_MS),
+                            *([""] + cold_and_warmed(url, f"national scale, {name}")
+                              if name == "SQLite" else [])]
                 section(f"National scale, {name}", nat)
     print(flush())
     return 0
+
+
+def cold_and_warmed(url: str, what: str) -> list[str]:
+    """bench/warmup.py on ``url``, in a process of its own: a RESULTS.md section."""
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "warmup.py"), "--url", url],
+                          cwd=ROOT, capture_output=True, text=True, check=True, timeout=3600)
+    return [f"## No cold waits: cold versus warmed renders ({what}, SQLite; target ≤ 2 s "
+            "after the warm-up)", "", f"Load average after: {loadavg()}", "",
+            *done.stdout.strip().splitlines()]
 
 
 def contextlib_pg(enabled: bool):  # type: ignore[no-untyped-def]

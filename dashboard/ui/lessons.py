@@ -43,11 +43,14 @@ def lesson_card(lesson: Any, lesson_cases: pd.DataFrame, *, link: bool = True) -
         st.badge(f"Besluit: {ui.escape_md(lesson.outcome)}",
                  icon=OUTCOME_ICONS.get(str(lesson.outcome), ":material/gavel:"))
         for label, text in lesson_parts(str(lesson.public_summary)):
-            st.markdown(f"**{label}:** {ui.escape_md(text)}" if label else ui.escape_md(text))
+            if label:
+                st.markdown(f"**{ui.escape_md(label)}:** {ui.escape_md(text)}")
+            else:
+                st.markdown(ui.escape_md(text))
         used = lesson_cases[lesson_cases["decision_id"] == lesson.id]
-        if not used.empty:  # the cases themselves are under "Lessen uit de praktijk"
-            st.caption("Casussen achter dit besluit: " + "; ".join(
-                ui.escape_md(c.title) for c in used.itertuples()))
+        if not used.empty:
+            st.markdown("**Casussen achter dit besluit:** " + "; ".join(
+                f"{ui.escape_md(c.title)} ({ui.escape_md(c.lessons)})" for c in used.itertuples()))
         # no internal body names or project codes for the public: programme and date only
         st.caption(f"{ui.escape_md(lesson.programme)} · besloten op {fmt_date(lesson.decided_on)}")
         if link:
