@@ -449,6 +449,8 @@ def outcome_block(programme: str, outcomes: Any) -> None:
         st.markdown(f"**{ui.escape_md(programme)}** — {ui.escape_md(outcomes.answer)}")
         if not outcomes.total.empty:
             ui.md_table(outcomes.total.set_index("Indicator"))
+        if outcomes.note:
+            st.caption(ui.escape_md(outcomes.note))
         if outcomes.table.empty:
             return
         with st.expander("Per gebied en indicator: laatste waarde, gemeente, Nederland en "

@@ -191,6 +191,12 @@ class ProgrammeOutcomes:
     answer: str  # the one line: is it working?
     total: pd.DataFrame  # the programme as a whole, per outcome indicator
     table: pd.DataFrame  # per area and outcome indicator: latest value, references, verdict
+    note: str = ""  # why there is no per-area table
+
+
+# A programme of more areas than this gets its total only on Overzicht (per area: Kaart and
+# Wijkprofiel); a verdict per area and indicator would take minutes for thousands of areas.
+MAX_OUTCOME_AREAS = 60
 
 
 OUTCOME_COLUMNS = ["Gebied", "Indicator", "Periode", "Waarde", "Gemeente", "Nederland",
@@ -220,12 +226,17 @@ def programme_outcomes(load: Callable[..., Any], *, programme_key: str) -> Progr
     Cached as a whole (``ui.view``)."""
     areas = profile_areas(load)
     areas = areas[(areas["programme_key"] == programme_key) & areas["has_parts"]]
+    per_area = int((~areas["is_total"]).sum()) <= MAX_OUTCOME_AREAS or not areas["is_total"].any()
+    if not per_area:
+        areas = areas[areas["is_total"]]
+    only = ({"programme_key": programme_key} if per_area
+            else {"area_key": str(areas["key"].iloc[0])})
     rows: dict[bool, list[dict[str, str]]] = {True: [], False: []}
     keys: dict[bool, list[str]] = {True: [], False: []}
     for meta in load("indicators").itertuples():
         if verdicts.polarity_value(meta.polarity) == verdicts.NEUTRAL:
             continue
-        values = load("area_values", indicator_key=meta.key, programme_key=programme_key)
+        values = load("area_values", indicator_key=meta.key, **only)
         refs = load("reference_values", indicator_key=meta.key)
         for area in areas.itertuples():
             series = trend_frame(values, area.key, is_survey=bool(meta.is_survey),
@@ -248,7 +259,8 @@ def programme_outcomes(load: Callable[..., Any], *, programme_key: str) -> Progr
         ("Het programma als geheel: " + answer[:1].lower() + answer[1:]) if keys[True]
         else answer,
         pd.DataFrame(rows[True], columns=OUTCOME_COLUMNS).drop(columns="Gebied"),
-        pd.DataFrame(rows[False], columns=OUTCOME_COLUMNS))
+        pd.DataFrame(rows[False], columns=OUTCOME_COLUMNS),
+        "" if per_area else "Per gebied: zie de Kaart en het Wijkprofiel van elk gebied.")
 
 
 def spider_selection(scores: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame] | None:

@@ -299,3 +299,22 @@ def test_overzicht_answers_is_it_working_per_programme(app):
     table = next(t for t in tables if t.index.name == "Gebied")
     assert {"Indicator", "Waarde", "Gemeente", "Nederland", "Oordeel"} <= set(table.columns)
     assert table["Oordeel"].str.startswith(":").all()  # the verdict icons with their text
+
+
+
+def test_a_programme_of_many_areas_shows_its_total_and_points_to_the_map(engine, monkeypatch):
+    """At national scale one programme may hold thousands of areas: Overzicht then shows the
+    programme as a whole and says where the areas are, instead of a verdict per area."""
+    from dashboard.store.queries import QUERIES
+    from dashboard.ui import profile
+
+    def load(query, **params):  # type: ignore[no-untyped-def]
+        return QUERIES[query](engine, Role.BESTUURDER, **params)
+
+    monkeypatch.setattr(profile, "MAX_OUTCOME_AREAS", 4)  # PlusWIJken has more, Blauwe Zorg 4
+    many = profile.programme_outcomes(load, programme_key="pluswijken")
+    few = profile.programme_outcomes(load, programme_key="blauwe-zorg")
+    assert many.table.empty and many.note == "Per gebied: zie de Kaart en het Wijkprofiel van elk gebied."
+    assert len(many.total) >= 5 and many.answer.startswith("Het programma als geheel: ")
+    assert set(few.table["Gebied"]) == {"Limmel", "Nazareth", "Wittevrouwenveld", "Wyckerpoort"}
+    assert not few.note
