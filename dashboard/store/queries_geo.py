@@ -257,16 +257,15 @@ def area_values(engine: Engine, role: Role, indicator_key: str,
     require(role, Permission.VIEW_INTERNAL)
     meta = _indicator_meta(engine, indicator_key)
     members = programme_members(engine)
-    if programme_key is not None:
-        total = programme_total_key(programme_key)
+    total = (programme_total_key(programme_key) if programme_key is not None
+             else area_key if area_key is not None and total_programme(area_key) is not None
+             else None)
+    if total is not None:  # one programme: its member areas, then their total
         members = {total: members.get(total, [])}
         values = _values(engine, meta, members[total])
-        out = pd.concat([values, _totals(engine, role, meta, values, members)],
-                        ignore_index=True)
-    elif area_key is not None and total_programme(area_key) is not None:
-        members = {area_key: members.get(area_key, [])}
-        values = _values(engine, meta, members[area_key])
         out = _totals(engine, role, meta, values, members)
+        if programme_key is not None:
+            out = pd.concat([values, out], ignore_index=True)
     else:
         out = _values(engine, meta, [area_key] if area_key else None)
         if area_key is None:
