@@ -87,10 +87,12 @@ async def _session(context, url: str, titles: list[str], times: dict, errors: li
     page.set_default_timeout(TIMEOUT_MS)  # a click on a busy tab waits like the other steps
     try:
         t0 = time.perf_counter()
-        await page.goto(url, timeout=TIMEOUT_MS)
+        # A bestuurder's bookmark: the app's root is the public page for everyone, signed in
+        # or not. The tabs share the browser's cookies: a sign-in lasts a working day and
+        # holds in a new tab, so a tab opened after another signed in shows Overzicht
+        # directly; the first one shows the sign-in form in front of it.
+        await page.goto(f"{url}/overzicht", timeout=TIMEOUT_MS)
         await _idle(page)
-        # The tabs share the browser's cookies: a sign-in lasts a working day and holds in
-        # a new tab, so a tab opened after another signed in opens on Overzicht directly.
         form = page.get_by_label("Gebruikersnaam")
         home = page.get_by_role("heading", name="Overzicht", level=1)
         await form.or_(home).first.wait_for(timeout=TIMEOUT_MS)
@@ -194,7 +196,7 @@ def run(db_url: str, sessions: int, workdir: Path, think: float = 10.0, ramp: fl
     lines = [f"## {sessions} concurrent browser sessions (demo data, SQLite, one `streamlit run`, "
              f"think time {think:g} s)",
              "",
-             f"Each session: open the app (signed in as bestuurder: the tabs share the browser's "
+             f"Each session: open `/overzicht` (signed in as bestuurder: the tabs share the browser's "
              f"cookies, and a sign-in holds in a new tab), then click through all "
              f"{len(titles)} pages in the sidebar. Chromium headless, one browser with a "
              f"persistent profile (warm disk and code cache, as for returning users); each "
