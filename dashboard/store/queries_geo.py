@@ -216,6 +216,9 @@ def _values(engine: Engine, meta: dict[str, Any], area_keys: list[str] | None) -
     return pd.concat([direct, pd.DataFrame(rows)], ignore_index=True) if rows else direct
 
 
+AGGREGATED = ("status", "value", "numerator", "denominator", "note")  # what aggregate_* read
+
+
 def _totals(engine: Engine, role: Role, meta: dict[str, Any], values: pd.DataFrame,
             members: dict[str, list[str]]) -> pd.DataFrame:
     """Programme totals per period from the member areas' ``values`` (``aggregate_areas``)."""
@@ -229,9 +232,13 @@ def _totals(engine: Engine, role: Role, meta: dict[str, Any], values: pd.DataFra
     for total, keys in members.items():
         own = values[values["area_key"].isin(keys)]
         for period, found in own.groupby("period"):
-            by_area = found.set_index("area_key")
-            records = [by_area.loc[k].to_dict() if k in by_area.index
-                       else {"status": "ontbreekt"} for k in keys]  # an area without a figure
+            # One record per member area, in order, with the fields the aggregation reads:
+            # one reindex and plain column lists, not a lookup per area (a national
+            # programme has thousands). An area without a figure is missing.
+            member = found.set_index("area_key").reindex(keys)
+            records = [dict(zip(AGGREGATED, row, strict=True)) if isinstance(row[0], str)
+                       else {"status": "ontbreekt"}
+                       for row in zip(*(member[c].tolist() for c in AGGREGATED), strict=True)]
             agg = aggregate_areas(records, [populations.get(k) for k in keys],
                                   is_rate=meta["is_rate"], is_survey=meta["is_survey"],
                                   multiplier=meta["multiplier"])

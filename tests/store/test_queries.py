@@ -1,7 +1,8 @@
 """The data-access layer refuses roles itself and never leaks unpublished decisions."""
 
+import pandas as pd
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 
 from dashboard.domain.overview import programme_headlines
 from dashboard.domain.roles import AccessDenied, Role
@@ -115,6 +116,30 @@ def test_each_programme_is_an_area_of_its_own_built_from_its_areas_by_the_one_ru
         seeded_engine, role, area_key="hoensbroek")["kernteams"])  # every area's kernteams
     with pytest.raises(AccessDenied):
         queries.programme_totals(seeded_engine, Role.PUBLIEK)
+
+
+def test_a_programme_total_is_unknown_in_a_period_where_one_of_its_areas_has_no_figure(
+        seeded_engine):
+    from dashboard.store.queries_geo import area_values
+    from data_loaders.models import Area, AreaPart, IndicatorValue
+
+    role = Role.BESTUURDER
+    before = area_values(seeded_engine, role, "laag_inkomen", area_key="totaal-blauwe-zorg")
+    newest = before["period"].max()
+    assert (before["status"] == "ok").all()
+    with transaction(seeded_engine) as s:  # Limmel's figure for the newest period is gone
+        limmel = s.scalar(select(Area.id).where(Area.key == "limmel"))
+        parts = s.scalars(select(AreaPart.cbs_code).where(AreaPart.area_id == limmel)).all()
+        gone = s.execute(delete(IndicatorValue).where(
+            IndicatorValue.period == newest,
+            or_(IndicatorValue.area_id == limmel, IndicatorValue.region_code.in_(parts))))
+        assert gone.rowcount > 0
+    after = area_values(seeded_engine, role, "laag_inkomen", area_key="totaal-blauwe-zorg")
+    row = after[after["period"] == newest].iloc[0]
+    # never a total of the three areas left, presented as the programme's
+    assert row["status"] == "ontbreekt" and pd.isna(row["value"])
+    assert "1 van 4" in row["note"]
+    assert after[after["period"] != newest].equals(before[before["period"] != newest])
 
 
 def test_programme_totals_before_any_figure_is_loaded(engine):
