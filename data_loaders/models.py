@@ -208,12 +208,14 @@ class IndicatorValue(Versioned, Base):
         CheckConstraint(
             "(area_id IS NULL) <> (region_code IS NULL)", name="area_xor_region"
         ),
+        # an area's CBS parts for one indicator (migration 0008 says why)
+        Index("ix_indicator_value_region_indicator", "region_code", "indicator_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"), index=True)
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
     # CBS code (BU…, WK…, GM…) or a reference level: "ZL" (Zuid-Limburg), "NL".
-    region_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    region_code: Mapped[str | None] = mapped_column(String(12))
     period: Mapped[str] = mapped_column(String(10))  # "2023", "2023-Q2", "2023-05"
     period_start: Mapped[dt.date] = mapped_column(Date)
     value: Mapped[float | None] = mapped_column(Float)

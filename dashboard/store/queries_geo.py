@@ -263,20 +263,21 @@ def area_values(engine: Engine, role: Role, indicator_key: str,
     the interval of its population-weighted estimate)."""
     require(role, Permission.VIEW_INTERNAL)
     meta = _indicator_meta(engine, indicator_key)
-    members = programme_members(engine)
     total = (programme_total_key(programme_key) if programme_key is not None
              else area_key if area_key is not None and total_programme(area_key) is not None
              else None)
     if total is not None:  # one programme: its member areas, then their total
-        members = {total: members.get(total, [])}
+        members = {total: programme_members(engine).get(total, [])}
         values = _values(engine, meta, members[total])
         out = _totals(engine, role, meta, values, members)
         if programme_key is not None:
             out = pd.concat([values, out], ignore_index=True)
+    elif area_key is not None:  # one area (Wijkprofiel): no programme's members needed
+        out = _values(engine, meta, [area_key])
     else:
-        out = _values(engine, meta, [area_key] if area_key else None)
-        if area_key is None:
-            out = pd.concat([out, _totals(engine, role, meta, out, members)], ignore_index=True)
+        out = _values(engine, meta, None)
+        out = pd.concat([out, _totals(engine, role, meta, out, programme_members(engine))],
+                        ignore_index=True)
     for col in ("value", "numerator", "denominator", "lower", "upper"):  # NaN, never None
         out[col] = pd.to_numeric(out[col]).astype(float)
     return out.sort_values(["area_key", "period"]).reset_index(drop=True)
