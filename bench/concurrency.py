@@ -5,13 +5,13 @@ For every page visit the time from clicking the sidebar link until the page head
 the app reports ``notRunning`` and the status widget has gone; errors are timeouts and
 Streamlit exception boxes. Run alone: ``python bench/concurrency.py --sessions 20``.
 
-Each session is a tab with its own Streamlit session (signed in by the browser's shared
-cookie, as a sign-in holds in a new tab) in one browser
-with a persistent profile, so the tabs share the disk and code cache like returning users
-whose browsers already hold Streamlit's static bundle; a warm-up session fills it first.
-Sessions arrive spread over ``--ramp`` seconds and read each page for ``--think`` seconds on average (uniform between
-half and one and a half times that) before clicking the next; ``--think 0 --ramp 0`` is the
-stress variant where every session clicks as fast as it can.
+Each session is a headless Chromium of its own (as users have their own machines), started
+from a copy of the profile a warm-up session left: returning users whose browsers already
+hold Streamlit's static bundle, V8's compiled code and the sign-in cookie (a sign-in lasts a
+working day). Sessions arrive spread over ``--ramp`` seconds and read each page for
+``--think`` seconds on average (uniform between half and one and a half times that) before
+clicking the next; ``--think 0 --ramp 0`` is the stress variant where every session clicks as
+fast as it can.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import asyncio
 import datetime as dt
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -33,8 +34,8 @@ DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
         "--no-first-run", "--disable-component-update", "--disable-sync", "--disable-extensions",
-        # Twenty tabs of one headless browser: none of them is the "foreground" tab, and
-        # Chromium would otherwise throttle their timers and deprioritise their renderers.
+        # A headless browser has no "foreground" tab: Chromium would otherwise throttle its
+        # timers and deprioritise its renderer.
         "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
         "--disable-backgrounding-occluded-windows"]
 TIMEOUT_MS = 120_000
@@ -80,17 +81,15 @@ async def _idle(page) -> None:  # type: ignore[no-untyped-def]
 
 
 async def _session(context, url: str, titles: list[str], times: dict, errors: list,  # type: ignore[no-untyped-def]
-                   *, delay: float = 0.0, think: float = 0.0, seed: int = 0) -> None:
+                   *, think: float = 0.0, seed: int = 0) -> None:
     rng = random.Random(seed)
-    await asyncio.sleep(delay)
-    page = await context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)  # a click on a busy tab waits like the other steps
+    page = context.pages[0] if context.pages else await context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)  # a click on a busy browser waits like the other steps
     try:
         t0 = time.perf_counter()
-        # A bestuurder's bookmark: the app's root is the public page for everyone, signed in
-        # or not. The tabs share the browser's cookies: a sign-in lasts a working day and
-        # holds in a new tab, so a tab opened after another signed in shows Overzicht
-        # directly; the first one shows the sign-in form in front of it.
+        # A bestuurder's bookmark (the app's root is the public page for everyone). The
+        # profile holds the warm-up session's cookie: a sign-in lasts a working day, so a
+        # returning user's browser opens Overzicht directly; a new one shows the sign-in form.
         await page.goto(f"{url}/overzicht", timeout=TIMEOUT_MS)
         await _idle(page)
         form = page.get_by_label("Gebruikersnaam")
@@ -121,7 +120,32 @@ async def _session(context, url: str, titles: list[str], times: dict, errors: li
                 errors.append(f"{title}: exception shown")
         except Exception as exc:  # noqa: BLE001
             errors.append(f"{title}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
-    await page.close()  # the user leaves
+
+
+async def _browser(p, profile: str, url: str):  # type: ignore[no-untyped-def]
+    """One user's headless Chromium with its own persistent profile (disk and code cache,
+    cookies) and its own GPU process."""
+    context = await p.chromium.launch_persistent_context(
+        profile, executable_path=CHROMIUM, args=ARGS,
+        viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    # This machine has no internet: the map's basemap tiles (Carto) would hang in DNS
+    # and retry, costing the browser CPU no real user's machine spends. Abort them.
+    await context.route(lambda u: not u.startswith(url), lambda route: route.abort())
+    return context
+
+
+async def _user(p, profile: str, url: str, titles: list[str], times: dict, errors: list,  # type: ignore[no-untyped-def]
+                *, delay: float, think: float, seed: int) -> None:
+    await asyncio.sleep(delay)
+    try:
+        context = await _browser(p, profile, url)
+    except Exception as exc:  # noqa: BLE001
+        errors.append(f"browser: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+        return
+    try:
+        await _session(context, url, titles, times, errors, think=think, seed=seed)
+    finally:
+        await context.close()  # the user leaves
 
 
 async def _browse(url: str, sessions: int, titles: list[str], think: float, ramp: float
@@ -130,51 +154,41 @@ async def _browse(url: str, sessions: int, titles: list[str], think: float, ramp
 
     times: dict[str, list[float]] = {}
     errors: list[str] = []
-    async with async_playwright() as p, _profile_dir() as profile:
-        # A persistent profile, as a user's browser has: its disk cache also keeps V8's
-        # compiled code of Streamlit's bundle, so a new tab does not compile it again.
-        context = await p.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, args=ARGS,
-            viewport={"width": 1280, "height": 900}, locale="nl-NL")
-        # This machine has no internet: the map's basemap tiles (Carto) would hang in DNS
-        # and retry, costing the browser CPU no real user's machine spends. Abort them.
-        await context.route(lambda u: not u.startswith(url), lambda route: route.abort())
-        # One session first: server imports, cold caches and the browser's cache are not
-        # charged to the run.
-        await _session(context, url, titles, {}, errors)
-        for page in context.pages:  # the persistent context opens with a blank tab
-            await page.close()
-        port = url.rsplit(":", 1)[1]
-        meters = {"server": CpuMeter("streamlit", f"--server.port={port}"),
-                  "chromium": CpuMeter("/chromium"), "driver": CpuMeter("run-driver")}
+    with tempfile.TemporaryDirectory(prefix="ln-bench-profiles-") as tmp:
+        warm = Path(tmp) / "warm"
+        async with async_playwright() as p:
+            # One session first, alone: server imports, cold caches and the browser's
+            # caches (Streamlit's bundle and V8's compiled code) are not charged to the run.
+            context = await _browser(p, str(warm), url)
+            await _session(context, url, titles, {}, errors)
+            await context.close()
+            # Every user starts from a copy of that profile: returning users whose browsers
+            # hold the bundle and the sign-in cookie. Each is a browser of its own, as on
+            # their own machines; tabs of one browser would share one GPU process, whose
+            # single thread then serialises every tab's canvas and WebGL work (software GL
+            # here, no GPU).
+            profiles = [str(Path(tmp) / f"user-{i}") for i in range(sessions)]
+            for profile in profiles:
+                shutil.copytree(warm, profile, ignore=shutil.ignore_patterns("Singleton*"))
+            port = url.rsplit(":", 1)[1]
+            meters = {"server": CpuMeter("streamlit", f"--server.port={port}"),
+                      "chromium": CpuMeter("/chromium"), "driver": CpuMeter("run-driver")}
 
-        async def sample() -> None:
-            while True:
-                for meter in meters.values():
-                    meter.sample()
-                await asyncio.sleep(0.5)
+            async def sample() -> None:
+                while True:
+                    for meter in meters.values():
+                        meter.sample()
+                    await asyncio.sleep(0.5)
 
-        sampler = asyncio.create_task(sample())
-        t0 = time.perf_counter()
-        await asyncio.gather(*(_session(context, url, titles, times, errors,
-                                        delay=ramp * i / sessions, think=think, seed=i)
-                               for i in range(sessions)))
-        wall = time.perf_counter() - t0
-        sampler.cancel()
-        cpu = {name: meter.used() for name, meter in meters.items()}
-        await context.close()
+            sampler = asyncio.create_task(sample())
+            t0 = time.perf_counter()
+            await asyncio.gather(*(_user(p, profiles[i], url, titles, times, errors,
+                                         delay=ramp * i / sessions, think=think, seed=i)
+                                   for i in range(sessions)))
+            wall = time.perf_counter() - t0
+            sampler.cancel()
+            cpu = {name: meter.used() for name, meter in meters.items()}
     return times, errors, wall, cpu
-
-
-class _profile_dir:  # noqa: N801 - used like tempfile.TemporaryDirectory
-    """An async context manager around a temporary browser profile directory."""
-
-    async def __aenter__(self) -> str:
-        self._tmp = tempfile.TemporaryDirectory(prefix="ln-bench-profile-")
-        return self._tmp.name
-
-    async def __aexit__(self, *exc: object) -> None:
-        self._tmp.cleanup()
 
 
 def pct(values: list[float], q: float) -> float:
@@ -196,13 +210,12 @@ def run(db_url: str, sessions: int, workdir: Path, think: float = 10.0, ramp: fl
     lines = [f"## {sessions} concurrent browser sessions (demo data, SQLite, one `streamlit run`, "
              f"think time {think:g} s)",
              "",
-             f"Each session: open `/overzicht` (signed in as bestuurder: the tabs share the browser's "
-             f"cookies, and a sign-in holds in a new tab), then click through all "
-             f"{len(titles)} pages in the sidebar. Chromium headless, one browser with a "
-             f"persistent profile (warm disk and code cache, as for returning users); each "
-             f"session is a tab with its own Streamlit session, after one warm-up "
-             f"session browsed the pages alone. Requests outside the app (map tiles; no "
-             f"internet here) are aborted. Sessions arrive over {ramp:g} s and read each page "
+             f"Each session: a headless Chromium of its own, started from a copy of the profile "
+             f"one warm-up session left after browsing the pages alone (Streamlit's bundle and "
+             f"V8's compiled code cached, signed in as bestuurder: a returning user); it opens "
+             f"`/overzicht`, then clicks through all {len(titles)} pages in the sidebar. "
+             f"Requests outside the app (map tiles; no internet here) are aborted. Sessions "
+             f"arrive over {ramp:g} s and read each page "
              f"{think * 0.5:g}–{think * 1.5:g} s before the next click. Time = click until the "
              f"page heading shows, `stApp[data-test-script-state=notRunning]` and no "
              f"`stStatusWidget`. Wall time {wall:,.0f} s; load average before {load_before:.2f}, "

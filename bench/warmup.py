@@ -66,6 +66,37 @@ def measure(url: str) -> list[str]:
         rows.append(f"| {title} | {role} | {cold * 1000:,.0f} | {warmed * 1000:,.0f} | "
                     f"{warming:.1f} | {'ok' if warmed <= TARGET_S else 'MISSED'} |")
         print(rows[-1], file=sys.stderr, flush=True)
+    rows += _unwarmed_areas(url)
+    return rows
+
+
+def _unwarmed_areas(url: str) -> list[str]:
+    """Wijkprofiel of areas the warm-up does not build (it builds the programme totals and
+    the first ``warmup.MAX_AREAS`` areas): what a user waits for, after a warm-up, when
+    opening any other area while the shared reads (catalogue, references) are warm."""
+    from bench.pages import _start
+    from dashboard import ui
+    from dashboard.domain.roles import Role
+    from dashboard.ui import profile, warmup
+    from data_loaders import versions
+
+    role, current = Role.PROGRAMMATEAM, versions.read(ui.engine_for(url))
+    areas = profile.profile_areas(lambda query, **params: ui._load_as(
+        query, role.value, url, tuple(sorted(params.items())), current))
+    keys = list(areas.loc[~areas["is_total"], "key"])
+    rows = []
+    for index in sorted({len(keys) // 2, len(keys) - 1} - set(range(warmup.MAX_AREAS))):
+        at = _start(role)
+        at.query_params["gebied"] = keys[index]
+        at.switch_page("pages/wijkprofiel.py")
+        t0 = time.perf_counter()
+        at.run()
+        took = time.perf_counter() - t0
+        assert not at.exception and keys[index] in at.query_params["gebied"], at.exception
+        rows.append(f"| Wijkprofiel, area {index + 1:,} of {len(keys):,} (not warmed) | "
+                    f"{role.value} | – | {took * 1000:,.0f} | – | "
+                    f"{'ok' if took <= TARGET_S else 'MISSED'} |")
+        print(rows[-1], file=sys.stderr, flush=True)
     return rows
 
 
