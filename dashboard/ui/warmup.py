@@ -41,10 +41,12 @@ from data_loaders.db import database_url
 log = logging.getLogger(__name__)
 
 INTERVAL = 2.0  # seconds between two looks at the data versions
-# Bounds: Wijkprofiel's trend panels cost 4-5 s each cold at national scale, so a full
-# warm-up (after an indicator import) costs MAX_AREAS x len(INTERNAL_ROLES) of them in the
-# background; a save elsewhere (a coach month, a status) rebuilds only what it made stale.
-# bench/RESULTS.md: a full warm-up of the demo took about a minute on a busy 2-core machine.
+# Bounds: Wijkprofiel's trend panels cost about 1.3 s cold for one area at national scale
+# (a programme total of 14,000 areas about 45 s), so a full warm-up (after an indicator
+# import) costs MAX_AREAS x len(INTERNAL_ROLES) of them in the background; any other area
+# is built on first use. A save elsewhere (a coach month, a status) rebuilds only what it
+# made stale. bench/RESULTS.md: a full warm-up takes 10-14 s on the demo and about 4 min at
+# national scale, on a 2-core machine.
 MAX_AREAS = 4  # Wijkprofiel areas warmed per internal role (ui._view keeps 96 views)
 PUBLIC_ROLES = (Role.PUBLIEK,)
 INTERNAL_ROLES = (Role.PROGRAMMATEAM, Role.BESTUURDER)  # the roles that read most (beheerder: cold)
@@ -130,10 +132,14 @@ def check(*, settled: bool = False) -> bool:
 def warm(url: str, current: versions.Versions) -> None:
     """Fill the caches the most-opened views read, for the data versions ``current``.
 
-    The whole views first (Kaart, Wijkprofiel's trends: cached as wholes in ``ui._view``;
-    building them loads many per-indicator frames), then the loads the pages call
-    themselves, public page last: ``ui._load`` keeps a bounded number of entries and
-    drops the least recently used, so what a page asks for directly must come last."""
+    The public page first: its visitors are the most numerous and it costs seconds, while
+    a full warm-up at national scale takes minutes. Then the whole views (Kaart,
+    Wijkprofiel's trends: cached as wholes in ``ui._view``; building them loads many
+    per-indicator frames), then the loads the pages call themselves, and the public page
+    once more: ``ui._load`` keeps a bounded number of entries and drops the least recently
+    used, so what a page asks for directly must come last (a cache hit now, which keeps it
+    recent, or a rebuild if the views pushed it out)."""
+    _public_page(url, current)
     for role in INTERNAL_ROLES:
         if _stop.is_set():
             return
@@ -143,6 +149,10 @@ def warm(url: str, current: versions.Versions) -> None:
         _overview(role.value, url, current)
         for key in _area_keys(role.value, url, current):
             _load("area_profile", role.value, url, current, area_key=key)
+    _public_page(url, current)
+
+
+def _public_page(url: str, current: versions.Versions) -> None:
     for role in PUBLIC_ROLES:
         _public(role.value, url, current)
     ui._is_demo(url, ui._versions_key(current, ["setting"]))

@@ -85,6 +85,23 @@ def test_after_a_deploy_and_after_a_withdrawal_the_public_page_reads_nothing(db_
     assert calls == warmed, "the first visitor after the save waited for cold reads"
 
 
+def test_the_public_page_is_warm_before_the_internal_views_are_built(db_url, monkeypatch):
+    # At national scale a full warm-up takes minutes; anonymous visitors, the most
+    # numerous readers, must not wait for Kaart and Wijkprofiel to be built first.
+    order: list[str] = []
+    for name, fn in list(queries.QUERIES.items()):
+        def recording(*args, _fn=fn, _name=name, **kwargs):  # type: ignore[no-untyped-def]
+            order.append(_name)
+            return _fn(*args, **kwargs)
+        monkeypatch.setitem(queries.QUERIES, name, recording)
+    assert warmup.check()
+    internal = order.index("area_values")  # the first read for Kaart or Wijkprofiel
+    assert set(warmup.PUBLIC_LOADS) <= set(order[:internal])
+    before = len(order)
+    at = public_page()  # and after the whole warm-up the public page is still warm
+    assert not at.exception and len(order) == before
+
+
 def test_overzicht_is_warm_for_a_signed_in_partner(db_url, calls):
     assert warmup.check()
     assert all(calls[q] for q in warmup.OVERVIEW_LOADS)
