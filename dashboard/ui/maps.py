@@ -262,6 +262,11 @@ class CompactDeck(pdk.Deck):
                           ensure_ascii=False)
 
 
+# Area names are drawn on the map up to this many areas; beyond it they overlap into noise
+# (and 14,000 names cost 0.7 MB of the map's payload), and the tooltip names each area.
+MAX_LABELS = 100
+
+
 def build_deck(layers: dict[str, Any], frame: pd.DataFrame, *, show_context: bool = True
                ) -> pdk.Deck:
     """The choropleth: grey context buurten below, coloured programme areas on top."""
@@ -273,9 +278,10 @@ def build_deck(layers: dict[str, Any], frame: pd.DataFrame, *, show_context: boo
         props = {k: rec[k] for k in ("key", *TOOLTIP_FIELDS)}
         props["fill"] = rec["fill"]  # nothing else: every field is sent per polygon
         area_rows += [{**props, "polygon": _open(poly)} for poly in _rings(geometry)]
-        inside = shape(geometry).representative_point()  # always within the area
-        label_rows.append({"name": rec["name"],
-                           "position": [round(inside.x, 5), round(inside.y, 5)]})
+        if len(frame) <= MAX_LABELS:
+            inside = shape(geometry).representative_point()  # always within the area
+            label_rows.append({"name": rec["name"],
+                               "position": [round(inside.x, 5), round(inside.y, 5)]})
     context_rows = [{"polygon": _open(poly)}
                     for c in (layers["context"] if show_context else []) for poly in _rings(c["geometry"])]
     deck_layers = []
@@ -288,9 +294,10 @@ def build_deck(layers: dict[str, Any], frame: pd.DataFrame, *, show_context: boo
         "PolygonLayer", id="gebieden", data=area_rows, get_polygon="polygon",
         get_fill_color="fill", get_line_color=[40, 40, 40, 230], line_width_min_pixels=1.5,
         pickable=True, stroked=True, filled=True, auto_highlight=True))
-    deck_layers.append(pdk.Layer(  # the area names, dark on the light fills
-        "TextLayer", id="namen", data=label_rows, get_position="position", get_text="name",
-        get_size=12, get_color=[20, 20, 20, 255], pickable=False))
+    if label_rows:
+        deck_layers.append(pdk.Layer(  # the area names, dark on the light fills
+            "TextLayer", id="namen", data=label_rows, get_position="position",
+            get_text="name", get_size=12, get_color=[20, 20, 20, 255], pickable=False))
     tooltip = {"text": "\n".join("{" + f + "}" for f in TOOLTIP_FIELDS),
                "style": {"backgroundColor": "#ffffff", "color": "#1f1f1f", "fontSize": "13px",
                          "border": "1px solid #999"}}

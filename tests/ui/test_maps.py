@@ -90,6 +90,25 @@ def test_deck_holds_every_area_and_the_tooltip_fields():
     assert maps.fmt_value(1234.5, "per 1.000") == "1.234,5 per 1.000"
 
 
+def test_names_are_drawn_on_a_map_of_few_areas_and_left_to_the_tooltip_on_a_crowded_one(
+        monkeypatch):
+    geometry = {"type": "Polygon", "coordinates": [[[5.71, 50.8], [5.72, 50.81],
+                                                    [5.73, 50.8], [5.71, 50.8]]]}
+    layers = {"areas": {k: geometry for k in "abcd"}, "context": []}
+    _, _, frame = colours(maps.HIGHER)
+    frame["fill"] = [[1, 2, 3, 4]] * 4
+
+    def names(deck) -> list[str]:  # type: ignore[no-untyped-def]
+        spec = json.loads(deck.to_json())
+        return [r["name"] for la in spec["layers"] if la["id"] == "namen" for r in la["data"]]
+
+    assert sorted(names(maps.build_deck(layers, frame))) == sorted(frame["name"])
+    monkeypatch.setattr(maps, "MAX_LABELS", 3)  # four areas: too many names to read
+    crowded = maps.build_deck(layers, frame)
+    assert names(crowded) == []
+    assert "{name}" in crowded._tooltip["text"]  # each area is still named on hover
+
+
 def test_small_counts_are_shown_internally_but_marked():
     vals = values([5.0, 10.0, 15.0, 20.0])
     vals["numerator"] = [4.0, 40.0, 60.0, 80.0]
