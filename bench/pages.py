@@ -277,7 +277,8 @@ def main() -> int:
             section("Server capacity (WebSocket sessions)", lambda: ws_load.run(
                 demo_url, [20] if args.quick else [5, 10, 20, 50, 100],
                 seconds=20 if args.quick else 60))
-        section("No cold waits, demo data", lambda: cold_and_warmed(demo_url, "demo data"))
+        section("No cold waits, demo data",
+                lambda: cold_and_warmed(demo_url, "demo data, SQLite"))
         if not args.skip_national:
             backends = [("SQLite", lambda: f"sqlite:///{tmp}/national.sqlite")]
             if pg:
@@ -311,8 +312,8 @@ def cold_and_warmed(url: str, what: str) -> list[str]:
     """bench/warmup.py on ``url``, in a process of its own: a RESULTS.md section."""
     done = subprocess.run([sys.executable, str(ROOT / "bench" / "warmup.py"), "--url", url],
                           cwd=ROOT, capture_output=True, text=True, check=True, timeout=3600)
-    return [f"## No cold waits: cold versus warmed renders ({what}, SQLite; target ≤ 2 s "
-            "after the warm-up)", "", f"Load average after: {loadavg()}", "",
+    return [f"## No cold waits: cold versus warmed renders ({what}; target ≤ 2 s after the "
+            "warm-up)", "", f"Load average after: {loadavg()}", "",
             *done.stdout.strip().splitlines()]
 
 
