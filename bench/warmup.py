@@ -81,8 +81,8 @@ def _unwarmed_areas(url: str) -> list[str]:
     from data_loaders import versions
 
     role, current = Role.PROGRAMMATEAM, versions.read(ui.engine_for(url))
-    areas = profile.profile_areas(lambda query, **params: ui._load_as(
-        query, role.value, url, tuple(sorted(params.items())), current))
+    areas = profile.profile_areas(
+        lambda query, **params: warmup._load(query, role.value, url, current, **params))
     keys = list(areas.loc[~areas["is_total"], "key"])
     rows = []
     for index in sorted({len(keys) // 2, len(keys) - 1} - set(range(warmup.MAX_AREAS))):

@@ -236,9 +236,10 @@ def _totals(engine: Engine, role: Role, meta: dict[str, Any], values: pd.DataFra
             # one reindex and plain column lists, not a lookup per area (a national
             # programme has thousands). An area without a figure is missing.
             member = found.set_index("area_key").reindex(keys)
-            records = [dict(zip(AGGREGATED, row, strict=True)) if isinstance(row[0], str)
-                       else {"status": "ontbreekt"}
+            records = [dict(zip(AGGREGATED, row, strict=True))
                        for row in zip(*(member[c].tolist() for c in AGGREGATED), strict=True)]
+            records = [r if isinstance(r["status"], str) else {"status": "ontbreekt"}
+                       for r in records]
             agg = aggregate_areas(records, [populations.get(k) for k in keys],
                                   is_rate=meta["is_rate"], is_survey=meta["is_survey"],
                                   multiplier=meta["multiplier"])

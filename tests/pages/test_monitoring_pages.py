@@ -301,7 +301,6 @@ def test_overzicht_answers_is_it_working_per_programme(app):
     assert table["Oordeel"].str.startswith(":").all()  # the verdict icons with their text
 
 
-
 def test_a_programme_of_many_areas_shows_its_total_and_points_to_the_map(engine, monkeypatch):
     """At national scale one programme may hold thousands of areas: Overzicht then shows the
     programme as a whole and says where the areas are, instead of a verdict per area."""

@@ -8,6 +8,7 @@ import collections
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -36,15 +37,21 @@ def db_url(demo_sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     return url
 
 
+def record_reads(monkeypatch: pytest.MonkeyPatch, read: Callable[[str], object]) -> None:
+    """Call ``read(name)`` whenever a registered query really runs (a cache miss), in any
+    thread."""
+    for name, fn in list(queries.QUERIES.items()):
+        def recording(*args, _fn=fn, _name=name, **kwargs):  # type: ignore[no-untyped-def]
+            read(_name)
+            return _fn(*args, **kwargs)
+        monkeypatch.setitem(queries.QUERIES, name, recording)
+
+
 @pytest.fixture()
 def calls(monkeypatch: pytest.MonkeyPatch) -> collections.Counter:
-    """How often each registered query really ran (cache misses), in any thread."""
+    """How often each registered query really ran."""
     counted: collections.Counter = collections.Counter()
-    for name, fn in list(queries.QUERIES.items()):
-        def counting(*args, _fn=fn, _name=name, **kwargs):  # type: ignore[no-untyped-def]
-            counted[_name] += 1
-            return _fn(*args, **kwargs)
-        monkeypatch.setitem(queries.QUERIES, name, counting)
+    record_reads(monkeypatch, lambda name: counted.update([name]))
     return counted
 
 
@@ -89,11 +96,7 @@ def test_the_public_page_is_warm_before_the_internal_views_are_built(db_url, mon
     # At national scale a full warm-up takes minutes; anonymous visitors, the most
     # numerous readers, must not wait for Kaart and Wijkprofiel to be built first.
     order: list[str] = []
-    for name, fn in list(queries.QUERIES.items()):
-        def recording(*args, _fn=fn, _name=name, **kwargs):  # type: ignore[no-untyped-def]
-            order.append(_name)
-            return _fn(*args, **kwargs)
-        monkeypatch.setitem(queries.QUERIES, name, recording)
+    record_reads(monkeypatch, order.append)
     assert warmup.check()
     internal = order.index("area_values")  # the first read for Kaart or Wijkprofiel
     assert set(warmup.PUBLIC_LOADS) <= set(order[:internal])
